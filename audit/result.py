@@ -1,0 +1,104 @@
+"""The result file: one JSON document per outlet, versioned, written atomically.
+
+The document carries `schema_version`, the tool version, the checklist id and content hash,
+timestamps, every probe attempt with its facts, every requirement result with its evidence, and a
+summary. Its JSON Schema is published as `docs/result.schema.json`. Files are written to a temporary
+name and renamed, so an interrupted run never leaves half a result behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from audit.errors import ResultError
+from audit.models import OutletResult
+
+SCHEMA_VERSION = 1
+
+
+def result_to_dict(result: OutletResult) -> dict[str, Any]:
+    """The JSON-ready form of an outlet's result."""
+    outlet = result.outlet
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "l3audit", "version": result.tool_version},
+        "outlet": {
+            "id": outlet.id,
+            "name": outlet.name,
+            "contact": {"name": outlet.contact.name, "email": outlet.contact.email, "phone": outlet.contact.phone},
+            "tags": list(outlet.tags),
+            "sites": [s.to_dict() for s in outlet.sites],
+        },
+        "checklist": result.checklist.to_dict(),
+        "started_at": result.started_at,
+        "finished_at": result.finished_at,
+        "probe_attempts": [a.to_dict() for a in result.attempts],
+        "requirements": [r.to_dict() for r in result.requirements],
+        "summary": dict(result.summary),
+    }
+
+
+def result_schema() -> dict[str, Any]:
+    """The published JSON Schema of result files."""
+    text = (resources.files("audit") / "schemas" / "result.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to `path` through a temporary file in the same folder and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write text to `path` atomically (temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_result(path: Path) -> dict[str, Any]:
+    """Read and validate a result file; ResultError with a clear reason when it cannot be used."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ResultError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ResultError(f"{path}: not a JSON result file (truncated or corrupt?): {exc}") from exc
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise ResultError(f"{path}: not an l3audit result (no schema_version)")
+    if data["schema_version"] != SCHEMA_VERSION:
+        raise ResultError(
+            f"{path}: result schema version {data['schema_version']!r} is not supported "
+            f"(this l3audit reads version {SCHEMA_VERSION}); re-run the audit or use the matching l3audit"
+        )
+    try:
+        jsonschema.validate(data, result_schema())
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+        raise ResultError(f"{path}: invalid result at {where}: {exc.message}") from exc
+    return data

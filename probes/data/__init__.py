@@ -1,0 +1,1 @@
+"""Data files the probes read (risky-service catalogue and the like)."""
