@@ -338,7 +338,8 @@ def _build(data: LineDict, raw: bytes, path: Path, seen: tuple[str, ...]) -> Che
                 f"'extends' makes a cycle: {' -> '.join(seen + (checklist_id, data['extends']))}",
                 path=str(path), line=line_of(data, ["extends"]),
             )
-        parent = load_checklist(data["extends"], seen + (checklist_id,))
+        sibling = path.parent / f"{data['extends']}.yaml"  # a catalogue's levels live side by side
+        parent = load_checklist(sibling if sibling.exists() else data["extends"], seen + (checklist_id,))
     builder = _Builder(data, path, parent)
     groups = {g.id: g for g in (parent.groups if parent else ())}
     for g in data.get("groups") or []:

@@ -1,0 +1,110 @@
+"""Pieces shared by the CLI commands: option types, error handling, and the run loop with progress."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from audit.checklist import Checklist, load_checklist
+from audit.engine import AuditOptions, run_audit
+from audit.errors import AuditError
+from audit.exitcodes import USAGE, exit_code_for
+from audit.i18n import t
+from audit.models import Outlet, OutletResult
+from audit.output import RunOutput
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+err_console = Console(stderr=True)
+out_console = Console()
+
+lang_option = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+                           help="Language of reports and messages.")
+checklist_option = click.option("--checklist", "checklist_ref", default="l3-starter", show_default=True,
+                                help="Checklist id (see 'l3audit checklist list') or YAML file.")
+timeout_option = click.option("--timeout", "timeout_seconds", type=click.FloatRange(0.1, 600), default=10.0,
+                              show_default=True, help="Seconds allowed for each network operation.")
+ca_file_option = click.option("--ca-file", type=click.Path(exists=True, dir_okay=False),
+                              help="Trust these CA certificates (PEM) instead of the system store.")
+nmap_option = click.option("--nmap/--no-nmap", "use_nmap", default=True, show_default=True,
+                           help="Use nmap for port scans when installed (else a built-in connect scan).")
+
+
+def handle_errors(func: F) -> F:
+    """Turn our errors into one line on stderr and exit code 2; Ctrl-C into exit 130, no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AuditError as exc:
+            err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+            sys.exit(USAGE)
+        except KeyboardInterrupt:
+            err_console.print("interrupted; results already written are kept (use --resume)")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def get_checklist(ref: str) -> Checklist:
+    """Load the checklist named on the command line (errors are AuditErrors)."""
+    return load_checklist(ref)
+
+
+def audit_outlets(
+    checklist: Checklist,
+    outlets: Sequence[Outlet],
+    options: AuditOptions,
+    output: RunOutput,
+    show_progress: bool,
+) -> list[dict[str, Any]]:
+    """Audit outlets, writing each result as it finishes; show a progress bar on a terminal."""
+    results: list[dict[str, Any]] = []
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err_console, disable=not show_progress, transient=False)
+    with progress:
+        task = progress.add_task("audit", total=len(outlets))
+
+        def on_result(result: OutletResult) -> None:
+            results.append(output.write(result))
+            output.write_summary()
+            progress.advance(task)
+            if not show_progress:
+                verdict = result.summary["verdict"]
+                err_console.print(f"[{len(results)}/{len(outlets)}] {result.outlet.id}: {verdict}", highlight=False)
+
+        asyncio.run(run_audit(checklist, outlets, options, on_result=on_result))
+    return results
+
+
+def print_summary(results: Sequence[dict[str, Any]], folder: Path | None, lang: str) -> None:
+    """A one-screen table: outlet, verdict, counts per status, report file."""
+    table = Table(title=t("report.summary", lang))
+    table.add_column(t("report.outlet", lang))
+    table.add_column(t("report.verdict", lang))
+    for status in ("pass", "fail", "error", "manual", "not_applicable"):
+        table.add_column(t(f"status.{status}", lang), justify="right")
+    if folder is not None:
+        table.add_column("HTML")
+    for data in sorted(results, key=lambda d: d["outlet"]["id"]):
+        counts = data["summary"]["counts"]
+        row = [data["outlet"]["name"], t(f"verdict.{data['summary']['verdict']}", lang)]
+        row += [str(counts.get(s, 0)) for s in ("pass", "fail", "error", "manual", "not_applicable")]
+        if folder is not None:
+            row.append(str(folder / f"{data['outlet']['id']}.{lang}.html"))
+        table.add_row(*row)
+    out_console.print(table)
+
+
+def final_exit(results: Sequence[dict[str, Any]]) -> None:
+    """Exit with the code the results call for."""
+    sys.exit(exit_code_for(results))

@@ -1,0 +1,41 @@
+"""`l3audit demo`: start the built-in demo outlets on 127.0.0.x, audit them, and write reports."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from audit.cli.common import audit_outlets, checklist_option, get_checklist, handle_errors, nmap_option, print_summary
+from audit.demo import demo_fleet, inventory_yaml
+from audit.engine import AuditOptions
+from audit.i18n import t
+from audit.output import RunOutput
+from audit.result import write_text_atomic
+
+
+@click.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("l3audit-demo"),
+              show_default=True, help="Folder for the demo's results and reports.")
+@checklist_option
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the summary (reports are written in both).")
+@nmap_option
+@handle_errors
+def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool) -> None:
+    """Audit three demo outlets (well configured, badly configured, offline) on loopback.
+
+    Exits 0 when the demo ran; the outlets' own findings are in the reports.
+    """
+    checklist = get_checklist(checklist_ref)
+    start = time.monotonic()
+    with demo_fleet(out_dir) as (outlets, ca_file):
+        write_text_atomic(out_dir / "inventory.yaml", inventory_yaml(outlets))
+        output = RunOutput(out_dir, checklist, ("vi", "en"))
+        options = AuditOptions(timeout_seconds=3.0, ca_file=str(ca_file), use_nmap=use_nmap)
+        results = audit_outlets(checklist, outlets, options, output, sys.stderr.isatty())
+        output.write_summary()
+    print_summary(results, out_dir, lang)
+    click.echo(f"{t('cli.demo_done', lang)} {out_dir.resolve()} ({time.monotonic() - start:.1f} s)")

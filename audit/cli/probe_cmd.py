@@ -1,0 +1,68 @@
+"""`l3audit probe NAME TARGET`: run one probe and print its facts; `l3audit probe facts`: what exists."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import click
+
+from audit.cli.common import ca_file_option, handle_errors, nmap_option, timeout_option
+from audit.cli.scan_cmd import target_with_resolve
+from audit.engine import AuditOptions, ProbeRunner
+from audit.models import AttemptStatus
+from probes.registry import PROBES
+
+
+@click.group()
+def probe() -> None:
+    """Run one probe on one target and print what it found."""
+
+
+def _probe_command(name: str) -> click.Command:
+    @click.command(name=name, help=f"Run the '{name}' probe on TARGET (https://host[:port] or host[:port]).")
+    @click.argument("target")
+    @click.option("--json", "as_json", is_flag=True, help="Print the attempt as JSON.")
+    @click.option("--resolve", "resolves", multiple=True, metavar="HOST:PORT:ADDRESS",
+                  help="Connect to ADDRESS for HOST (like curl).")
+    @click.option("--http-port", type=click.IntRange(1, 65535), default=None, help="Plain-HTTP port (default 80).")
+    @ca_file_option
+    @timeout_option
+    @nmap_option
+    @handle_errors
+    def command(target: str, as_json: bool, resolves: tuple[str, ...], http_port: int | None,
+                ca_file: str | None, timeout_seconds: float, use_nmap: bool) -> None:
+        site = target_with_resolve(target, resolves, http_port)
+        options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap)
+
+        async def go() -> dict:
+            return (await ProbeRunner(options).attempt(name, site)).to_dict()
+
+        attempt = asyncio.run(go())
+        if as_json:
+            click.echo(json.dumps(attempt, ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"{name} {attempt['target']}: {attempt['status']} ({attempt['duration_seconds']:.2f} s)")
+            if attempt["error_reason"]:
+                click.echo(f"  {attempt['error_reason']}")
+            for fact, value in sorted(attempt["facts"].items()):
+                click.echo(f"  {fact} = {json.dumps(value, ensure_ascii=False)[:200]}")
+        sys.exit(0 if attempt["status"] == AttemptStatus.COMPLETED.value else 3)
+
+    return command
+
+
+@probe.command(name="facts")
+@click.argument("name", required=False)
+def facts(name: str | None) -> None:
+    """List the facts a probe (or every probe) declares, for writing checklists."""
+    for probe_name, probe_class in sorted(PROBES.items()):
+        if name and probe_name != name:
+            continue
+        for spec in probe_class.facts:
+            click.echo(f"{spec.name:45} {spec.type:7} {spec.description}")
+
+
+for _name in sorted(PROBES):
+    probe.add_command(_probe_command(_name))

@@ -1,0 +1,55 @@
+"""`l3audit run INVENTORY --out DIR`: audit every outlet of an inventory, resumable."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from audit.cli.common import (
+    audit_outlets, ca_file_option, checklist_option, err_console, final_exit, get_checklist, handle_errors,
+    lang_option, nmap_option, print_summary, timeout_option,
+)
+from audit.engine import AuditOptions
+from audit.inventory import load_inventory
+from audit.output import RunOutput
+
+
+@click.command()
+@click.argument("inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for one JSON and one HTML report per outlet, plus summary.json.")
+@checklist_option
+@lang_option
+@ca_file_option
+@timeout_option
+@click.option("--concurrency", type=click.IntRange(1, 256), default=8, show_default=True,
+              help="Outlets audited at once.")
+@click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Probes at once against one host (politeness).")
+@click.option("--resume", is_flag=True, help="Skip outlets whose result for this checklist is already in --out.")
+@nmap_option
+@handle_errors
+def run(inventory: Path, out_dir: Path, checklist_ref: str, lang: str, ca_file: str | None,
+        timeout_seconds: float, concurrency: int, per_host: int, resume: bool, use_nmap: bool) -> None:
+    """Audit every outlet of INVENTORY, writing each result as soon as it is done.
+
+    Exit codes: 0 all pass, 1 a requirement failed, 2 usage or input error, 3 incomplete (errors, no fail).
+    """
+    checklist = get_checklist(checklist_ref)
+    outlets = load_inventory(inventory)
+    output = RunOutput(out_dir, checklist, (lang,))
+    kept = output.finished() if resume else {}
+    for data in kept.values():
+        output.add(data)
+    todo = [o for o in outlets if o.id not in kept]
+    if kept:
+        err_console.print(f"resume: {len(kept)} outlet(s) already done, {len(todo)} to audit")
+    options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
+                           concurrency=concurrency, per_host=per_host)
+    results = audit_outlets(checklist, todo, options, output, sys.stderr.isatty())
+    output.write_summary()
+    all_results = list(kept.values()) + results
+    print_summary(all_results, out_dir, lang)
+    final_exit(all_results)

@@ -1,0 +1,75 @@
+"""`l3audit scan TARGET`: audit one site and write its JSON result and HTML report."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from audit.cli.common import (
+    ca_file_option, checklist_option, final_exit, get_checklist, handle_errors, lang_option, nmap_option,
+    print_summary, timeout_option,
+)
+from audit.engine import AuditOptions, run_audit
+from audit.errors import TargetError
+from audit.inventory import parse_resolve, parse_target
+from audit.models import Outlet, Target
+from audit.report import render_html
+from audit.result import result_to_dict, write_json_atomic, write_text_atomic
+
+
+def target_with_resolve(text: str, resolves: tuple[str, ...], http_port: int | None) -> Target:
+    """Parse TARGET and apply a matching `--resolve host:port:address` (refusing ones that match nothing)."""
+    target = parse_target(text, http_port=http_port)
+    address = None
+    for spec in resolves:
+        host, port, addr = parse_resolve(spec)
+        if host == target.host.lower() and port in (target.port, target.http_port):
+            address = addr
+        elif host != target.host.lower():
+            raise TargetError(f"--resolve '{spec}' names '{host}', which is not the target '{target.host}'")
+    if address is None:
+        return target
+    return Target(target.host, target.port, target.scheme, target.http_port, address, target.path)
+
+
+@click.command()
+@click.argument("target")
+@checklist_option
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the result JSON here.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML report here.")
+@lang_option
+@ca_file_option
+@timeout_option
+@click.option("--resolve", "resolves", multiple=True, metavar="HOST:PORT:ADDRESS",
+              help="Audit HOST at ADDRESS instead of resolving it (like curl); repeatable.")
+@click.option("--http-port", type=click.IntRange(1, 65535), default=None,
+              help="Port of the site's plain-HTTP side (default 80).")
+@nmap_option
+@handle_errors
+def scan(target: str, checklist_ref: str, json_file: Path | None, html_file: Path | None, lang: str,
+         ca_file: str | None, timeout_seconds: float, resolves: tuple[str, ...], http_port: int | None,
+         use_nmap: bool) -> None:
+    """Audit one site: https://host[:port] or host[:port] (HTTPS assumed).
+
+    Exit codes: 0 all pass, 1 a requirement failed, 2 usage or input error, 3 incomplete (errors, no fail).
+    """
+    checklist = get_checklist(checklist_ref)  # a bad checklist stops us before any packet is sent
+    site = target_with_resolve(target, resolves, http_port)
+    outlet_id = re.sub(r"[^a-z0-9._-]+", "-", site.host.lower()).strip("-") or "site"
+    outlet = Outlet(outlet_id, site.host, (site,))
+    options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap)
+    result = asyncio.run(run_audit(checklist, [outlet], options))[0]
+    data = result_to_dict(result)
+    if json_file:
+        write_json_atomic(json_file, data)
+    if html_file:
+        write_text_atomic(html_file, render_html(data, checklist, lang))
+    print_summary([data], None, lang)
+    for req in data["requirements"]:
+        if req["status"] in ("fail", "error"):
+            click.echo(f"  {req['status'].upper():5} {req['requirement_id']}: {req['reason']}", file=sys.stderr)
+    final_exit([data])

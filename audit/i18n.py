@@ -1,0 +1,63 @@
+"""User-facing words in Vietnamese and English: statuses, verdicts, and CLI messages.
+
+Vietnamese is the default language of reports; every entry must exist in both languages (a test
+checks it).
+"""
+
+from __future__ import annotations
+
+LANGS = ("vi", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "status.pass": {"vi": "Đạt", "en": "Pass"},
+    "status.fail": {"vi": "Không đạt", "en": "Fail"},
+    "status.error": {"vi": "Lỗi đo", "en": "Error"},
+    "status.not_applicable": {"vi": "Không áp dụng", "en": "Not applicable"},
+    "status.manual": {"vi": "Cần đánh giá thủ công", "en": "Manual review"},
+    "status.waived": {"vi": "Được miễn trừ", "en": "Waived"},
+    "verdict.compliant": {"vi": "Đáp ứng cấp độ 3", "en": "Meets level 3"},
+    "verdict.not_compliant": {"vi": "Chưa đáp ứng cấp độ 3", "en": "Does not meet level 3"},
+    "verdict.incomplete": {"vi": "Chưa đủ căn cứ kết luận", "en": "Not enough evidence for a verdict"},
+    "severity.critical": {"vi": "Nghiêm trọng", "en": "Critical"},
+    "severity.high": {"vi": "Cao", "en": "High"},
+    "severity.medium": {"vi": "Trung bình", "en": "Medium"},
+    "severity.low": {"vi": "Thấp", "en": "Low"},
+    "severity.info": {"vi": "Thông tin", "en": "Info"},
+    "report.title": {"vi": "Báo cáo đánh giá an toàn thông tin cấp độ 3", "en": "Level-3 information security audit report"},
+    "report.outlet": {"vi": "Cơ quan báo chí", "en": "Press outlet"},
+    "report.sites": {"vi": "Trang được đánh giá", "en": "Sites audited"},
+    "report.checklist": {"vi": "Danh mục yêu cầu", "en": "Checklist"},
+    "report.date": {"vi": "Thời gian đánh giá", "en": "Audit time"},
+    "report.tool": {"vi": "Công cụ", "en": "Tool"},
+    "report.verdict": {"vi": "Kết luận", "en": "Verdict"},
+    "report.summary": {"vi": "Tổng hợp", "en": "Summary"},
+    "report.requirement": {"vi": "Yêu cầu", "en": "Requirement"},
+    "report.status": {"vi": "Kết quả", "en": "Result"},
+    "report.reason": {"vi": "Lý do", "en": "Reason"},
+    "report.severity": {"vi": "Mức độ", "en": "Severity"},
+    "report.references": {"vi": "Điều khoản", "en": "Clauses"},
+    "report.remediation": {"vi": "Khắc phục", "en": "Remediation"},
+    "report.evidence": {"vi": "Bằng chứng", "en": "Evidence"},
+    "report.probes": {"vi": "Các lần đo", "en": "Probe attempts"},
+    "report.pass_percent": {"vi": "Tỷ lệ đạt", "en": "Pass rate"},
+    "report.coverage": {"vi": "Độ bao phủ", "en": "Coverage"},
+    "report.mandatory_failed": {"vi": "Yêu cầu bắt buộc không đạt", "en": "Mandatory requirements failed"},
+    "report.observed": {"vi": "quan sát", "en": "observed"},
+    "report.expected": {"vi": "yêu cầu", "en": "expected"},
+    "report.absent": {"vi": "không có", "en": "absent"},
+    "report.method": {"vi": "Phương pháp", "en": "Method"},
+    "report.duration": {"vi": "Thời lượng", "en": "Duration"},
+    "report.confidence.standard_text": {"vi": "Nguyên văn tiêu chuẩn", "en": "Standard text"},
+    "report.confidence.paraphrase": {"vi": "Diễn giải thứ cấp", "en": "Secondary paraphrase"},
+    "report.confidence.interpretation": {"vi": "Diễn giải kỹ thuật", "en": "Technical interpretation"},
+    "cli.written": {"vi": "Đã ghi", "en": "Written"},
+    "cli.demo_done": {"vi": "Báo cáo demo nằm trong", "en": "Demo reports are in"},
+}
+
+
+def t(key: str, lang: str) -> str:
+    """The message `key` in `lang` ('vi' or 'en'); the key itself if unknown (visible, not silent)."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang) or entry["vi"]

@@ -1,0 +1,100 @@
+"""Shared fixtures: a CA, and real HTTPS/HTTP servers and listeners on 127.0.0.x.
+
+Each test that needs servers gets its own loopback address and free ports, so tests never collide
+with each other or with a running demo.
+"""
+
+from __future__ import annotations
+
+import itertools
+import ssl
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from audit.demo_certs import KeyPair, make_ca, make_leaf
+from audit.demo_servers import BannerListener, SiteConfig, WebServer, free_port, server_tls_context
+from audit.models import Target
+
+_addresses = itertools.count(0)
+
+
+def next_address() -> str:
+    """A fresh loopback address (127.0.1.40 onwards) for one test's servers."""
+    n = next(_addresses)
+    return f"127.0.{n // 200 + 1}.{n % 200 + 40}"
+
+
+@pytest.fixture(scope="session")
+def ca() -> KeyPair:
+    """A test CA that signs the 'good' certificates."""
+    return make_ca("l3audit test CA")
+
+
+@pytest.fixture(scope="session")
+def ca_file(ca: KeyPair, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The test CA as a PEM file, for --ca-file."""
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    path.write_bytes(ca.cert_pem())
+    return str(path)
+
+
+class Sites:
+    """Starts servers for a test and stops them afterwards."""
+
+    def __init__(self, folder: Path, ca: KeyPair) -> None:
+        self.folder = folder
+        self.ca = ca
+        self.started: list[WebServer | BannerListener] = []
+
+    def https(
+        self,
+        name: str = "site.test",
+        config: SiteConfig | None = None,
+        cert: KeyPair | None = None,
+        min_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2,
+        http: SiteConfig | None = None,
+        http_redirect: bool = False,
+    ) -> Target:
+        """An HTTPS site (and optionally its plain-HTTP side) on a fresh address; returns its Target.
+
+        `http_redirect=True` gives it a plain-HTTP side that redirects to the HTTPS one.
+        """
+        address = next_address()
+        keypair = cert or make_leaf([name], self.ca)
+        cert_file, key_file = keypair.write(self.folder, f"{name}-{address}")
+        tls = server_tls_context(cert_file, key_file, min_version)
+        server = WebServer(address, 0, config or SiteConfig(), tls).start()
+        self.started.append(server)
+        http_port = None
+        if http_redirect:
+            http = SiteConfig(redirect_to=f"https://{name}:{server.port}/")
+        if http is not None:
+            plain = WebServer(address, 0, http).start()
+            self.started.append(plain)
+            http_port = plain.port
+        return Target(host=name, port=server.port, http_port=http_port, address=address)
+
+    def listener(self, address: str | None = None, port: int = 0, banner: bytes = b"", stall: bool = False) -> BannerListener:
+        """A bare TCP listener (a stand-in service, a stalling server, a non-TLS port)."""
+        listener = BannerListener(address or next_address(), port, banner, stall).start()
+        self.started.append(listener)
+        return listener
+
+    def close(self) -> None:
+        for server in reversed(self.started):
+            server.stop()
+
+
+@pytest.fixture()
+def sites(tmp_path: Path, ca: KeyPair) -> Iterator[Sites]:
+    """Factory of real servers, stopped after the test."""
+    s = Sites(tmp_path, ca)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+__all__ = ["free_port", "next_address"]

@@ -1,0 +1,96 @@
+"""Inventories and command-line targets: good ones parse, bad ones fail with file, line and outlet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit.errors import InventoryError, TargetError
+from audit.inventory import load_inventory, parse_resolve, parse_target
+
+GOOD = """\
+outlets:
+  - id: bao-a
+    name: "Báo A"
+    contact: {name: "Phòng Kỹ thuật", email: "kt@bao-a.vn"}
+    tags: [tinh-x]
+    sites:
+      - https://bao-a.vn
+      - {url: "https://cms.bao-a.vn:8443", address: 127.0.0.5, http_port: 8080}
+  - id: bao-b
+    name: "Báo B"
+    sites: ["bao-b.vn:443"]
+"""
+
+
+def test_a_good_inventory_loads(tmp_path: Path) -> None:
+    path = tmp_path / "inv.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    outlets = load_inventory(path)
+    assert [o.id for o in outlets] == ["bao-a", "bao-b"]
+    a = outlets[0]
+    assert a.name == "Báo A" and a.contact.email == "kt@bao-a.vn" and a.tags == ("tinh-x",)
+    assert a.sites[1].host == "cms.bao-a.vn" and a.sites[1].port == 8443
+    assert a.sites[1].address == "127.0.0.5" and a.sites[1].http_port == 8080
+    assert outlets[1].sites[0].url == "https://bao-b.vn/"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("https://bao-a.vn\n", "ftp://bao-a.vn\n", r"inv.yaml:7: outlet bao-a: 'ftp://bao-a.vn': scheme 'ftp'"),
+        ("https://bao-a.vn\n", "https://bao a.vn\n", r"inv.yaml:7: outlet bao-a: .*not a valid host"),
+        ("https://bao-a.vn\n", "10.0.0.0/24\n", r"outlet bao-a: .*address range"),
+        ("address: 127.0.0.5", "address: nowhere", r"outlet bao-a: 'nowhere' is not an IP address"),
+        ("id: bao-b", "id: bao-a", r"inv.yaml:\d+: outlet bao-a: duplicate outlet id"),
+        ("    name: \"Báo B\"\n", "", r"outlet bao-b: .*'name' is a required property"),
+        ("tags: [tinh-x]", "tag: [tinh-x]", r"outlet bao-a: .*unknown key.*tag"),
+    ],
+)
+def test_given_a_bad_inventory_then_the_error_is_located(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    assert old in GOOD
+    path = tmp_path / "inv.yaml"
+    path.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InventoryError, match=expected):
+        load_inventory(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "port", "http_port"),
+    [
+        ("example.vn", "https://example.vn/", 443, 80),
+        ("example.vn:8443", "https://example.vn:8443/", 8443, 80),
+        ("https://example.vn/tin-tuc", "https://example.vn/tin-tuc", 443, 80),
+        ("http://example.vn:8080", "http://example.vn:8080/", 8080, 8080),
+        ("127.0.0.1:4433", "https://127.0.0.1:4433/", 4433, 80),
+        ("[::1]:4433", "https://[::1]:4433/", 4433, 80),
+    ],
+)
+def test_targets_parse(text: str, url: str, port: int, http_port: int) -> None:
+    target = parse_target(text)
+    assert (target.url, target.port, target.http_port) == (url, port, http_port)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("10.0.0.0/8", "address range"),
+        ("192.168.1.1-20", "address range"),
+        ("*.example.vn", "not a valid host"),
+        ("example.vn:99999", "port must be a number"),
+        ("999.1.1.1", "not a valid host"),
+        ("", "empty target"),
+        ("ssh://example.vn", "scheme 'ssh'"),
+    ],
+)
+def test_bad_targets_are_refused(text: str, message: str) -> None:
+    with pytest.raises(TargetError, match=message):
+        parse_target(text)
+
+
+def test_resolve_specs() -> None:
+    assert parse_resolve("Example.vn:443:127.0.0.2") == ("example.vn", 443, "127.0.0.2")
+    assert parse_resolve("example.vn:443:[::1]") == ("example.vn", 443, "::1")
+    with pytest.raises(TargetError, match="expected host:port:address"):
+        parse_resolve("example.vn:127.0.0.1")
