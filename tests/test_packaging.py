@@ -1,0 +1,36 @@
+"""`pip install .` (not editable) ships the checklists, schemas and templates, and l3audit finds them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_regular_install_ships_package_data(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    # Given a regular (non-editable) install into an empty folder, without dependencies
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+         "--target", str(target), str(ROOT)],
+        check=True, capture_output=True, text=True, timeout=300,
+    )
+    # When l3audit runs from that folder (not from the source tree)
+    env = dict(os.environ, PYTHONPATH=str(target))
+    code = (
+        "import audit, checklists, report_templates, probes.data;"
+        "from audit.cli import cli;"
+        "assert audit.__file__.startswith(%r), audit.__file__;"
+        "cli(['checklist', 'lint', 'l3-starter'], standalone_mode=False)" % str(target)
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    # Then the shipped checklist, its schema, the result schema and the templates are found
+    assert run.returncode == 0, run.stderr
+    assert "ok: l3-starter" in run.stdout
+    for rel in ("checklists/l3-starter.yaml", "checklists/schema/checklist.schema.json",
+                "audit/schemas/result.schema.json", "audit/schemas/inventory.schema.json",
+                "report_templates/outlet.html.j2", "probes/data/risky_ports.yaml"):
+        assert (target / rel).is_file(), rel
