@@ -93,16 +93,16 @@ def print_summary(results: Sequence[dict[str, Any]], folder: Path | None, lang: 
     table.add_column(t("report.verdict", lang))
     for status in ("pass", "fail", "error", "manual", "not_applicable"):
         table.add_column(t(f"status.{status}", lang), justify="right")
-    if folder is not None:
-        table.add_column("HTML")
     for data in sorted(results, key=lambda d: d["outlet"]["id"]):
         counts = data["summary"]["counts"]
         row = [data["outlet"]["name"], t(f"verdict.{data['summary']['verdict']}", lang)]
         row += [str(counts.get(s, 0)) for s in ("pass", "fail", "error", "manual", "not_applicable")]
-        if folder is not None:
-            row.append(str(folder / f"{data['outlet']['id']}.{lang}.html"))
         table.add_row(*row)
     out_console.print(table)
+    if folder is not None:  # full paths on their own lines, never cut by the table's width
+        for data in sorted(results, key=lambda d: d["outlet"]["id"]):
+            out_console.print(f"  {folder / (data['outlet']['id'] + '.' + lang + '.html')}", highlight=False,
+                              soft_wrap=True)
 
 
 def final_exit(results: Sequence[dict[str, Any]]) -> None:
