@@ -18,14 +18,17 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 
 setup: system-deps $(STAMP)
 
-# nmap is optional (a built-in scanner takes over without it), but audits are better with it.
+# nmap and chromium are optional (a built-in scanner takes over without nmap; PDF reports are
+# skipped, with a note, without chromium), but audits and reports are better with them.
+SYSTEM_PACKAGES = nmap chromium fonts-dejavu-core
 system-deps:
-	@if command -v nmap >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  (apt-get install -y -qq nmap >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nmap >/dev/null)) || echo "note: could not install nmap; the built-in scanner will be used"; \
-	elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
-	  sudo apt-get install -y -qq nmap >/dev/null 2>&1 || echo "note: could not install nmap; the built-in scanner will be used"; \
-	else echo "note: nmap not installed; the built-in scanner will be used"; fi
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then echo "note: please install$$missing (no apt-get here)"; \
+	else SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  ( $$SUDO apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	    ( $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null ) ) || \
+	  echo "note: could not install$$missing; l3audit works without them (built-in scanner, no PDF)"; fi
 
 demo: setup
 	$(BIN)/l3audit demo --out l3audit-demo

@@ -5,6 +5,12 @@ A checklist is YAML data (`checklists/*.yaml`), validated in three steps: the pu
 facts each condition names, which must be declared by a registered probe. Every error names the file,
 the line, the requirement id and a hint. A level may `extend` another (ComplianceAsCode's inherited
 levels); `exclude` records, with a reason, the rows of the parent that do not carry over.
+
+Requirement texts may name a catalogue parameter as `{{name}}` (for example "keep logs for at least
+{{log_retention_months}} months"): the value is filled in at load, so a manual requirement shows the
+threshold a department has tailored, and an unknown name is refused like an unknown fact.
+`load_checklist(..., parameter_values=...)` reloads a catalogue (and its parents) with tailored
+values; `audit.tailoring` uses it.
 """
 
 from __future__ import annotations
@@ -13,10 +19,12 @@ import copy
 import difflib
 import hashlib
 import json
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, cast
 
 from audit.conditions import Condition, ConditionSyntaxError, Operator, leaves, parse_condition
 from audit.errors import ChecklistError
@@ -91,6 +99,16 @@ class Requirement:
     notes: Text | None = None
     origin: str = ""
     """The id of the catalogue the requirement was defined in (differs from the checklist's when inherited)."""
+    parameters: tuple[str, ...] = ()
+    """Names of the catalogue parameters the requirement's texts or checks use (its tailorable thresholds)."""
+    not_applicable_reason: Text | None = None
+    """Set only by tailoring: the row does not apply to this outlet, with the justification the
+    department gave. The evaluation reports such a row as `not_applicable` with this reason."""
+
+    @property
+    def not_applicable(self) -> bool:
+        """True when a tailoring marked this row not applicable."""
+        return self.not_applicable_reason is not None
 
     @property
     def probes(self) -> list[str]:
@@ -117,6 +135,8 @@ class Checklist:
     extends: str = ""
     excluded: Mapping[str, Text] = field(default_factory=dict)
     """Parent rows that do not carry over to this level, with the reason."""
+    tailoring: str = ""
+    """The id of the tailoring applied to this catalogue ('' when none), see `audit.tailoring`."""
 
     @property
     def probes(self) -> list[str]:
@@ -154,8 +174,13 @@ def builtin_checklists() -> dict[str, Path]:
     """Shipped checklist ids mapped to their files (the id is read from each file)."""
     found: dict[str, Path] = {}
     for path in sorted(builtin_dir().glob("*.yaml")):
-        found[path.stem] = path
+        # The folder also holds other data (the crosswalk): only files declaring the checklist schema count.
+        if _CHECKLIST_FILE.search(path.read_text(encoding="utf-8", errors="replace")):
+            found[path.stem] = path
     return found
+
+
+_CHECKLIST_FILE = re.compile(r"^schema:\s*[\"']?l3audit/checklist/v1\b", re.MULTILINE)
 
 
 def resolve_checklist(ref: str) -> Path:
@@ -173,14 +198,24 @@ def resolve_checklist(ref: str) -> Path:
     raise ChecklistError(f"unknown checklist id '{ref}'", hint=hint)
 
 
-def load_checklist(ref: str | Path, _seen: tuple[str, ...] = ()) -> Checklist:
-    """Load and validate a checklist by id or path; raise ChecklistError on the first problem."""
+def load_checklist(
+    ref: str | Path,
+    _seen: tuple[str, ...] = (),
+    *,
+    parameter_values: Mapping[str, Any] | None = None,
+) -> Checklist:
+    """Load and validate a checklist by id or path; raise ChecklistError on the first problem.
+
+    `parameter_values` replaces declared parameter values (range-checked) in this catalogue and the
+    ones it extends, before conditions and texts are resolved; names a level does not declare are
+    left to the level that does.
+    """
     path = resolve_checklist(str(ref))
     data, raw = load_yaml(path, ChecklistError)
     if not isinstance(data, dict):
         raise ChecklistError("a checklist must be a YAML mapping", path=str(path), line=1)
     validate_schema(data, _schema(), path, ChecklistError, lambda where: _item_of(data, where))
-    return _build(data, raw, path, _seen)
+    return _build(cast(LineDict, data), raw, path, _seen, parameter_values or {})
 
 
 def _item_of(data: Any, where: Sequence[Any]) -> str:
@@ -198,12 +233,20 @@ def _text(data: Mapping[str, Any] | None) -> Text | None:
 class _Builder:
     """Builds the checklist from validated data, with located errors for semantic problems."""
 
-    def __init__(self, data: LineDict, path: Path, parent: Checklist | None) -> None:
+    def __init__(
+        self, data: LineDict, path: Path, parent: Checklist | None, overrides: Mapping[str, Any] | None = None
+    ) -> None:
         self.data = data
         self.path = path
         self.parameters: dict[str, Parameter] = dict(parent.parameters) if parent else {}
         for name, spec in (data.get("parameters") or {}).items():
             self.parameters[name] = self._parameter(name, spec)
+        for name, value in (overrides or {}).items():
+            if name in self.parameters:
+                param = replace(self.parameters[name], value=value)
+                check_parameter_range(param, value, lambda m, n=name: self.error(m, ["parameters", n]))
+                self.parameters[name] = param
+        self.used: set[str] = set()
 
     def error(self, message: str, where: Sequence[Any], req_id: str = "", hint: str = "") -> ChecklistError:
         return ChecklistError(
@@ -234,6 +277,7 @@ class _Builder:
                     close = difflib.get_close_matches(name, list(self.parameters), n=1)
                     hint = f"did you mean '{close[0]}'?" if close else "declare it under 'parameters'"
                     raise self.error(f"unknown parameter '{name}'", base + list(where), req_id, hint)
+                self.used.add(name)
                 return self.parameters[name].value
             return value
 
@@ -273,9 +317,26 @@ class _Builder:
                 f"operator '{op.value}' needs a list or text, but fact '{fact}' is {spec.type}", where, req_id
             )
 
+    def text(self, raw: Mapping[str, Any] | None, req_id: str, where: list[Any]) -> Text | None:
+        """A bilingual text with its `{{parameter}}` placeholders filled in."""
+        if not raw:
+            return None
+
+        def fill(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.parameters:
+                close = difflib.get_close_matches(name, list(self.parameters), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "declare it under 'parameters'"
+                raise self.error(f"unknown parameter '{{{{{name}}}}}' in text", where, req_id, hint)
+            self.used.add(name)
+            return format_parameter_value(self.parameters[name].value)
+
+        return Text(vi=PLACEHOLDER.sub(fill, raw["vi"]), en=PLACEHOLDER.sub(fill, raw["en"]))
+
     def requirement(self, index: int, raw: Mapping[str, Any], origin: str) -> Requirement:
         req_id = raw["id"]
         base: list[Any] = ["requirements", index]
+        self.used = set()
         checks = []
         seen_checks: set[str] = set()
         for i, check in enumerate(raw.get("checks") or []):
@@ -298,23 +359,46 @@ class _Builder:
         applies_if = None
         if "applies_if" in raw:
             applies_if = self.condition(raw["applies_if"], req_id, base + ["applies_if"])
+        texts = {
+            key: self.text(raw.get(key), req_id, base + [key])
+            for key in ("title", "description", "remediation", "notes")
+        }
+        evidence = tuple(
+            self.text(e, req_id, base + ["evidence", i]) for i, e in enumerate(raw.get("evidence") or [])
+        )
         return Requirement(
             id=req_id,
             group=raw["group"],
-            title=Text(**raw["title"]),
-            description=Text(**raw["description"]),
-            remediation=Text(**raw["remediation"]),
+            title=texts["title"],  # type: ignore[arg-type]
+            description=texts["description"],  # type: ignore[arg-type]
+            remediation=texts["remediation"],  # type: ignore[arg-type]
             severity=Severity(raw["severity"]),
             assessment=assessment,
             references=tuple(Reference(**ref) for ref in raw["references"]),
             checks=tuple(checks),
             mandatory=raw.get("mandatory", True),
             confidence=raw.get("confidence", "interpretation"),
-            evidence=tuple(Text(**e) for e in raw.get("evidence") or []),
+            evidence=evidence,  # type: ignore[arg-type]
             applies_if=applies_if,
-            notes=_text(raw.get("notes")),
+            notes=texts["notes"],
             origin=origin,
+            parameters=tuple(sorted(self.used)),
         )
+
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
+"""`{{name}}` in a requirement text: replaced by the value of catalogue parameter `name`."""
+
+
+def format_parameter_value(value: Any) -> str:
+    """A parameter value as it reads in a sentence: 12, 0.5, 'a, b'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(format_parameter_value(v) for v in value)
+    return str(value)
 
 
 def check_parameter_range(param: Parameter, value: Any, make_error: Any) -> None:
@@ -329,7 +413,9 @@ def check_parameter_range(param: Parameter, value: Any, make_error: Any) -> None
         raise make_error(f"parameter '{param.name}' = {value} is above its maximum {param.max}")
 
 
-def _build(data: LineDict, raw: bytes, path: Path, seen: tuple[str, ...]) -> Checklist:
+def _build(
+    data: LineDict, raw: bytes, path: Path, seen: tuple[str, ...], overrides: Mapping[str, Any]
+) -> Checklist:
     checklist_id = data["id"]
     parent = None
     if "extends" in data:
@@ -339,11 +425,15 @@ def _build(data: LineDict, raw: bytes, path: Path, seen: tuple[str, ...]) -> Che
                 path=str(path), line=line_of(data, ["extends"]),
             )
         sibling = path.parent / f"{data['extends']}.yaml"  # a catalogue's levels live side by side
-        parent = load_checklist(sibling if sibling.exists() else data["extends"], seen + (checklist_id,))
-    builder = _Builder(data, path, parent)
+        parent = load_checklist(sibling if sibling.exists() else data["extends"], seen + (checklist_id,),
+                                parameter_values=overrides)
+    builder = _Builder(data, path, parent, overrides)
     groups = {g.id: g for g in (parent.groups if parent else ())}
-    for g in data.get("groups") or []:
-        groups[g["id"]] = Group(id=g["id"], title=Text(**g["title"]), clause=g.get("clause", ""))
+    declared = [Group(id=g["id"], title=Text(**g["title"]), clause=g.get("clause", "")) for g in data.get("groups") or []]
+    if declared and set(groups) <= {g.id for g in declared}:
+        groups = {}  # the level restates every group: its own order (and clause numbers) win
+    for group in declared:
+        groups[group.id] = group
 
     excluded: dict[str, Text] = {}
     inherited: dict[str, Requirement] = {r.id: r for r in (parent.requirements if parent else ())}
@@ -371,6 +461,12 @@ def _build(data: LineDict, raw: bytes, path: Path, seen: tuple[str, ...]) -> Che
 
     merged = dict(inherited)
     merged.update(own)  # a level may restate a parent row with stricter content under the same id
+    requirements = list(merged.values())
+    if parent:
+        # Inherited and own rows interleave by group (in the order groups are declared), then by id,
+        # so that a report of a level reads group by group as the standard does.
+        rank = {gid: i for i, gid in enumerate(groups)}
+        requirements.sort(key=lambda r: (rank.get(r.group, len(rank)), r.id))
     digest = hashlib.sha256(raw)
     if parent:
         digest.update(parent.content_hash.encode())
@@ -382,7 +478,7 @@ def _build(data: LineDict, raw: bytes, path: Path, seen: tuple[str, ...]) -> Che
         version=data["version"],
         path=str(path),
         content_hash="sha256:" + digest.hexdigest(),
-        requirements=tuple(merged.values()),
+        requirements=tuple(requirements),
         groups=tuple(groups.values()),
         parameters=builder.parameters,
         extends=data.get("extends", ""),

@@ -20,7 +20,9 @@ from typing import Awaitable, Callable, Iterable, Sequence
 from audit import __version__
 from audit.checklist import Checklist
 from audit.errors import ProbeError
-from audit.evaluation import evaluate_requirement, summarise
+from audit.evaluation import judge_outlet, summarise
+from audit.merge import SelfAssessment
+from audit.scope import Scope
 from audit.models import AttemptStatus, ChecklistRef, Outlet, OutletResult, ProbeAttempt, Target
 from probes.interface import Probe, ProbeOptions
 from probes.registry import get_probe
@@ -44,6 +46,8 @@ class AuditOptions:
     use_nmap: bool = True
     probes: Sequence[str] | None = None
     """Restrict to these probes (None: the ones the checklist needs)."""
+    self_assessment: SelfAssessment | None = None
+    """Answers, reviewer decisions and waivers merged into each outlet's results (audit.merge)."""
 
 
 def now_iso() -> str:
@@ -150,7 +154,7 @@ async def audit_outlet(checklist: Checklist, outlet: Outlet, runner: ProbeRunner
     attempts = await asyncio.gather(*(runner.attempt(name, site, settings) for site, name in jobs))
     for (site, name), attempt in zip(jobs, attempts):
         per_site[site.url][name] = attempt
-    results = tuple(evaluate_requirement(req, per_site) for req in checklist.requirements)
+    results = judge_outlet(checklist, outlet.id, per_site, runner.options.self_assessment)
     unique: dict[tuple[str, str], ProbeAttempt] = {(a.probe, a.target): a for a in attempts}
     return OutletResult(
         outlet=outlet,
@@ -176,6 +180,12 @@ async def run_audit(
     `on_result` is called for each outlet as soon as it is judged (write it to disk there). If it
     raises, the run stops with that error, after the results already handed over.
     """
+    # The scope guard: every site must be one host, given by the inventory or the command line;
+    # a range or a list is refused before any packet is sent.
+    scope = Scope.of(site for outlet in outlets for site in outlet.sites)
+    for outlet in outlets:
+        for site in outlet.sites:
+            scope.check_target(site)
     runner = ProbeRunner(options)
     gate = asyncio.Semaphore(options.concurrency)
 

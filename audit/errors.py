@@ -59,3 +59,7 @@ class ProbeError(AuditError):
 
 class ResultError(AuditError):
     """A stored result file cannot be read (wrong schema version, truncated, not JSON)."""
+
+
+class StoreError(AuditError):
+    """The results database cannot be used (locked, down, newer schema, bad URL); nothing was half-written."""

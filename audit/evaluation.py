@@ -2,16 +2,19 @@
 
 A requirement is evaluated per site from the facts of the probe attempts for that site, then the
 sites are combined by status precedence. A probe that could not measure makes the requirements
-that need it `error`, never `fail`.
+that need it `error`, never `fail`. `judge_outlet` then merges self-assessment answers, reviewer
+decisions and waivers (`audit.merge`), and `summarise` applies the verdict gate and the scoring
+model (`audit.scoring`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from audit.checklist import Checklist, Requirement
-from audit.conditions import evaluate
+from audit.conditions import evaluate, leaves
+from audit.merge import SelfAssessment, merge_requirement
 from audit.models import (
     Assessment,
     AttemptStatus,
@@ -22,6 +25,7 @@ from audit.models import (
     Status,
     combine_statuses,
 )
+from audit.scoring import summarise_data
 
 
 def evaluate_site(requirement: Requirement, site: str, attempts: Mapping[str, ProbeAttempt]) -> SiteResult:
@@ -34,6 +38,9 @@ def evaluate_site(requirement: Requirement, site: str, attempts: Mapping[str, Pr
     facts: dict[str, Any] = {}
     for attempt in attempts.values():
         facts.update(attempt.facts)
+    unmeasured = _unmeasured(requirement, facts)
+    if unmeasured:
+        return SiteResult(site, Status.ERROR, "could not measure (" + "; ".join(unmeasured) + ")")
     evidence: list[Evidence] = []
     if requirement.applies_if is not None:
         applies, seen = evaluate(requirement.applies_if, facts)
@@ -52,10 +59,33 @@ def evaluate_site(requirement: Requirement, site: str, attempts: Mapping[str, Pr
     return SiteResult(site, Status.PASS, "all checks passed", tuple(evidence))
 
 
+def _unmeasured(requirement: Requirement, facts: Mapping[str, Any]) -> list[str]:
+    """Facts the requirement reads that its probe could not measure, with the probe's reason.
+
+    A probe that ran may still fail single checks; it lists them in `<probe>.errors` as fact name
+    (or prefix) -> reason and leaves those facts out. Reading such an absent fact as "false" would
+    turn a missing measurement into a fail, so the requirement is `error` instead.
+    """
+    conditions = [c.expect for c in requirement.checks] + ([requirement.applies_if] if requirement.applies_if else [])
+    used = {leaf.fact for cond in conditions for leaf in leaves(cond)}
+    reasons = []
+    for probe in requirement.probes:
+        errors = facts.get(f"{probe}.errors")
+        if not isinstance(errors, Mapping):
+            continue
+        for key, why in errors.items():
+            if any(fact == key or fact.startswith(f"{key}.") for fact in used):
+                reasons.append(f"{key}: {why}")
+    return reasons
+
+
 def evaluate_requirement(
     requirement: Requirement, sites: Mapping[str, Mapping[str, ProbeAttempt]]
 ) -> RequirementResult:
     """Judge one requirement for an outlet whose sites' attempts are given as site -> probe -> attempt."""
+    if requirement.not_applicable_reason is not None:
+        reason = f"not applicable (tailoring): {requirement.not_applicable_reason.en}"
+        return RequirementResult(requirement.id, Status.NOT_APPLICABLE, reason, (), "tailoring")
     if requirement.assessment is Assessment.MANUAL:
         return RequirementResult(requirement.id, Status.MANUAL, "needs a person (no automated check)", (), "manual")
     per_site = tuple(evaluate_site(requirement, site, attempts) for site, attempts in sites.items())
@@ -64,30 +94,31 @@ def evaluate_requirement(
     return RequirementResult(requirement.id, status, "; ".join(reasons), per_site, "probe")
 
 
+def judge_outlet(
+    checklist: Checklist,
+    outlet_id: str,
+    sites: Mapping[str, Mapping[str, ProbeAttempt]],
+    self_assessment: SelfAssessment | None = None,
+) -> tuple[RequirementResult, ...]:
+    """Judge every requirement for one outlet, then merge its answers and waivers (if any)."""
+    results = tuple(evaluate_requirement(req, sites) for req in checklist.requirements)
+    if self_assessment is None:
+        return results
+    key, answers = self_assessment.answers_for(outlet_id)
+    merged = []
+    for req, result in zip(checklist.requirements, results):
+        answer = answers.get(req.id) if answers else None
+        flags = self_assessment.evidence_flags.get((key, req.id), ()) if answer else ()
+        waivers = self_assessment.waivers.matching(req.id, outlet_id)
+        merged.append(merge_requirement(req, result, answer, flags, waivers, self_assessment.today))
+    return tuple(merged)
+
+
 def summarise(checklist: Checklist, results: Iterable[RequirementResult]) -> dict[str, Any]:
-    """Counts per status, the verdict gate, a pass share and coverage.
+    """Counts per status, the verdict gate, pass share, coverage and score (see `audit.scoring`).
 
     Verdict: 'compliant' only if every mandatory requirement passes (or is waived / not applicable);
     'not_compliant' if a mandatory one fails; otherwise 'incomplete' (errors or manual items remain).
+    Computed from the same plain data a result file stores, so `audit.scoring.rescore` agrees.
     """
-    results = list(results)
-    mandatory = {r.id for r in checklist.requirements if r.mandatory}
-    counts = Counter(r.status.value for r in results)
-    mandatory_statuses = [r.status for r in results if r.requirement_id in mandatory]
-    if any(s is Status.FAIL for s in mandatory_statuses):
-        verdict = "not_compliant"
-    elif all(s in (Status.PASS, Status.WAIVED, Status.NOT_APPLICABLE) for s in mandatory_statuses):
-        verdict = "compliant"
-    else:
-        verdict = "incomplete"
-    decided = counts[Status.PASS.value] + counts[Status.FAIL.value] + counts[Status.WAIVED.value]
-    applicable = len(results) - counts[Status.NOT_APPLICABLE.value]
-    return {
-        "counts": {s.value: counts.get(s.value, 0) for s in Status},
-        "total": len(results),
-        "mandatory_failed": sorted(r.requirement_id for r in results
-                                   if r.requirement_id in mandatory and r.status is Status.FAIL),
-        "verdict": verdict,
-        "pass_percent": round(100.0 * counts[Status.PASS.value] / decided, 1) if decided else None,
-        "coverage_percent": round(100.0 * decided / applicable, 1) if applicable else None,
-    }
+    return summarise_data(checklist, [r.to_dict() for r in results])

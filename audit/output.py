@@ -1,12 +1,14 @@
 """Writing a run's results to a folder as each outlet finishes, and resuming an interrupted run.
 
-Layout: `<out>/<outlet-id>.json` (the result), `<out>/<outlet-id>.<lang>.html` (the report) and
+Layout: `<out>/<outlet-id>.json` (the result), `<out>/<outlet-id>.<lang>.html` (the report; `write_pdfs`
+adds `<outlet-id>.<lang>.pdf`) and
 `<out>/summary.json` (one line per outlet). Every file is written atomically, so an interrupted run
 keeps exactly the outlets it finished, and `--resume` skips those whose result matches the checklist.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from audit.checklist import Checklist
 from audit.errors import ResultError
 from audit.exitcodes import exit_code_for
 from audit.models import OutletResult
-from audit.report import render_html
+from audit.report import PdfError, render_html, render_pdf
 from audit.result import load_result, result_to_dict, write_json_atomic, write_text_atomic
 
 
@@ -27,6 +29,8 @@ class RunOutput:
     checklist: Checklist
     langs: tuple[str, ...] = ("vi",)
     written: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Things the caller should tell the user (for example why no PDF was written)."""
 
     def result_path(self, outlet_id: str) -> Path:
         """Where an outlet's JSON result goes."""
@@ -58,6 +62,31 @@ class RunOutput:
             write_text_atomic(self.folder / f"{result.outlet.id}.{lang}.html", html)
         self.add(data)
         return data
+
+    def write_pdfs(self) -> list[Path]:
+        """Print `<outlet-id>.<lang>.pdf` for every result counted so far (headless Chromium, two at once).
+
+        Called after the scan, never from `write`: a browser run inside the audit's event loop would
+        stall the probes still in flight. Without Chromium nothing is written and `notes` says why.
+        """
+        jobs = [(d, lang) for d in self.written for lang in self.langs]
+
+        def one(job: tuple[dict[str, Any], str]) -> Path | None:
+            data, lang = job
+            try:
+                body = render_pdf(data, self.checklist, lang)
+            except PdfError as exc:
+                if str(exc) not in self.notes:
+                    self.notes.append(str(exc))
+                return None
+            path = self.folder / f"{data['outlet']['id']}.{lang}.pdf"
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_bytes(body)
+            tmp.replace(path)
+            return path
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            return [p for p in pool.map(one, jobs) if p is not None]
 
     def add(self, data: dict[str, Any]) -> None:
         """Count a result (written now, or kept from an earlier run) in the run summary."""

@@ -1,6 +1,9 @@
-"""Facts about an X.509 certificate, read with `cryptography`: expiry, key, signature, names.
+"""Facts about an X.509 certificate and its served chain, read with `cryptography`.
 
-Pure functions over DER bytes, shared by the TLS probe and its tests. Host-name matching follows
+Expiry, key, signature and names of the leaf; order, completeness and trust of the chain as
+served (the trust path is built by `cryptography.x509.verification` against the system store or a
+`--ca-file`, so it does not depend on a handshake library). Pure functions over DER bytes, shared
+by the TLS probe and its tests. Host-name matching follows
 RFC 6125 section 6.4 (a wildcard only as the whole left-most label, never across dots), done here
 because `ssl.match_hostname` left the standard library in Python 3.12.
 """
@@ -8,12 +11,15 @@ because `ssl.match_hostname` left the standard library in Python 3.12.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
+import ssl
+import warnings
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-from cryptography.x509.oid import ExtensionOID
+from cryptography.x509 import verification
 
 
 def key_facts(cert: x509.Certificate) -> tuple[str, int]:
@@ -35,7 +41,7 @@ def key_facts(cert: x509.Certificate) -> tuple[str, int]:
 def subject_alt_names(cert: x509.Certificate) -> tuple[list[str], list[str]]:
     """DNS names and IP addresses of the subjectAltName extension (empty lists when absent)."""
     try:
-        ext = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         return [], []
     dns = [str(n) for n in ext.get_values_for_type(x509.DNSName)]
@@ -77,7 +83,7 @@ def is_self_signed(cert: x509.Certificate) -> bool:
 def certificate_facts(der: bytes, host: str, now: dt.datetime | None = None) -> dict[str, Any]:
     """The `tls.certificate.*` facts for a leaf certificate in DER form."""
     cert = x509.load_der_x509_certificate(der)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     not_after = cert.not_valid_after_utc
     not_before = cert.not_valid_before_utc
     key_type, key_bits = key_facts(cert)
@@ -94,6 +100,8 @@ def certificate_facts(der: bytes, host: str, now: dt.datetime | None = None) -> 
         "tls.certificate.not_yet_valid": now < not_before,
         "tls.certificate.key_type": key_type,
         "tls.certificate.key_bits": key_bits,
+        "tls.certificate.key_curve": _curve(cert),
+        "tls.certificate.lifespan_days": (not_after - not_before).days,
         "tls.certificate.signature_algorithm": _oid_name(cert.signature_algorithm_oid),
         "tls.certificate.signature_hash": hash_alg.name if hash_alg else "none",
         "tls.certificate.san": dns + ips,
@@ -105,3 +113,77 @@ def certificate_facts(der: bytes, host: str, now: dt.datetime | None = None) -> 
 def _oid_name(oid: x509.ObjectIdentifier) -> str:
     # cryptography keeps the readable OID name only as `_name`; fall back to the dotted form.
     return str(getattr(oid, "_name", "") or oid.dotted_string)
+
+
+def _curve(cert: x509.Certificate) -> str:
+    """The curve of an EC key in OpenSSL's naming (prime256v1, secp384r1), empty for other keys."""
+    key = cert.public_key()
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        return ""
+    return {"secp256r1": "prime256v1"}.get(key.curve.name, key.curve.name)
+
+
+@functools.lru_cache(maxsize=8)
+def load_trust_store(ca_file: str | None = None) -> tuple[x509.Certificate, ...]:
+    """Root certificates from `ca_file`, or from the system bundle OpenSSL would use.
+
+    Raises OSError or ValueError when the file cannot be read or holds no certificate.
+    """
+    path = ca_file
+    if path is None:
+        paths = ssl.get_default_verify_paths()
+        path = paths.cafile or paths.openssl_cafile
+    with open(path, "rb") as handle:
+        data = handle.read()
+    with warnings.catch_warnings():
+        # Some roots in distribution bundles have a non-positive serial; cryptography warns, we accept.
+        warnings.simplefilter("ignore")
+        certs = x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data else [x509.load_der_x509_certificate(data)]
+    return tuple(certs)
+
+
+def chain_facts(ders: list[bytes], store: tuple[x509.Certificate, ...],
+                now: dt.datetime | None = None) -> dict[str, Any]:
+    """`tls.certificate.*` facts about the chain as served: order, missing issuers, trust.
+
+    Trust is checked apart from the host name (RFC 5280 path validation with the CA/Browser Forum
+    profile that `cryptography` implements), so a name mismatch stays a separate fact, as in SSL
+    Labs (M rather than T).
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    certs = [x509.load_der_x509_certificate(d) for d in ders]
+    leaf = certs[0]
+    in_order = all(certs[i].issuer == certs[i + 1].subject for i in range(len(certs) - 1))
+    known = {c.subject for c in certs} | {c.subject for c in store}
+    last = certs[-1]
+    # An issuer neither served nor in the store: the server forgot an intermediate.
+    missing = last.issuer != last.subject and last.issuer not in known
+    trusted, error = _verify(leaf, certs[1:], store, now)
+    return {
+        "tls.certificate.chain_length": len(certs),
+        "tls.certificate.chain_subjects": [c.subject.rfc4514_string() for c in certs],
+        "tls.certificate.chain_in_order": in_order,
+        "tls.certificate.missing_intermediate": missing,
+        "tls.certificate.trusted": trusted,
+        "tls.certificate.verify_error": error,
+    }
+
+
+def _verify(leaf: x509.Certificate, intermediates: list[x509.Certificate],
+            store: tuple[x509.Certificate, ...], now: dt.datetime) -> tuple[bool, str]:
+    dns, ips = subject_alt_names(leaf)
+    if not dns and not ips:
+        return False, "the certificate has no subjectAltName"
+    # Verify against one of the certificate's own names: trust and host name are separate facts.
+    subject: x509.verification.Subject = (
+        x509.DNSName(dns[0].lstrip("*.")) if dns else x509.IPAddress(ipaddress.ip_address(ips[0])))
+    if dns and dns[0].startswith("*."):
+        subject = x509.DNSName("l3audit-check." + dns[0][2:])
+    try:
+        verifier = verification.PolicyBuilder().store(verification.Store(list(store))).time(now).build_server_verifier(subject)
+        verifier.verify(leaf, intermediates)
+    except verification.VerificationError as exc:
+        return False, str(exc)
+    except ValueError as exc:
+        return False, f"cannot verify: {exc}"
+    return True, ""

@@ -1,137 +1,92 @@
-"""The `ports` probe: which risky services answer on an outlet's host.
+"""The `ports` probe: which services answer on an outlet's host, which are risky, which say their version.
 
 With nmap installed, nmap runs as an asyncio subprocess (`-sT`, a TCP connect scan that needs no
-root) writing XML, parsed by python-nmap; without it, a built-in asyncio connect scan covers the
-same list. The facts say which method ran. Only the audited host's address is ever scanned.
+root) writing XML parsed by python-nmap, then optionally `-sV` over the open ports with bounded
+intensity and time; without it, a built-in asyncio connect scanner with a passive banner grab
+covers the same list. The facts say which method ran and whether service detection ran. Only the
+audited host's address is ever scanned; connection rates are limited by default.
+
+Per-outlet settings (inventory `settings`, all optional): `ports` (extra ports), `timeout_seconds`
+(per connect), `service_detection` (bool, default true), `version_intensity` (0-9, default 2),
+`top_ports` (add nmap's N most common ports, default 0), `allowed_ports` (ports expected open,
+default 80, 443 and the site's own ports), `scan_timeout_seconds` (default 45),
+`version_timeout_seconds` (default 40), `max_rate` (connects per second, default 100).
 """
 
 from __future__ import annotations
 
-import asyncio
+import ipaddress
+import re
 import shutil
-from dataclasses import dataclass
-from importlib import resources
-from typing import Any
-
-import nmap
-import yaml
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from audit.errors import ProbeError
 from audit.models import Target
 from probes.interface import FactSpec, Measurement, Probe, ProbeOptions
+from probes.ports_catalogue import load_catalogue, load_risky_ports, ports_to_scan
+from probes.ports_connect import connect_scan
+from probes.ports_nmap import ProgressCallback, nmap_scan, nmap_version, parse_nmap_xml
+from probes.ports_results import build_facts, check_answered
+
+__all__ = ["PortsProbe", "load_risky_ports", "parse_nmap_xml"]
 
 
-@dataclass(frozen=True)
-class RiskyPort:
-    """A service that should not face the Internet, from `probes/data/risky_ports.yaml`."""
-
-    port: int
-    service: str
-    severity: str
-    why_vi: str
-    why_en: str
+def _int(settings: Mapping[str, Any], key: str, default: int) -> int:
+    value = settings.get(key, default)
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
 
 
-def load_risky_ports() -> list[RiskyPort]:
-    """The shipped risky-service catalogue."""
-    text = (resources.files("probes.data") / "risky_ports.yaml").read_text(encoding="utf-8")
-    return [
-        RiskyPort(e["port"], e["service"], e["severity"], e["why"]["vi"], e["why"]["en"])
-        for e in yaml.safe_load(text)
-    ]
+def _float(settings: Mapping[str, Any], key: str, default: float) -> float:
+    value = settings.get(key, default)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
 
 
-async def connect_scan(address: str, ports: list[int], timeout: float, concurrency: int = 64) -> dict[int, str]:
-    """TCP connect scan; returns port -> 'open' | 'closed' | 'filtered' (no answer in time)."""
-    gate = asyncio.Semaphore(concurrency)
+def check_single_host(address: str) -> None:
+    """ProbeError unless `address` is one IP address or one host name.
 
-    async def one(port: int) -> tuple[int, str]:
-        async with gate:
-            try:
-                _, writer = await asyncio.wait_for(asyncio.open_connection(address, port), timeout)
-            except asyncio.TimeoutError:
-                return port, "filtered"
-            except ConnectionRefusedError:
-                return port, "closed"
-            except OSError:
-                return port, "filtered"
-            writer.close()
-            try:
-                await asyncio.wait_for(writer.wait_closed(), 1.0)
-            except (OSError, asyncio.TimeoutError):
-                pass
-            return port, "open"
-
-    return dict(await asyncio.gather(*(one(p) for p in ports)))
-
-
-def parse_nmap_xml(xml: str) -> dict[str, Any]:
-    """Parse nmap's XML output with python-nmap; ProbeError when it is truncated or not XML."""
-    # PortScanner() runs `nmap -V` in its constructor; only its XML parser is needed here.
-    scanner = nmap.PortScanner.__new__(nmap.PortScanner)
+    The scope guard's last line before nmap: nmap would expand `10.0.0.0/24`, `10.0.0.1-20` or a
+    wildcard into many hosts, and would read a leading `-` as an option.
+    """
     try:
-        return dict(scanner.analyse_nmap_xml_scan(xml))
-    except (nmap.PortScannerError, ValueError) as exc:
-        raise ProbeError(f"cannot parse nmap's XML output: {str(exc).strip()[:200]}") from exc
-
-
-async def nmap_scan(address: str, ports: list[int], timeout: float) -> dict[int, dict[str, str]]:
-    """Run `nmap -sT` on one address and parse its XML; returns port -> nmap's port info."""
-    binary = shutil.which("nmap")
-    if binary is None:
-        raise ProbeError("nmap is not installed")
-    host_timeout = max(int(timeout), 1)
-    args = [binary, "-sT", "-Pn", "-n", "--host-timeout", f"{host_timeout}s",
-            "-p", ",".join(str(p) for p in ports), "-oX", "-", address]
-    proc = await asyncio.create_subprocess_exec(
-        *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), timeout + 10)
-    except asyncio.TimeoutError as exc:
-        proc.kill()
-        await proc.wait()
-        raise ProbeError(f"nmap did not finish within {timeout + 10:g} s") from exc
-    if proc.returncode != 0:
-        raise ProbeError(f"nmap failed (exit {proc.returncode}): {err.decode(errors='replace').strip()[:200]}")
-    parsed = parse_nmap_xml(out.decode(errors="replace"))
-    hosts = parsed.get("scan", {})
-    if address not in hosts:
-        raise ProbeError(f"nmap reported no result for {address} (host timeout {host_timeout} s?)")
-    tcp = hosts[address].get("tcp", {})
-    return {int(p): dict(info) for p, info in tcp.items()}
-
-
-def nmap_version() -> str:
-    """`nmap --version`'s first line, or '' without nmap."""
-    import subprocess
-
-    binary = shutil.which("nmap")
-    if not binary:
-        return ""
-    try:
-        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.splitlines()[0].strip() if out else ""
+        ipaddress.ip_address(address)
+        return
+    except ValueError:
+        pass
+    if not re.fullmatch(r"(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.-]*", address):
+        raise ProbeError(f"refusing to scan '{address}': not a single host name or IP address")
 
 
 class PortsProbe(Probe):
-    """TCP connect scan of the risky-service list on the audited host."""
+    """TCP connect scan of the curated port list on the audited host, with service detection."""
 
     name = "ports"
     tool = "nmap / l3audit connect scan"
     facts = (
         FactSpec("ports.method", "str", "'nmap' when nmap ran, 'connect' for the built-in scanner."),
-        FactSpec("ports.service_detection", "bool", "Whether service versions were detected (nmap -sV)."),
+        FactSpec("ports.service_detection", "bool", "Whether service/version detection ran (nmap -sV, or banners for 'connect')."),
+        FactSpec("ports.service_detection_complete", "bool", "False when nmap -sV gave up (host timeout): names may be guesses."),
+        FactSpec("ports.top_ports", "int", "How many of nmap's most common ports were added (0: curated list only)."),
         FactSpec("ports.scanned", "list", "Port numbers scanned."),
+        FactSpec("ports.scanned_count", "int", "How many ports were scanned."),
         FactSpec("ports.open", "list", "Open ports: port, protocol, service, product, version, method."),
         FactSpec("ports.open_ports", "list", "Open port numbers."),
+        FactSpec("ports.closed_count", "int", "Ports that refused the connection."),
         FactSpec("ports.filtered_ports", "list", "Ports that did not answer (filtered)."),
-        FactSpec("ports.risky_open", "list", "Open ports from the risky-service catalogue: port, service, severity."),
+        FactSpec("ports.filtered_count", "int", "How many ports did not answer."),
+        FactSpec("ports.risky_open", "list", "Open risky services: port, service, severity, why and remediation (vi/en)."),
         FactSpec("ports.risky_open_count", "int", "How many risky services are open."),
+        FactSpec("ports.unexpected_open", "list", "Open ports outside `allowed_ports` (by default 80, 443 and the site's ports)."),
+        FactSpec("ports.unexpected_open_count", "int", "How many open ports are outside `allowed_ports`."),
+        FactSpec("ports.version_disclosures", "list",
+                 "Open services announcing a software version: port, service, product, version, source."),
+        FactSpec("ports.version_disclosure_count", "int", "How many open services announce their version."),
     )
-    _versions: dict[str, str] = {}
+    _versions: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, on_progress: ProgressCallback | None = None) -> None:
+        self.on_progress = on_progress
+        """Optional (task, percent) callback for nmap's progress, for a CLI progress bar."""
 
     def key(self, target: Target) -> str:
         """Ports belong to the host, not the URL: one scan per address."""
@@ -144,45 +99,43 @@ class PortsProbe(Probe):
         return self._versions["nmap"] or super().tool_version()
 
     async def measure(self, target: Target, options: ProbeOptions) -> Measurement:
-        """Scan the risky ports with nmap if present, else with asyncio connects."""
-        catalogue = {r.port: r for r in load_risky_ports()}
-        ports = sorted(set(options.settings.get("ports", [])) | set(catalogue))
+        """Scan the curated ports with nmap if present, else with the built-in connect scanner."""
+        settings = options.settings
+        catalogue = load_catalogue()
+        own = [p for p in (target.port, target.http_port) if p]
+        top = max(_int(settings, "top_ports", 0), 0)
+        ports = ports_to_scan(catalogue, list(settings.get("ports", [])) + own, top)
+        detect = bool(settings.get("service_detection", True))
+        intensity = _int(settings, "version_intensity", 2)
+        max_rate = _float(settings, "max_rate", 100.0)
         address = target.connect_host
-        open_info: list[dict[str, Any]] = []
-        filtered: list[int] = []
+        check_single_host(address)
+        complete = True
         if options.use_nmap and shutil.which("nmap"):
             method = "nmap"
-            result = await nmap_scan(address, ports, options.timeout_seconds)
-            for port, info in sorted(result.items()):
-                if info.get("state") == "open":
-                    open_info.append({"port": port, "protocol": "tcp", "service": info.get("name", ""),
-                                      "product": info.get("product", ""), "version": info.get("version", ""),
-                                      "method": method})
-                elif info.get("state") == "filtered":
-                    filtered.append(port)
+            states, complete = await nmap_scan(
+                address, ports,
+                scan_timeout_seconds=_float(settings, "scan_timeout_seconds", 45.0),
+                service_detection=detect, version_intensity=intensity,
+                version_timeout_seconds=_float(settings, "version_timeout_seconds", 40.0),
+                max_rate=max_rate, on_progress=self.on_progress,
+            )
+            how = "nmap -sT -Pn" + (f" then -sV --version-intensity {intensity} on open ports" if detect else "")
         else:
             method = "connect"
-            states = await connect_scan(address, ports, min(options.timeout_seconds, 3.0))
-            for port, state in sorted(states.items()):
-                if state == "open":
-                    service = catalogue[port].service if port in catalogue else ""
-                    open_info.append({"port": port, "protocol": "tcp", "service": service,
-                                      "product": "", "version": "", "method": method})
-                elif state == "filtered":
-                    filtered.append(port)
-        risky = [
-            {"port": o["port"], "service": catalogue[o["port"]].service, "severity": catalogue[o["port"]].severity}
-            for o in open_info if o["port"] in catalogue
-        ]
-        facts = {
-            "ports.method": method,
-            "ports.service_detection": False,
-            "ports.scanned": ports,
-            "ports.open": open_info,
-            "ports.open_ports": [o["port"] for o in open_info],
-            "ports.filtered_ports": filtered,
-            "ports.risky_open": risky,
-            "ports.risky_open_count": len(risky),
-        }
-        how = "nmap -sT -Pn (TCP connect)" if method == "nmap" else "asyncio TCP connect (nmap not installed)"
-        return Measurement(facts, f"{how}, {len(ports)} ports")
+            states = await connect_scan(
+                address, ports, min(options.timeout_seconds, 5.0), catalogue=catalogue,
+                banner_seconds=2.0 if detect else 0.0, http_host=target.host, http_ports=frozenset(own),
+                max_rate=max_rate,
+            )
+            why = "nmap disabled" if not options.use_nmap else "nmap not installed"
+            how = f"asyncio TCP connect{' with banner grab' if detect else ''} ({why}; nmap -sV service detection unavailable)"
+        check_answered(states, address)
+        allowed = settings.get("allowed_ports") or [80, 443, *own]
+        facts = build_facts(
+            states, method=method, service_detection=detect, detection_complete=complete,
+            catalogue=catalogue, allowed_ports=allowed, top=top,
+        )
+        # With the built-in scanner, nmap's version (the default tool_version) would be misleading.
+        version = "" if method == "nmap" else Probe.tool_version(self)
+        return Measurement(facts, f"{how}, {len(ports)} ports of {address}", tool_version=version)

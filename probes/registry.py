@@ -5,6 +5,7 @@ Checklists find the probe behind a fact by the fact's first segment (`tls.` -> `
 
 from __future__ import annotations
 
+from probes.exposure import ExposureProbe
 from probes.http import HttpProbe
 from probes.interface import FactSpec, Probe
 from probes.ports import PortsProbe
@@ -14,6 +15,7 @@ PROBES: dict[str, type[Probe]] = {
     TlsProbe.name: TlsProbe,
     HttpProbe.name: HttpProbe,
     PortsProbe.name: PortsProbe,
+    ExposureProbe.name: ExposureProbe,
 }
 
 

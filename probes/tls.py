@@ -1,72 +1,92 @@
-"""The `tls` probe: which TLS versions a site accepts, and what its certificate says.
+"""The `tls` probe: protocols, cipher suites, certificate chain, session features and grades.
 
-This first version uses the standard library's `ssl` handshakes (as the foundation issue asks), so
-it can only test what the local OpenSSL can offer: TLS 1.0 to 1.3, the old ones with
-`@SECLEVEL=0`. SSLv2/SSLv3 and the cipher-suite enumeration need our own ClientHello, which the
-deeper TLS probe brings. Handshakes for the versions run concurrently; each is bounded by the timeout.
+It writes its own ClientHellos (`probes.tlswire`), so SSL 2.0/3.0, RC4, 3DES and export suites are
+seen whatever the local OpenSSL can do. The scan runs handshakes concurrently under a per-host cap;
+each is bounded by the timeout. A check that could not be made is listed under `tls.errors` and its
+fact is left out (never reported as False); when no protocol could be tested at all the probe
+raises `ProbeError`. Grades come from `probes.tls_grade` (SSL Labs guide, Mozilla 6.0 or 5.7).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ssl
+import ipaddress
 from typing import Any
 
 from audit.errors import ProbeError
 from audit.models import Target
-from probes.certificate import certificate_facts
+from probes.certificate import certificate_facts, chain_facts, load_trust_store
 from probes.interface import FactSpec, Measurement, Probe, ProbeOptions
+from probes.tls_grade import mozilla_facts, ssllabs_grade
+from probes.tlswire import checks
+from probes.tlswire.records import TlsProtocolError
+from probes.tlswire.scan import PROTOCOLS, Scanner, ScanResult
+from probes.tlswire.suites import suite
+from probes.tlswire.tls13 import fetch_certificates
 
-VERSIONS: dict[str, ssl.TLSVersion] = {
-    "TLSv1.0": ssl.TLSVersion.TLSv1,
-    "TLSv1.1": ssl.TLSVersion.TLSv1_1,
-    "TLSv1.2": ssl.TLSVersion.TLSv1_2,
-    "TLSv1.3": ssl.TLSVersion.TLSv1_3,
-}
-
-
-def _context(version: ssl.TLSVersion | None = None, verify: bool = False, ca_file: str | None = None) -> ssl.SSLContext:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    if verify:
-        ctx.verify_mode = ssl.CERT_REQUIRED
-        if ca_file:
-            ctx.load_verify_locations(cafile=ca_file)
-        else:
-            ctx.load_default_certs()
-    else:
-        ctx.verify_mode = ssl.CERT_NONE
-    if version is not None:
-        ctx.minimum_version = version
-        ctx.maximum_version = version
-        if version < ssl.TLSVersion.TLSv1_2:
-            # Debian's OpenSSL refuses TLS 1.0/1.1 at the default security level.
-            ctx.set_ciphers("ALL:@SECLEVEL=0")
-    return ctx
-
-
-async def _handshake(target: Target, ctx: ssl.SSLContext, timeout: float) -> ssl.SSLObject:
-    """Open a connection and complete a handshake; return the SSL object (the socket is closed)."""
-    server_hostname = target.host if not _is_ip(target.host) else None
-    reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(
-            target.connect_host, target.port, ssl=ctx, server_hostname=server_hostname,
-            ssl_handshake_timeout=timeout,
-        ),
-        timeout,
-    )
-    ssl_object = writer.get_extra_info("ssl_object")
-    writer.close()
-    try:
-        await asyncio.wait_for(writer.wait_closed(), 1.0)
-    except (OSError, ssl.SSLError, asyncio.TimeoutError):
-        pass
-    return ssl_object
+F = FactSpec
+FACTS: tuple[FactSpec, ...] = (
+    F("tls.offered", "bool", "The server accepted at least one SSL/TLS protocol version."),
+    F("tls.not_offered_reason", "str", "Why no protocol was accepted (alerts, closed connections)."),
+    F("tls.negotiated_protocol", "str", "The newest protocol version the server accepts."),
+    F("tls.negotiated_cipher", "str", "The suite the server picks first with that version (IANA name)."),
+    F("tls.protocols.*", "bool", "Whether the server accepts a protocol version (SSLv2 ... TLSv1.3)."),
+    F("tls.protocols_accepted", "list", "Accepted protocol versions, oldest first."),
+    F("tls.cipher_suites.*", "list", "Accepted cipher suites per protocol (IANA names), in server order when it has one."),
+    F("tls.cipher_suite_details.*", "list", "Per protocol: objects with name, key exchange type/bits/group, bits, aead, forward_secrecy, weaknesses."),
+    F("tls.server_cipher_order.*", "bool", "Per protocol: the server imposes its own suite preference."),
+    F("tls.weak_cipher_suites", "list", "Accepted suites in a weak class (NULL, anonymous, EXPORT, RC4, 64-bit block, CBC in SSLv3/TLS 1.0, static key exchange) as 'protocol name: classes'."),
+    F("tls.weak_cipher_classes", "list", "The weak classes met by any accepted suite."),
+    F("tls.forward_secrecy", "bool", "Some accepted suite of TLS 1.2 or newer uses an ephemeral key exchange (ECDHE/DHE)."),
+    F("tls.forward_secrecy_all", "bool", "Every accepted suite uses an ephemeral, authenticated key exchange."),
+    F("tls.aead", "bool", "Some accepted suite is AEAD (GCM, CCM, ChaCha20-Poly1305)."),
+    F("tls.key_exchange.dh_min_bits", "int", "Smallest DHE prime seen (bits); absent without DHE."),
+    F("tls.key_exchange.ecdh_min_bits", "int", "Smallest ECDHE group seen (bits; X25519 counts 253); absent without ECDHE."),
+    F("tls.groups", "list", "Key-exchange groups the server accepts, in its order of preference."),
+    F("tls.secure_renegotiation", "bool", "renegotiation_info echoed (RFC 5746); True for TLS 1.3-only servers."),
+    F("tls.compression", "bool", "The server chose TLS compression (CRIME precondition)."),
+    F("tls.extended_master_secret", "bool", "extended_master_secret echoed (RFC 7627); True for TLS 1.3-only servers."),
+    F("tls.session_tickets", "bool", "The server offers session tickets (RFC 5077)."),
+    F("tls.fallback_scsv", "bool", "A downgraded hello with TLS_FALLBACK_SCSV is refused (RFC 7507); absent with one protocol."),
+    F("tls.ocsp_stapling", "bool", "The server staples an OCSP response (RFC 6066 section 8)."),
+    F("tls.vulnerabilities.*", "bool", "Vulnerability verdicts: heartbleed, ccs_injection, poodle (SSLv3 CBC), sweet32, rc4, beast, crime, freak, logjam, drown."),
+    F("tls.certificate.subject", "str", "Leaf certificate subject (RFC 4514)."),
+    F("tls.certificate.issuer", "str", "Leaf certificate issuer (RFC 4514)."),
+    F("tls.certificate.serial", "str", "Serial number in hex."),
+    F("tls.certificate.not_before", "str", "Start of validity (ISO 8601, UTC)."),
+    F("tls.certificate.not_after", "str", "End of validity (ISO 8601, UTC)."),
+    F("tls.certificate.days_until_expiry", "int", "Whole days until the certificate expires (negative once expired)."),
+    F("tls.certificate.lifespan_days", "int", "Days between notBefore and notAfter."),
+    F("tls.certificate.expired", "bool", "The certificate's validity has ended."),
+    F("tls.certificate.not_yet_valid", "bool", "The certificate's validity has not started."),
+    F("tls.certificate.key_type", "str", "Public key type: RSA, EC, DSA, Ed25519, Ed448."),
+    F("tls.certificate.key_bits", "int", "Public key size in bits (curve size for EC)."),
+    F("tls.certificate.key_curve", "str", "Curve of an EC key (prime256v1, secp384r1...), empty otherwise."),
+    F("tls.certificate.signature_algorithm", "str", "Signature algorithm name (e.g. sha256WithRSAEncryption)."),
+    F("tls.certificate.signature_hash", "str", "Hash of the signature (sha256, sha1, md5...)."),
+    F("tls.certificate.san", "list", "subjectAltName DNS names and IP addresses."),
+    F("tls.certificate.hostname_matches", "bool", "The certificate is valid for the audited host name (RFC 6125)."),
+    F("tls.certificate.self_signed", "bool", "The leaf is signed by its own key."),
+    F("tls.certificate.trusted", "bool", "The served chain builds a path to the trust store (system or --ca-file)."),
+    F("tls.certificate.verify_error", "str", "Why path validation failed; empty when trusted."),
+    F("tls.certificate.chain_length", "int", "Certificates served, leaf included."),
+    F("tls.certificate.chain_subjects", "list", "Subjects of the served certificates, in served order."),
+    F("tls.certificate.chain_in_order", "bool", "Each served certificate is issued by the next one (RFC 5246 7.4.2)."),
+    F("tls.certificate.missing_intermediate", "bool", "The last served certificate's issuer is neither served nor a trusted root."),
+    F("tls.grade", "str", "SSL Labs rating-guide grade: A, A-, B..F, or T (trust) / M (name mismatch)."),
+    F("tls.grade_if_trusted", "str", "The grade with trust issues ignored (as SSL Labs shows under T/M)."),
+    F("tls.grade_score", "int", "Numeric score 0-100 before caps."),
+    F("tls.grade_scores", "object", "Category scores: protocol, key_exchange, cipher_strength."),
+    F("tls.grade_caps", "list", "Caps applied: code, cap, reason (English), reason_vi."),
+    F("tls.grade_warnings", "list", "Warnings that keep A from A+: code, reason, reason_vi."),
+    F("tls.mozilla_profile", "str", "Strictest Mozilla profile met: modern, intermediate, old (5.7 only) or none."),
+    F("tls.mozilla_profile_version", "str", "Mozilla guideline version used (6.0 by default, 5.7 selectable)."),
+    F("tls.mozilla_issues.*", "list", "Per Mozilla profile: why the server does not comply."),
+    F("tls.errors", "object", "Checks that could not be made: fact name (or prefix, e.g. tls.certificate) -> reason; those facts are absent."),
+)
 
 
 def _is_ip(host: str) -> bool:
-    import ipaddress
-
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -75,96 +95,168 @@ def _is_ip(host: str) -> bool:
 
 
 class TlsProbe(Probe):
-    """Handshakes with each TLS version and reads the served leaf certificate."""
+    """Deep TLS scan with our own ClientHellos; see the module docstring."""
 
     name = "tls"
-    tool = "l3audit-tls (Python ssl)"
-    facts = (
-        FactSpec("tls.offered", "bool", "A TLS handshake succeeded on the site's port."),
-        FactSpec("tls.negotiated_protocol", "str", "Version chosen when the client offers everything it can."),
-        FactSpec("tls.negotiated_cipher", "str", "Cipher suite chosen in that handshake (OpenSSL name)."),
-        FactSpec("tls.protocols.*", "bool", "Whether the server accepts a protocol version (TLSv1.0 ... TLSv1.3)."),
-        FactSpec("tls.protocols_accepted", "list", "Accepted protocol versions, oldest first."),
-        FactSpec("tls.certificate.subject", "str", "Leaf certificate subject (RFC 4514)."),
-        FactSpec("tls.certificate.issuer", "str", "Leaf certificate issuer (RFC 4514)."),
-        FactSpec("tls.certificate.serial", "str", "Serial number in hex."),
-        FactSpec("tls.certificate.not_before", "str", "Start of validity (ISO 8601, UTC)."),
-        FactSpec("tls.certificate.not_after", "str", "End of validity (ISO 8601, UTC)."),
-        FactSpec("tls.certificate.days_until_expiry", "int", "Whole days until the certificate expires (negative once expired)."),
-        FactSpec("tls.certificate.expired", "bool", "The certificate's validity has ended."),
-        FactSpec("tls.certificate.not_yet_valid", "bool", "The certificate's validity has not started."),
-        FactSpec("tls.certificate.key_type", "str", "Public key type: RSA, EC, DSA, Ed25519, Ed448."),
-        FactSpec("tls.certificate.key_bits", "int", "Public key size in bits (curve size for EC)."),
-        FactSpec("tls.certificate.signature_algorithm", "str", "Signature algorithm name (e.g. sha256WithRSAEncryption)."),
-        FactSpec("tls.certificate.signature_hash", "str", "Hash of the signature (sha256, sha1, md5...)."),
-        FactSpec("tls.certificate.san", "list", "subjectAltName DNS names and IP addresses."),
-        FactSpec("tls.certificate.hostname_matches", "bool", "The certificate is valid for the audited host name (RFC 6125)."),
-        FactSpec("tls.certificate.self_signed", "bool", "The leaf is signed by its own key."),
-        FactSpec("tls.certificate.trusted", "bool", "The served chain verifies against the trust store (system or --ca-file)."),
-        FactSpec("tls.certificate.verify_error", "str", "Why verification failed, as OpenSSL says it; empty when trusted."),
-    )
-
-    def tool_version(self) -> str:
-        """Our version and the OpenSSL the handshakes use."""
-        return f"{super().tool_version()}; {ssl.OPENSSL_VERSION}"
+    tool = "l3audit-tls (own ClientHello)"
+    facts = FACTS
+    max_concurrency = 8
+    """Per-host cap on simultaneous handshakes."""
 
     async def measure(self, target: Target, options: ProbeOptions) -> Measurement:
-        """Handshake with all versions at once, then per version, then with verification."""
+        """Scan protocols and suites, then the chain, features, vulnerabilities and grades."""
         if target.scheme != "https":
             return Measurement({"tls.offered": False}, "site declared as plain http: no TLS handshake")
-        timeout = options.timeout_seconds
-        try:
-            main = await _handshake(target, _context(), timeout)
-        except ssl.SSLError as exc:
-            raise ProbeError(f"TLS handshake failed on {target.connect_host}:{target.port}: {exc.reason or exc}") from exc
-        except asyncio.TimeoutError as exc:
-            raise ProbeError(f"no TLS handshake within {timeout:g} s on {target.connect_host}:{target.port}") from exc
-        except OSError as exc:
-            raise ProbeError(f"cannot connect to {target.connect_host}:{target.port}: {exc.strerror or exc}") from exc
-        facts: dict[str, Any] = {
-            "tls.offered": True,
-            "tls.negotiated_protocol": main.version(),
-            "tls.negotiated_cipher": (main.cipher() or ("",))[0],
-        }
-        der = main.getpeercert(binary_form=True)
-        if der:
-            facts.update(certificate_facts(der, target.host))
-        results = await asyncio.gather(
-            *(self._accepts(target, version, timeout) for version in VERSIONS.values()),
-            self._verify(target, options),
-        )
-        for name, accepted in zip(VERSIONS, results[:-1]):
-            facts[f"tls.protocols.{name}"] = accepted
-        facts["tls.protocols_accepted"] = [n for n in VERSIONS if facts.get(f"tls.protocols.{n}")]
-        trusted, verify_error = results[-1]
-        facts["tls.certificate.trusted"] = trusted
-        facts["tls.certificate.verify_error"] = verify_error
-        return Measurement(facts, f"{len(VERSIONS) + 2} stdlib ssl handshakes")
+        sni = None if _is_ip(target.host) else target.host
+        cap = int(options.settings.get("tls_max_concurrency", self.max_concurrency))
+        scanner = Scanner(target.connect_host, target.port, sni, options.timeout_seconds, cap)
+        scan = await scanner.scan()
+        facts, errors = self._protocol_facts(scan, target)
+        if facts["tls.offered"]:
+            fallback, heart, ccs, chain = await asyncio.gather(
+                checks.fallback_scsv(scanner, scan), checks.heartbleed(scanner, scan),
+                checks.ccs_injection(scanner, scan), self._chain(scan, scanner, target, options, errors))
+            facts.update(chain)
+            self._put(facts, errors, "tls.fallback_scsv", fallback)
+            self._put(facts, errors, "tls.vulnerabilities.heartbleed", heart)
+            self._put(facts, errors, "tls.vulnerabilities.ccs_injection", ccs)
+            for name, check in checks.session_features(scan).items():
+                self._put(facts, errors, f"tls.{name}", check)
+            facts.update(_vulnerabilities(facts))
+            facts.update(ssllabs_grade(facts))
+            facts.update(mozilla_facts(facts, str(options.settings.get("mozilla_guidelines", "6.0"))))
+        if errors:
+            facts["tls.errors"] = errors
+        return Measurement(facts, f"{scanner.handshakes} handshakes with our own ClientHello (at most {cap} at once)")
 
-    async def _accepts(self, target: Target, version: ssl.TLSVersion, timeout: float) -> bool:
-        """True if the server completes a handshake at exactly `version`, False if it refuses it.
+    @staticmethod
+    def _put(facts: dict[str, Any], errors: dict[str, str], name: str, check: checks.Check) -> None:
+        if check.error:
+            errors[name] = check.error
+        elif check.value is not None:
+            facts[name] = check.value
 
-        A connection that fails outright makes the whole measurement unreliable: ProbeError.
-        """
-        try:
-            await _handshake(target, _context(version), timeout)
-        except ssl.SSLError:
-            return False
-        except (OSError, asyncio.TimeoutError) as exc:
-            raise ProbeError(f"connection failed while testing {version.name}: {exc or 'timeout'}") from exc
-        return True
+    def _protocol_facts(self, scan: ScanResult, target: Target) -> tuple[dict[str, Any], dict[str, str]]:
+        facts: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for proto, result in scan.protocols.items():
+            if result.status == "error":
+                errors[f"tls.protocols.{proto}"] = result.detail
+                continue
+            facts[f"tls.protocols.{proto}"] = result.status == "accepted"
+            if result.status != "accepted":
+                continue
+            facts[f"tls.cipher_suites.{proto}"] = [s.name for s in result.suites]
+            facts[f"tls.cipher_suite_details.{proto}"] = [_detail(proto, s) for s in result.suites]
+            if result.server_order is not None:
+                facts[f"tls.server_cipher_order.{proto}"] = result.server_order
+            if not result.complete:
+                errors[f"tls.cipher_suites.{proto}"] = result.detail
+        accepted = [p for p in PROTOCOLS if facts.get(f"tls.protocols.{p}")]
+        if not accepted and errors:
+            # Nothing accepted and some attempts failed: "not offered" would be a guess.
+            reasons = sorted(set(errors.values()))
+            where = f"{target.connect_host}:{target.port}"
+            if all(r.startswith("cannot connect") for r in reasons):
+                detail = "; ".join(r.removeprefix("cannot connect").lstrip(": ") for r in reasons)
+                raise ProbeError(f"cannot connect to {where}: {detail} (hint: check the address, port and firewall)")
+            raise ProbeError(f"no TLS handshake possible with {where}: {'; '.join(reasons)} "
+                             "(hint: check that the port serves TLS)")
+        facts["tls.offered"] = bool(accepted)
+        facts["tls.protocols_accepted"] = accepted
+        if not accepted:
+            facts["tls.not_offered_reason"] = "; ".join(sorted({r.detail for r in scan.protocols.values() if r.detail}))
+            return facts, errors
+        best = scan.protocols[accepted[-1]]
+        facts["tls.negotiated_protocol"] = accepted[-1]
+        facts["tls.negotiated_cipher"] = best.suites[0].name
+        details = [d for p in accepted for d in facts[f"tls.cipher_suite_details.{p}"]]
+        facts["tls.weak_cipher_suites"] = [f"{d['protocol']} {d['name']}: {', '.join(d['weaknesses'])}"
+                                           for d in details if d["weaknesses"]]
+        facts["tls.weak_cipher_classes"] = sorted({w for d in details for w in d["weaknesses"]})
+        modern = [d for d in details if d["protocol"] in ("TLSv1.2", "TLSv1.3")]
+        facts["tls.forward_secrecy"] = any(d["forward_secrecy"] and "anonymous" not in d["weaknesses"] for d in modern)
+        facts["tls.forward_secrecy_all"] = all(d["forward_secrecy"] and "anonymous" not in d["weaknesses"] for d in details)
+        facts["tls.aead"] = any(d["aead"] for d in details)
+        for kind, fact in (("DH", "tls.key_exchange.dh_min_bits"), ("ECDH", "tls.key_exchange.ecdh_min_bits")):
+            sizes = [d["kex_bits"] for d in details if d["kex_type"] == kind and d["kex_bits"]]
+            if sizes:
+                facts[fact] = min(sizes)
+        if scan.groups is not None:
+            facts["tls.groups"] = scan.groups
+        if scan.groups_error:
+            errors["tls.groups"] = scan.groups_error
+        return facts, errors
 
-    async def _verify(self, target: Target, options: ProbeOptions) -> tuple[bool, str]:
+    async def _chain(self, scan: ScanResult, scanner: Scanner, target: Target, options: ProbeOptions,
+                     errors: dict[str, str]) -> dict[str, Any]:
+        """Certificate facts from the best pre-1.3 flight, or from a decrypted TLS 1.3 handshake."""
+        older = [p for p in reversed(checks.accepted(scan)) if p.protocol != "TLSv1.3" and p.cert_flight]
+        ders: list[bytes] = []
+        stapled: bool | None = None
+        if older and older[0].cert_flight is not None:
+            ders, stapled = older[0].cert_flight.certificates, bool(older[0].cert_flight.ocsp_response)
+        elif scan.protocols["TLSv1.3"].status == "accepted":
+            try:
+                scanner.handshakes += 1
+                async with scanner.slot():
+                    got = await fetch_certificates(scanner.host, scanner.port, scanner.sni, scanner.timeout)
+                ders, stapled = got.certificates, got.ocsp_stapled
+            except TlsProtocolError as exc:
+                errors["tls.certificate"] = str(exc)
+                return {}
+        elif scan.protocols["SSLv2"].first is not None and scan.protocols["SSLv2"].first.sslv2_hello:
+            ders = [scan.protocols["SSLv2"].first.sslv2_hello.certificate]
+        if not ders:
+            errors["tls.certificate"] = "the server sent no certificate (anonymous suites only?)"
+            return {}
+        facts: dict[str, Any] = {}
+        if stapled is not None:
+            facts["tls.ocsp_stapling"] = stapled
         try:
-            ctx = _context(verify=True, ca_file=options.ca_file)
-        except (OSError, ssl.SSLError) as exc:
-            raise ProbeError(f"cannot load CA file {options.ca_file}: {exc}") from exc
+            facts.update(certificate_facts(ders[0], target.host))
+        except ValueError as exc:
+            errors["tls.certificate"] = f"unreadable certificate: {exc}"
+            return facts
         try:
-            await _handshake(target, ctx, options.timeout_seconds)
-        except ssl.SSLCertVerificationError as exc:
-            return False, str(exc.verify_message or exc.reason or exc)
-        except ssl.SSLError as exc:
-            return False, str(exc.reason or exc)
-        except (OSError, asyncio.TimeoutError) as exc:
-            raise ProbeError(f"connection failed during certificate verification: {exc or 'timeout'}") from exc
-        return True, ""
+            store = load_trust_store(options.ca_file)
+        except (OSError, ValueError) as exc:
+            raise ProbeError(f"cannot load CA file {options.ca_file or 'system bundle'}: {exc} "
+                             "(hint: pass a PEM file with --ca-file)") from exc
+        try:
+            facts.update(chain_facts(ders, store))
+        except ValueError as exc:
+            errors["tls.certificate.trusted"] = f"unreadable certificate in the chain: {exc}"
+        return facts
+
+
+def _detail(proto: str, accepted: Any) -> dict[str, Any]:
+    entry = suite(accepted.code)
+    weak = entry.weaknesses() if entry else ["unknown suite"]
+    if entry and proto in ("SSLv3", "TLSv1.0") and entry.mode == "CBC":
+        weak.append("CBC in SSLv3/TLS 1.0")
+    if proto == "SSLv2":
+        weak = ["SSLv2"]
+    return {
+        "protocol": proto, "name": accepted.name, "kex_type": accepted.kex_type, "kex_bits": accepted.kex_bits,
+        "group": accepted.group, "bits": entry.cipher_bits if entry else 0,
+        "aead": bool(entry and entry.aead), "forward_secrecy": bool(entry and entry.forward_secrecy),
+        "weaknesses": weak,
+    }
+
+
+def _vulnerabilities(facts: dict[str, Any]) -> dict[str, bool]:
+    """Verdicts that follow from accepted protocols and suites (the testssl.sh definitions)."""
+    classes = set(facts.get("tls.weak_cipher_classes", []))
+    names = [n for p in PROTOCOLS for n in facts.get(f"tls.cipher_suites.{p}", [])]
+    dh_bits = facts.get("tls.key_exchange.dh_min_bits")
+    return {
+        "tls.vulnerabilities.poodle": any("CBC" in n for n in facts.get("tls.cipher_suites.SSLv3", [])),
+        "tls.vulnerabilities.sweet32": "64-bit block" in classes,
+        "tls.vulnerabilities.rc4": "RC4" in classes,
+        "tls.vulnerabilities.beast": any("CBC" in n for p in ("SSLv3", "TLSv1.0") for n in facts.get(f"tls.cipher_suites.{p}", [])),
+        "tls.vulnerabilities.crime": facts.get("tls.compression") is True,
+        "tls.vulnerabilities.freak": any("RSA_EXPORT" in n for n in names),
+        "tls.vulnerabilities.logjam": any("DH" in n and "EXPORT" in n for n in names) or (isinstance(dh_bits, int) and dh_bits < 1024),
+        "tls.vulnerabilities.drown": facts.get("tls.protocols.SSLv2") is True,
+    }

@@ -169,7 +169,7 @@ def test_demo_audits_the_demo_outlets_true_to_their_configuration(tmp_path: Path
     # Run beside any real demo: other addresses and ports.
     monkeypatch.setattr(demo_cmd, "demo_fleet", _fleet_elsewhere())
     out = tmp_path / "demo"
-    result = invoke("demo", "--out", str(out), "--no-nmap", "--lang", "en")
+    result = invoke("demo", "--out", str(out), "--no-nmap", "--no-pdf", "--lang", "en")
     assert result.exit_code == 0, result.output
     verdicts = {o["outlet"]: o["verdict"] for o in json.loads((out / "summary.json").read_text())["outlets"]}
     assert verdicts == {"bao-mau-an-toan": "compliant", "tap-chi-mau-chua-dat": "not_compliant",

@@ -70,7 +70,8 @@ def test_given_an_unreachable_outlet_then_its_requirements_are_error_and_the_run
     assert dead_statuses["L3-TLS-01"] == dead_statuses["L3-CERT-01"] == dead_statuses["L3-WEB-03"] == "error"
     assert "fail" not in dead_statuses.values()
     tls = next(a for a in dead_result["probe_attempts"] if a["probe"] == "tls")
-    assert tls["status"] == AttemptStatus.ERROR.value and "cannot connect" in tls["error_reason"]
+    assert tls["status"] == AttemptStatus.ERROR.value
+    assert any(word in tls["error_reason"].lower() for word in ("refused", "cannot connect")), tls["error_reason"]
     assert dead_result["summary"]["verdict"] == "incomplete"
 
 
@@ -107,3 +108,26 @@ def test_status_values_are_in_the_result_schema(status: Status) -> None:
     schema = result_schema()
     enum = schema["properties"]["requirements"]["items"]["properties"]["status"]["enum"]
     assert status.value in enum
+
+
+def test_a_fact_the_probe_lists_as_unmeasured_makes_the_requirement_error_not_fail() -> None:
+    from audit.evaluation import evaluate_site
+    from audit.models import ProbeAttempt
+
+    checklist = load_checklist("l3-starter")
+    req = checklist.requirement("L3-TLS-02")
+    facts = {"tls.offered": True, "tls.protocols.TLSv1.1": False,
+             "tls.errors": {"tls.protocols.TLSv1.0": "server reset the connection"}}
+    attempt = ProbeAttempt("tls", "t", AttemptStatus.COMPLETED, "2026-11-26T00:00:00+00:00", 0.1, "x", "1", facts=facts)
+    result = evaluate_site(req, "t", {"tls": attempt})
+    assert result.status is Status.ERROR
+    assert "server reset the connection" in result.reason
+
+
+def test_the_engine_refuses_a_range_before_sending_anything() -> None:
+    from audit.errors import TargetError
+
+    checklist = load_checklist("l3-starter")
+    outlet = Outlet("o", "O", (Target("10.0.0.0/24", 443),))
+    with pytest.raises(TargetError, match="range"):
+        asyncio.run(run_audit(checklist, [outlet], AuditOptions(**OPTIONS)))

@@ -32,5 +32,9 @@ def test_a_regular_install_ships_package_data(tmp_path: Path) -> None:
     assert "ok: l3-starter" in run.stdout
     for rel in ("checklists/l3-starter.yaml", "checklists/schema/checklist.schema.json",
                 "audit/schemas/result.schema.json", "audit/schemas/inventory.schema.json",
-                "report_templates/outlet.html.j2", "probes/data/risky_ports.yaml"):
+                "report_templates/report.html.j2", "report_templates/report.md.j2",
+                "report_templates/report.css", "report_templates/snippets.yaml",
+                "probes/data/risky_ports.yaml", "probes/data/exposure_paths.yaml",
+                "probes/data/tls_cipher_suites.json", "probes/data/tls_mozilla_profiles.json",
+                "probes/data/http_observatory.yaml", "probes/data/http_owasp.yaml"):
         assert (target / rel).is_file(), rel

@@ -8,7 +8,7 @@ import click
 
 from audit.checklist import builtin_checklists, load_checklist
 from audit.cli.common import handle_errors, lang_option, out_console
-from audit.errors import ChecklistError
+from audit.lint import errors, lint_all
 from audit.exitcodes import USAGE
 
 
@@ -42,16 +42,26 @@ def show(ref: str, lang: str) -> None:
 
 
 @checklist.command()
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1)
 def lint(files: tuple[str, ...]) -> None:
-    """Check checklist files (or ids): schema, operators, facts, ids. Exit 2 on the first bad file."""
-    bad = 0
-    for ref in files:
-        try:
-            c = load_checklist(ref)
-        except ChecklistError as exc:
-            click.echo(f"error: {exc}", err=True)
-            bad += 1
-            continue
-        click.echo(f"ok: {c.id} ({len(c.requirements)} requirements) {c.path}")
-    sys.exit(USAGE if bad else 0)
+    """Lint checklist files or ids (default: every shipped one, and the crosswalk).
+
+    Checks the schema, operators, facts, unique ids, levels, crosswalk targets and that every text
+    has both languages. Exit 2 if any error is found; warnings are printed but do not fail.
+    """
+    findings = lint_all(files or None, crosswalk=not files)
+    for finding in findings:
+        click.echo(str(finding), err=finding.severity == "error")
+    for ref in files or builtin_checklists():
+        if not any(f.severity == "error" and str(ref) in f.source for f in findings):
+            click.echo(f"ok: {ref}")
+    sys.exit(USAGE if errors(findings) else 0)
+
+
+def _attach_extra() -> None:
+    from audit.cli import checklist_extra  # crosswalk and coverage
+
+    checklist_extra.register(checklist)
+
+
+_attach_extra()

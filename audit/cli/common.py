@@ -55,8 +55,17 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def get_checklist(ref: str) -> Checklist:
-    """Load the checklist named on the command line (errors are AuditErrors)."""
+tailoring_option = click.option(
+    "--tailoring", "tailoring_file", type=click.Path(exists=True, dir_okay=False),
+    help="A tailoring file (catalogue, parameters, rows not applicable); overrides --checklist.")
+
+
+def get_checklist(ref: str, tailoring_file: str | None = None) -> Checklist:
+    """Load the checklist named on the command line, or the one a tailoring file selects and tailors."""
+    if tailoring_file:
+        from audit.tailoring import tailor_checklist
+
+        return tailor_checklist(tailoring_file)
     return load_checklist(ref)
 
 

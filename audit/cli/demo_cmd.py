@@ -23,8 +23,10 @@ from audit.result import write_text_atomic
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of the summary (reports are written in both).")
 @nmap_option
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also print PDF reports with headless Chromium (skipped, with a note, without it).")
 @handle_errors
-def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool) -> None:
+def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool, pdf: bool) -> None:
     """Audit three demo outlets (well configured, badly configured, offline) on loopback.
 
     Exits 0 when the demo ran; the outlets' own findings are in the reports.
@@ -37,5 +39,9 @@ def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool) -> None:
         options = AuditOptions(timeout_seconds=3.0, ca_file=str(ca_file), use_nmap=use_nmap)
         results = audit_outlets(checklist, outlets, options, output, sys.stderr.isatty())
         output.write_summary()
+    if pdf:
+        output.write_pdfs()  # after the demo servers stopped: printing needs no network
+        for note in output.notes:
+            click.echo(f"note: {note}", err=True)
     print_summary(results, out_dir, lang)
     click.echo(f"{t('cli.demo_done', lang)} {out_dir.resolve()} ({time.monotonic() - start:.1f} s)")

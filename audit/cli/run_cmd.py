@@ -9,11 +9,14 @@ import click
 
 from audit.cli.common import (
     audit_outlets, ca_file_option, checklist_option, err_console, final_exit, get_checklist, handle_errors,
-    lang_option, nmap_option, print_summary, timeout_option,
+    lang_option, nmap_option, print_summary, tailoring_option, timeout_option,
 )
+from audit.cli.selfassess_options import self_assessment_options
 from audit.engine import AuditOptions
 from audit.inventory import load_inventory
+from audit.merge import load_for_outlets
 from audit.output import RunOutput
+from audit.store.run_output import open_run_output
 
 
 @click.command()
@@ -21,6 +24,7 @@ from audit.output import RunOutput
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for one JSON and one HTML report per outlet, plus summary.json.")
 @checklist_option
+@tailoring_option
 @lang_option
 @ca_file_option
 @timeout_option
@@ -29,17 +33,24 @@ from audit.output import RunOutput
 @click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Probes at once against one host (politeness).")
 @click.option("--resume", is_flag=True, help="Skip outlets whose result for this checklist is already in --out.")
+@click.option("--db", default=None, help="Also store each result in this database (SQLite file or postgresql:// URL); "
+              "with --resume, continue its interrupted round.")
 @nmap_option
+@self_assessment_options
 @handle_errors
-def run(inventory: Path, out_dir: Path, checklist_ref: str, lang: str, ca_file: str | None,
-        timeout_seconds: float, concurrency: int, per_host: int, resume: bool, use_nmap: bool) -> None:
+def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str | None, lang: str,
+        ca_file: str | None,
+        timeout_seconds: float, concurrency: int, per_host: int, resume: bool, use_nmap: bool, db: str | None = None,
+        answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None) -> None:
     """Audit every outlet of INVENTORY, writing each result as soon as it is done.
 
     Exit codes: 0 all pass, 1 a requirement failed, 2 usage or input error, 3 incomplete (errors, no fail).
     """
-    checklist = get_checklist(checklist_ref)
+    checklist = get_checklist(checklist_ref, tailoring_file)
     outlets = load_inventory(inventory)
-    output = RunOutput(out_dir, checklist, (lang,))
+    assessment = load_for_outlets(checklist, answers_files, waivers_file, [o.id for o in outlets])
+    output = RunOutput(out_dir, checklist, (lang,)) if db is None else open_run_output(
+        db, out_dir, checklist, (lang,), resume, outlets)
     kept = output.finished() if resume else {}
     for data in kept.values():
         output.add(data)
@@ -47,7 +58,7 @@ def run(inventory: Path, out_dir: Path, checklist_ref: str, lang: str, ca_file: 
     if kept:
         err_console.print(f"resume: {len(kept)} outlet(s) already done, {len(todo)} to audit")
     options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
-                           concurrency=concurrency, per_host=per_host)
+                           concurrency=concurrency, per_host=per_host, self_assessment=assessment)
     results = audit_outlets(checklist, todo, options, output, sys.stderr.isatty())
     output.write_summary()
     all_results = list(kept.values()) + results

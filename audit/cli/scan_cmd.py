@@ -11,11 +11,13 @@ import click
 
 from audit.cli.common import (
     ca_file_option, checklist_option, final_exit, get_checklist, handle_errors, lang_option, nmap_option,
-    print_summary, timeout_option,
+    print_summary, tailoring_option, timeout_option,
 )
+from audit.cli.selfassess_options import self_assessment_options
 from audit.engine import AuditOptions, run_audit
 from audit.errors import TargetError
 from audit.inventory import parse_resolve, parse_target
+from audit.merge import load_for_outlets
 from audit.models import Outlet, Target
 from audit.report import render_html
 from audit.result import result_to_dict, write_json_atomic, write_text_atomic
@@ -39,6 +41,7 @@ def target_with_resolve(text: str, resolves: tuple[str, ...], http_port: int | N
 @click.command()
 @click.argument("target")
 @checklist_option
+@tailoring_option
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the result JSON here.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML report here.")
 @lang_option
@@ -49,19 +52,23 @@ def target_with_resolve(text: str, resolves: tuple[str, ...], http_port: int | N
 @click.option("--http-port", type=click.IntRange(1, 65535), default=None,
               help="Port of the site's plain-HTTP side (default 80).")
 @nmap_option
+@self_assessment_options
 @handle_errors
-def scan(target: str, checklist_ref: str, json_file: Path | None, html_file: Path | None, lang: str,
+def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file: Path | None,
+         html_file: Path | None, lang: str,
          ca_file: str | None, timeout_seconds: float, resolves: tuple[str, ...], http_port: int | None,
-         use_nmap: bool) -> None:
+         use_nmap: bool, answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None) -> None:
     """Audit one site: https://host[:port] or host[:port] (HTTPS assumed).
 
     Exit codes: 0 all pass, 1 a requirement failed, 2 usage or input error, 3 incomplete (errors, no fail).
     """
-    checklist = get_checklist(checklist_ref)  # a bad checklist stops us before any packet is sent
+    checklist = get_checklist(checklist_ref, tailoring_file)  # a bad checklist stops us before any packet is sent
     site = target_with_resolve(target, resolves, http_port)
     outlet_id = re.sub(r"[^a-z0-9._-]+", "-", site.host.lower()).strip("-") or "site"
     outlet = Outlet(outlet_id, site.host, (site,))
-    options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap)
+    assessment = load_for_outlets(checklist, answers_files, waivers_file, [outlet_id])
+    options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
+                           self_assessment=assessment)
     result = asyncio.run(run_audit(checklist, [outlet], options))[0]
     data = result_to_dict(result)
     if json_file:

@@ -1,0 +1,102 @@
+"""`l3audit keys generate`, `l3audit bundle sign` and `l3audit import`: signed submissions.
+
+An outlet (or an inspector) generates a key once and sends the department its public part; the
+department lists it in a trusted-keys file with the outlets it may submit for. The outlet signs each
+result into a bundle; the department imports bundles, which are verified completely before anything
+is stored (exit 2 when any bundle is refused, with the reason).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from audit.bundle import import_bundle, sign_bundle, verify_bundle
+from audit.cli.common import err_console, handle_errors
+from audit.cli.store_cmd import db_option
+from audit.errors import AuditError
+from audit.inventory import load_inventory
+from audit.keys import generate_key, load_trusted_keys
+from audit.store import open_store
+
+
+@click.group()
+def keys() -> None:
+    """Signing keys for submissions (Ed25519). Khóa ký số cho hồ sơ nộp."""
+
+
+@keys.command("generate")
+@click.option("--name", required=True, help="Key name: files NAME.key and NAME.pub.yaml.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+@click.option("--outlet", "outlets", multiple=True, help="Outlet id this key submits for (repeatable; none: any).")
+@handle_errors
+def keys_generate(name: str, folder: Path, outlets: tuple[str, ...]) -> None:
+    """Make a key pair; send NAME.pub.yaml to the department, keep NAME.key secret."""
+    private, public, kid = generate_key(folder, name, outlets)
+    click.echo(f"{kid}\t{private}\t{public}")
+    err_console.print(f"private key {private} (keep secret / giữ bí mật); public entry {public} "
+                      "(send to the department / gửi cho Sở)", highlight=False)
+
+
+@click.group()
+def bundle() -> None:
+    """Signed result bundles. Gói kết quả có chữ ký số."""
+
+
+@bundle.command("sign")
+@click.argument("result", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--key", "key", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Private key from 'l3audit keys generate'.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Bundle file to write.")
+@click.option("--answers", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Self-assessment answers file to include.")
+@click.option("--evidence", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Evidence file whose sha256 is included (repeatable).")
+@click.option("--signer", "signer_name", default="", help="Name shown for the signer (default: the key file name).")
+@handle_errors
+def bundle_sign(result: Path, key: Path, output: Path, answers: Path | None, evidence: tuple[Path, ...],
+                signer_name: str) -> None:
+    """Sign RESULT (a result JSON file) into a bundle for the department."""
+    kid = sign_bundle(result, key, output, signer_name, answers, evidence)
+    err_console.print(f"{output}: signed by key {kid}", highlight=False)
+
+
+@click.command("import")
+@click.argument("bundles", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--trusted-keys", "trusted", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="YAML file of public keys the department accepts, with the outlets each may submit for.")
+@click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Refuse results for outlets not in this inventory.")
+@click.option("--round", "round_label", default=None, help="Round label to file imports under (default: 'import DATE').")
+@db_option
+@handle_errors
+def import_(bundles: tuple[Path, ...], trusted: Path, inventory: Path | None, round_label: str | None, db: str) -> None:
+    """Verify signed BUNDLES and store their results (importing twice stores once).
+
+    Nhập hồ sơ có chữ ký số: kiểm tra chữ ký và người ký trước khi lưu.
+    """
+    trusted_keys = load_trusted_keys(trusted)
+    known = {o.id for o in load_inventory(inventory)} if inventory else None
+    refused = 0
+    with open_store(db) as store:
+        for path in bundles:
+            try:
+                verified = verify_bundle(path, trusted_keys, known)
+                result_id, created = import_bundle(verified, store, round_label)
+            except AuditError as exc:
+                refused += 1
+                err_console.print(f"[red]refused / từ chối:[/red] {exc}", highlight=False, soft_wrap=True)
+                continue
+            state = "imported / đã nhập" if created else "already stored / đã có"
+            err_console.print(f"{path}: {state} (result {result_id}, outlet {verified.result['outlet']['id']}, "
+                              f"signer {verified.signer.id})", highlight=False)
+    sys.exit(2 if refused else 0)
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the l3audit group."""
+    for command in (keys, bundle, import_):
+        group.add_command(command)

@@ -1,0 +1,65 @@
+"""`l3audit report RESULT.json`: re-render a stored result as HTML, PDF, Markdown, JSON or OSCAL.
+
+Nothing is scanned. The catalogue named in the result is loaded for its texts; if it cannot be, the
+report still renders and says what is missing. A result of another schema version is refused in one
+line (exit 2), as is a file that is not JSON; a result with missing parts renders what exists.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from audit.checklist import Checklist, load_checklist
+from audit.cli.common import handle_errors
+from audit.errors import AuditError, ResultError
+from audit.reportview.formats import FORMATS, render
+from audit.reportview.migrate import read_result_for_report
+from audit.result import write_text_atomic
+
+
+def _checklist_for(data: dict[str, Any], ref: str | None) -> Checklist | None:
+    """The catalogue given with --checklist, else the one the result names; None when neither loads."""
+    name = ref or (data.get("checklist") or {}).get("id")
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        return load_checklist(name)
+    except AuditError:
+        if ref:  # asked for explicitly: a usage error
+            raise
+        return None
+
+
+@click.command()
+@click.argument("result_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
+              help="Report format (oscal: OSCAL assessment-results JSON).")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Report language.")
+@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here (default: standard output; required for pdf).")
+@click.option("--checklist", "checklist_ref", default=None,
+              help="Catalogue id or YAML file for the texts (default: the one named in the result).")
+@handle_errors
+def report(result_file: Path, fmt: str, lang: str, out_file: Path | None, checklist_ref: str | None) -> None:
+    """Re-render a stored RESULT_FILE without scanning again."""
+    data = read_result_for_report(result_file)
+    checklist = _checklist_for(data, checklist_ref)
+    if fmt == "pdf" and out_file is None:
+        raise ResultError("a PDF needs an output file (hint: add -o report.pdf)")
+    body = render(data, checklist, fmt, lang)
+    if out_file is None:
+        sys.stdout.buffer.write(body)
+        return
+    if fmt == "pdf":
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_bytes(body)
+    else:
+        write_text_atomic(out_file, body.decode("utf-8"))
+    click.echo(f"{out_file}", err=True)
+
+
+__all__ = ["report"]

@@ -1,0 +1,168 @@
+"""`l3audit self-assess ...`: produce, check and hand in self-assessment answers.
+
+Three ways to answer, one answers file: a commented YAML template (`questionnaire`), a terminal
+session (`interactive`, saved after every answer, resumable) and an XLSX workbook (`export-xlsx`,
+`import-xlsx`). `seal` records the SHA-256 of evidence files in a new file, `check` validates an
+answers file and its evidence, `review` adds a reviewer's decision into a new file. Input files are
+never rewritten, except the interactive session's own file.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from audit.answers import (
+    Answer,
+    AnswersError,
+    AnswerValue,
+    EvidenceItem,
+    check_evidence,
+    empty_answer_set,
+    evidence_from_text,
+    load_answers,
+    now_iso,
+    relocate,
+    save_answers,
+)
+from audit.cli import selfassess_review_cmd
+from audit.cli.common import checklist_option, handle_errors
+from audit.cli.selfassess_options import (
+    catalogue,
+    new_file,
+    out_option,
+    outlet_option,
+    tailoring_option,
+    tt,
+)
+from audit.questionnaire import ANSWER_CHOICES, Question, questions, render_template
+from audit.result import write_text_atomic
+
+
+@click.group("self-assess")
+def self_assess() -> None:
+    """Self-assessment: questionnaire, answers (YAML, interactive, XLSX) and reviews."""
+
+
+@self_assess.command("questionnaire")
+@checklist_option
+@tailoring_option
+@outlet_option
+@out_option
+@handle_errors
+def questionnaire_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str | None, output: Path) -> None:
+    """Write a commented YAML answers template for the checklist's manual questions."""
+    checklist = catalogue(checklist_ref, tailoring_file)
+    write_text_atomic(new_file(output), render_template(checklist, outlet))
+    click.echo(f"{tt('cli.written')}: {output} (questions: {len(questions(checklist))})")
+
+
+@self_assess.command("interactive")
+@checklist_option
+@tailoring_option
+@outlet_option
+@click.option("-f", "--file", "path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Answers file to create or resume; saved after every answer.")
+@click.option("--by", "answered_by", default=None, help="Who answers (asked once if not given).")
+@handle_errors
+def interactive_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str | None, path: Path, answered_by: str | None) -> None:
+    """Answer question by question in the terminal; stop at any time and resume later."""
+    checklist = catalogue(checklist_ref, tailoring_file)
+    answers = load_answers(path, checklist) if path.exists() else empty_answer_set(checklist, outlet, str(path))
+    todo = [q for q in questions(checklist) if answers.get(q.requirement_id) is None]
+    click.echo(tt("sa.resume").format(done=len(questions(checklist)) - len(todo), total=len(questions(checklist))))
+    if not todo:
+        return
+    who = answered_by or click.prompt(tt("sa.who"))
+    for number, q in enumerate(todo, start=1):
+        _show(q, number, len(todo))
+        choice = click.prompt(tt("sa.answer"), type=click.Choice(list(ANSWER_CHOICES) + ["skip", "quit"]))
+        if choice == "quit":
+            break
+        if choice == "skip":
+            continue
+        justification = ""
+        if choice == "not_applicable":
+            while not justification.strip():
+                justification = click.prompt(tt("sa.justification"), default="", show_default=False)
+        text = click.prompt(tt("sa.text"), default="", show_default=False)
+        evidence = _ask_evidence(answers.base_dir)
+        answer = Answer(q.requirement_id, AnswerValue(choice), justification.strip(), text.strip(), tuple(evidence),
+                        who, now_iso())
+        answers = answers.with_answer(answer)
+        save_answers(path, answers)  # after every answer: an interrupted session loses nothing
+        click.echo(tt("sa.saved").format(path=path))
+
+
+def _show(q: Question, number: int, total: int) -> None:
+    flag = "bắt buộc / mandatory" if q.mandatory else "không bắt buộc / optional"
+    click.echo(f"\n[{number}/{total}] {q.requirement_id} ({flag})")
+    click.echo(f"  {q.title.vi}: {q.description.vi}")
+    click.echo(f"  {q.title.en}: {q.description.en}")
+    for ev in q.evidence:
+        click.echo(f"  - {ev.vi} / {ev.en}")
+
+
+def _ask_evidence(base_dir: Path) -> list[EvidenceItem]:
+    items: list[EvidenceItem] = []
+    while True:
+        text = click.prompt(tt("sa.evidence"), default="", show_default=False).strip()
+        if not text:
+            return items
+        try:
+            items.append(evidence_from_text(text, base_dir, lambda m: AnswersError(m)))
+        except AnswersError as exc:
+            click.echo(f"  {exc}", err=True)
+
+
+@self_assess.command("seal")
+@click.argument("answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@checklist_option
+@tailoring_option
+@out_option
+@handle_errors
+def seal_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None, output: Path) -> None:
+    """Record the SHA-256 of evidence files (and the answer time) into a new answers file."""
+    checklist = catalogue(checklist_ref, tailoring_file)
+    answers = load_answers(answers_file, checklist)
+    for req_id, answer in answers.answers.items():
+        if answer.answer is None:
+            continue
+        def error(message: str, r: str = req_id) -> AnswersError:
+            return AnswersError(message, path=str(answers_file), item=f"requirement {r}")
+
+        evidence = tuple(e if e.sha256 or not e.path else evidence_from_text(e.path, answers.base_dir, error)
+                         for e in answer.evidence)
+        answers = answers.with_answer(replace(answer, evidence=evidence, answered_at=answer.answered_at or now_iso()))
+    new_file(output)
+    save_answers(output, relocate(answers, output))
+    click.echo(f"{tt('cli.written')}: {output}")
+
+
+@self_assess.command("check")
+@click.argument("answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@checklist_option
+@tailoring_option
+@handle_errors
+def check_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None) -> None:
+    """Validate an answers file and its evidence; exit 1 if some evidence no longer matches."""
+    checklist = catalogue(checklist_ref, tailoring_file)
+    answers = load_answers(answers_file, checklist)
+    total = len(questions(checklist))
+    answered = sum(1 for q in questions(checklist) if answers.get(q.requirement_id))
+    click.echo(f"{answers_file}: {answered}/{total} answered")
+    flagged = 0
+    for req_id, answer in answers.answers.items():
+        for problem in check_evidence(answer, answers.base_dir):
+            flagged += 1
+            click.echo(f"  {req_id}: {problem}", err=True)
+    sys.exit(1 if flagged else 0)
+
+
+# The reviewer's and the spreadsheet commands live in their own module (thin CLI modules).
+self_assess.add_command(selfassess_review_cmd.review_cmd)
+self_assess.add_command(selfassess_review_cmd.export_xlsx_cmd)
+self_assess.add_command(selfassess_review_cmd.import_xlsx_cmd)

@@ -1,0 +1,51 @@
+"""Options and helpers shared by the self-assessment commands and by `scan` / `run` (`--answers`, `--waivers`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from audit.answers import AnswersError
+from audit.checklist import Checklist
+from audit.cli.common import get_checklist
+from audit.i18n import t
+
+out_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                          help="New file to write (an existing file is never overwritten).")
+tailoring_option = click.option("--tailoring", "tailoring_file", type=click.Path(exists=True, dir_okay=False),
+                                help="Tailoring file: its catalogue, parameters and not-applicable rows are used.")
+outlet_option = click.option("--outlet", default=None, help="Outlet id (as in the inventory) the answers are for.")
+
+
+def tt(key: str) -> str:
+    """A message in both languages, for terminal prompts read by Vietnamese and English speakers."""
+    return f"{t(key, 'vi')} / {t(key, 'en')}"
+
+
+def new_file(path: Path) -> Path:
+    """`path`, refused when it exists: l3audit writes new files and never overwrites one."""
+    if path.exists():
+        raise AnswersError("file already exists; l3audit does not overwrite it", path=str(path),
+                           hint="choose another --output name")
+    return path
+
+
+def catalogue(ref: str, tailoring_file: str | None) -> Checklist:
+    """The catalogue the answers are for: `--checklist`, or the one a `--tailoring` file shapes."""
+    if tailoring_file:
+        # Loaded only when used: tailoring is optional input.
+        from audit.tailoring import tailor_checklist
+
+        return tailor_checklist(tailoring_file)
+    return get_checklist(ref)
+
+
+def self_assessment_options(func: Any) -> Any:
+    """`--answers FILE` (repeatable, one per outlet) and `--waivers FILE` for `scan` and `run`."""
+    func = click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help="Waivers (YAML) applied to the results; checked before scanning.")(func)
+    return click.option("--answers", "answers_files", multiple=True,
+                        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help="Self-assessment answers (YAML), one file per outlet; checked before scanning.")(func)

@@ -1,0 +1,133 @@
+"""Ed25519 signing keys for submissions, and the department's file of trusted keys.
+
+A key's id is the first 16 hex digits of the sha256 of its raw public key, so a trusted-keys entry
+can be checked against the key it names. The trusted-keys file is YAML the department writes:
+
+```yaml
+schema: l3audit/trusted-keys/v1
+keys:
+  - id: 3f1c0a9b2e7d4c55
+    name: "Báo Điện tử Mẫu (Phòng Kỹ thuật)"
+    public_key: "base64 of the 32-byte raw key"
+    outlets: [bao-mau]          # outlets this signer may submit for; ["*"] for an inspector
+```
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+from audit.errors import AuditError
+
+TRUSTED_SCHEMA = "l3audit/trusted-keys/v1"
+
+
+class KeyFileError(AuditError):
+    """A key or trusted-keys file cannot be used."""
+
+
+def key_id(public: Ed25519PublicKey) -> str:
+    """The short id of a public key."""
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def public_b64(public: Ed25519PublicKey) -> str:
+    """The raw public key in base64 (what trusted-keys files hold)."""
+    return base64.b64encode(public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    """A signer the department accepts, and the outlets it may submit for."""
+
+    id: str
+    name: str
+    public_key: Ed25519PublicKey
+    outlets: tuple[str, ...]
+
+    def may_submit_for(self, outlet_id: str) -> bool:
+        """Whether this signer may submit results for `outlet_id`."""
+        return "*" in self.outlets or outlet_id in self.outlets
+
+    def verify(self, signature: bytes, message: bytes) -> bool:
+        """Whether `signature` is this key's signature of `message`."""
+        try:
+            self.public_key.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+
+def generate_key(folder: Path, name: str, outlets: tuple[str, ...]) -> tuple[Path, Path, str]:
+    """Write `<name>.key` (private, PEM, mode 0600) and `<name>.pub.yaml` (a trusted-keys entry).
+
+    Returns both paths and the key id. Refuses to overwrite an existing private key.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    private_path, public_path = folder / f"{name}.key", folder / f"{name}.pub.yaml"
+    if private_path.exists():
+        raise KeyFileError(f"{private_path}: a key already exists (hint: choose another --name or folder)")
+    private = Ed25519PrivateKey.generate()
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    public = private.public_key()
+    entry = {"schema": TRUSTED_SCHEMA, "keys": [{
+        "id": key_id(public), "name": name, "public_key": public_b64(public), "outlets": list(outlets or ("*",))}]}
+    public_path.write_text(yaml.safe_dump(entry, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return private_path, public_path, key_id(public)
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """Read an Ed25519 private key written by `l3audit keys generate`."""
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except OSError as exc:
+        raise KeyFileError(f"{path}: cannot read the key: {exc.strerror or exc}") from exc
+    except (ValueError, TypeError) as exc:
+        raise KeyFileError(f"{path}: not an unencrypted PEM private key (hint: use 'l3audit keys generate')") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeyFileError(f"{path}: not an Ed25519 key (hint: use 'l3audit keys generate')")
+    return key
+
+
+def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
+    """The trusted keys by id; every entry is checked (id matches key, key decodes)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise KeyFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise KeyFileError(f"{path}: not YAML: {exc}") from exc
+    if not isinstance(data, dict) or data.get("schema") != TRUSTED_SCHEMA or not isinstance(data.get("keys"), list):
+        raise KeyFileError(f"{path}: not a trusted-keys file (hint: 'schema: {TRUSTED_SCHEMA}' and a 'keys' list)")
+    keys: dict[str, TrustedKey] = {}
+    for n, entry in enumerate(data["keys"], 1):
+        try:
+            raw = base64.b64decode(entry["public_key"], validate=True)
+            public = Ed25519PublicKey.from_public_bytes(raw)
+            outlets = tuple(str(o) for o in entry.get("outlets") or ())
+        except (KeyError, TypeError, ValueError) as exc:
+            raise KeyFileError(f"{path}: key {n}: bad or missing public_key ({exc})") from exc
+        if entry.get("id") and entry["id"] != key_id(public):
+            raise KeyFileError(f"{path}: key {n}: id {entry['id']!r} does not match its public key ({key_id(public)})")
+        if not outlets:
+            raise KeyFileError(f"{path}: key {n}: no 'outlets' (hint: list outlet ids, or [\"*\"] for any outlet)")
+        keys[key_id(public)] = TrustedKey(key_id(public), str(entry.get("name", "")), public, outlets)
+    return keys
+

@@ -1,0 +1,59 @@
+"""Reading a stored result for re-rendering: refuse what cannot be read, migrate older versions,
+and let a result with missing parts through (the report then says what is missing).
+
+`audit.result.load_result` is strict, as a resumed run must be; a report is more forgiving, since
+an officer may need to print what a damaged file still holds. Only three things are refused, each
+with one line that says what to do: a file that is not JSON (or is cut short), a JSON document that
+is not an l3audit result, and a schema version no migration leads from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from audit.errors import ResultError
+from audit.result import SCHEMA_VERSION
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+MIGRATIONS: dict[int, Migration] = {}
+"""Version N -> a function that turns a version-N result into version N+1. Version 1 is the first
+published schema, so the table is empty; the next schema change adds `1: _v1_to_v2` here."""
+
+
+def migrate(data: dict[str, Any], origin: str) -> dict[str, Any]:
+    """Bring a result to SCHEMA_VERSION step by step; ResultError when no path exists."""
+    version = data.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ResultError(f"{origin}: not an l3audit result (schema_version is {version!r})")
+    if version > SCHEMA_VERSION:
+        raise ResultError(f"{origin}: result schema version {version} is newer than this l3audit reads "
+                          f"({SCHEMA_VERSION}); upgrade l3audit to render it")
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ResultError(f"{origin}: result schema version {version} is older than this l3audit reads "
+                              f"({SCHEMA_VERSION}) and cannot be migrated; re-run the audit to get a current result")
+        data = step(data)
+        version = data["schema_version"]
+    return data
+
+
+def read_result_for_report(path: Path) -> dict[str, Any]:
+    """The result in `path`, migrated to the current schema; parts may be missing (the view says so)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ResultError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ResultError(f"{path}: not a UTF-8 JSON result file") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ResultError(f"{path}: not a JSON result file (truncated or corrupt?): {exc}") from exc
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise ResultError(f"{path}: not an l3audit result (no schema_version)")
+    return migrate(data, str(path))

@@ -1,0 +1,86 @@
+"""The scope guard: l3audit only ever contacts the hosts it was given, one host at a time.
+
+The inventory and the command line define the scope. Before a probe runs, the engine (or CLI) asks
+`check_in_scope(target, allowed)`; a range (CIDR block, `a-b`, wildcard, list) or a name or address
+that nobody gave is refused with `TargetError`, so a typo or a redirect cannot turn an audit into a
+scan of someone else's network. Pure code: no DNS lookups, no I/O.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from audit.errors import TargetError
+from audit.models import Target
+
+_RANGE_MARKS = re.compile(r"[/*,\s]|^\d{1,3}(\.\d{1,3}){0,3}-\d|\[.*\]")
+"""CIDR slash, wildcard, list, whitespace, and nmap-style `10.0.0.1-20` ranges."""
+
+
+def _norm_host(host: str) -> str:
+    return host.strip().strip("[]").rstrip(".").lower()
+
+
+def is_single_host(text: str) -> bool:
+    """Whether `text` names exactly one host (a name or one IP address), not a range or a list."""
+    host = text.strip()
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        pass
+    return bool(host) and not _RANGE_MARKS.search(host) and ":" not in host
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The hosts and addresses an audit may contact, from the inventory and the command line."""
+
+    hosts: frozenset[str]
+    addresses: frozenset[str]
+    """Connect addresses: each target's `address` (--resolve), or its host when it has none."""
+
+    @classmethod
+    def of(cls, targets: Iterable[Target]) -> Scope:
+        """The scope made of exactly these targets."""
+        targets = list(targets)
+        return cls(
+            hosts=frozenset(_norm_host(t.host) for t in targets),
+            addresses=frozenset(_norm_host(t.connect_host) for t in targets),
+        )
+
+    def check_target(self, target: Target) -> None:
+        """Raise TargetError unless `target`'s host and connect address were both given."""
+        for value in {target.host, target.connect_host}:
+            if not is_single_host(value):
+                raise TargetError(f"'{value}' is a range or list, not one host; l3audit audits single sites only "
+                                  "(hint: list each site in the inventory)")
+        if _norm_host(target.host) not in self.hosts:
+            raise TargetError(f"'{target.host}' is not in the inventory or on the command line; refusing to "
+                              "contact it (hint: add the site to the inventory if it belongs to the outlet)")
+        self.check_address(target.connect_host)
+
+    def check_address(self, address: str) -> None:
+        """Raise TargetError unless `address` is one that a given target connects to (for port scans)."""
+        if not is_single_host(address):
+            raise TargetError(f"'{address}' is a range or list, not one host; refusing to scan it")
+        if _norm_host(address) not in self.addresses:
+            raise TargetError(f"'{address}' is not the address of any audited site; refusing to scan it "
+                              "(hint: give the site with --resolve host:port:address or an inventory 'address')")
+
+    def allows_url(self, url: str) -> bool:
+        """Whether a URL (for example a redirect target) is on an audited host."""
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            return False
+        return _norm_host(host) in self.hosts
+
+
+def check_in_scope(target: Target, allowed: Iterable[Target]) -> None:
+    """Raise TargetError unless `target` is one of the `allowed` sites' hosts (and addresses)."""
+    Scope.of(allowed).check_target(target)
