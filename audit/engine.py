@@ -11,6 +11,7 @@ can write it before the next one finishes.
 from __future__ import annotations
 
 import asyncio
+import socket
 import datetime as dt
 import time
 from collections import defaultdict
@@ -36,8 +37,8 @@ class AuditOptions:
     """Per network operation (connect, handshake, read)."""
     probe_budget_seconds: float = 120.0
     """Wall-clock limit for one probe on one target, whatever it does."""
-    concurrency: int = 8
-    """Outlets audited at once."""
+    concurrency: int = 32
+    """Outlets audited at once (each outlet is a different host; `per_host` bounds each one's load)."""
     per_host: int = 2
     """Probes running against one host address at once."""
     global_probes: int = 32
@@ -46,6 +47,8 @@ class AuditOptions:
     use_nmap: bool = True
     probes: Sequence[str] | None = None
     """Restrict to these probes (None: the ones the checklist needs)."""
+    auditor: str = ""
+    """Who runs the audit, recorded in every result."""
     self_assessment: SelfAssessment | None = None
     """Answers, reviewer decisions and waivers merged into each outlet's results (audit.merge)."""
 
@@ -165,6 +168,8 @@ async def audit_outlet(checklist: Checklist, outlet: Outlet, runner: ProbeRunner
         attempts=tuple(unique.values()),
         requirements=results,
         summary=summarise(checklist, results),
+        auditor=runner.options.auditor,
+        origin=socket.gethostname(),
     )
 
 

@@ -298,4 +298,8 @@ class OutletResult:
     attempts: tuple[ProbeAttempt, ...]
     requirements: tuple[RequirementResult, ...]
     summary: Mapping[str, Any]
+    auditor: str = ""
+    """Who ran the audit (officer or unit), as given with --auditor; shown on the report's cover."""
+    origin: str = ""
+    """Where the probes ran from (host name of the auditing machine), for the report's method."""
 

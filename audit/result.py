@@ -42,6 +42,8 @@ def result_to_dict(result: OutletResult) -> dict[str, Any]:
         "probe_attempts": [a.to_dict() for a in result.attempts],
         "requirements": [r.to_dict() for r in result.requirements],
         "summary": dict(result.summary),
+        "auditor": {"name": result.auditor},
+        "run": {"origin": result.origin},
     }
 
 

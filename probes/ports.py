@@ -118,9 +118,10 @@ class PortsProbe(Probe):
                 scan_timeout_seconds=_float(settings, "scan_timeout_seconds", 45.0),
                 service_detection=detect, version_intensity=intensity,
                 version_timeout_seconds=_float(settings, "version_timeout_seconds", 40.0),
-                max_rate=max_rate, on_progress=self.on_progress,
+                max_rate=max_rate, on_progress=self.on_progress, skip_detection=frozenset(own),
             )
-            how = "nmap -sT -Pn" + (f" then -sV --version-intensity {intensity} on open ports" if detect else "")
+            how = "nmap -sT -Pn" + (f" then -sV --version-intensity {intensity} on open ports other than the site's"
+                                    if detect else "")
         else:
             method = "connect"
             states = await connect_scan(

@@ -168,8 +168,12 @@ async def nmap_scan(
     version_timeout_seconds: float = 40.0,
     max_rate: float = 100.0,
     on_progress: ProgressCallback | None = None,
+    skip_detection: frozenset[int] = frozenset(),
 ) -> tuple[list[PortState], bool]:
     """Connect-scan `ports`, then (optionally) detect versions of the open ones.
+
+    `skip_detection` are ports whose service other probes measure in depth (the site's own HTTP and
+    HTTPS ports): -sV on them costs seconds per host (TLS probing) and would tell nothing new.
 
     Returns the states and whether version detection completed. ProbeError when nmap is missing,
     fails, overruns, or its port scan itself hit the host timeout.
@@ -182,7 +186,7 @@ async def nmap_scan(
     states, timed_out = states_from_xml(xml, address, ports)
     if timed_out:
         raise ProbeError(f"nmap's port scan of {address} hit its {scan_timeout_seconds:g} s host timeout; raise scan_timeout_seconds")
-    open_ports = [s.port for s in states if s.state == "open"]
+    open_ports = [s.port for s in states if s.state == "open" and s.port not in skip_detection]
     if not service_detection or not open_ports:
         return states, True
     args = build_args(binary, address, open_ports, host_timeout_seconds=version_timeout_seconds,

@@ -55,6 +55,7 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+auditor_option = click.option("--auditor", default="", help="Who runs the audit (officer or unit), shown on reports.")
 tailoring_option = click.option(
     "--tailoring", "tailoring_file", type=click.Path(exists=True, dir_okay=False),
     help="A tailoring file (catalogue, parameters, rows not applicable); overrides --checklist.")

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
-from audit.cli.common import audit_outlets, checklist_option, get_checklist, handle_errors, nmap_option, print_summary
+from audit.cli.common import (
+    audit_outlets, auditor_option, checklist_option, get_checklist, handle_errors, nmap_option, print_summary,
+)
 from audit.demo import demo_fleet, inventory_yaml
 from audit.engine import AuditOptions
 from audit.i18n import t
@@ -23,10 +25,11 @@ from audit.result import write_text_atomic
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of the summary (reports are written in both).")
 @nmap_option
+@auditor_option
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
               help="Also print PDF reports with headless Chromium (skipped, with a note, without it).")
 @handle_errors
-def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool, pdf: bool) -> None:
+def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool, auditor: str, pdf: bool) -> None:
     """Audit three demo outlets (well configured, badly configured, offline) on loopback.
 
     Exits 0 when the demo ran; the outlets' own findings are in the reports.
@@ -36,7 +39,7 @@ def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool, pdf: bool
     with demo_fleet(out_dir) as (outlets, ca_file):
         write_text_atomic(out_dir / "inventory.yaml", inventory_yaml(outlets))
         output = RunOutput(out_dir, checklist, ("vi", "en"))
-        options = AuditOptions(timeout_seconds=3.0, ca_file=str(ca_file), use_nmap=use_nmap)
+        options = AuditOptions(auditor=auditor or "l3audit demo", timeout_seconds=3.0, ca_file=str(ca_file), use_nmap=use_nmap)
         results = audit_outlets(checklist, outlets, options, output, sys.stderr.isatty())
         output.write_summary()
     if pdf:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from audit.cli.common import (
+    auditor_option,
     audit_outlets, ca_file_option, checklist_option, err_console, final_exit, get_checklist, handle_errors,
     lang_option, nmap_option, print_summary, tailoring_option, timeout_option,
 )
@@ -28,19 +29,21 @@ from audit.store.run_output import open_run_output
 @lang_option
 @ca_file_option
 @timeout_option
-@click.option("--concurrency", type=click.IntRange(1, 256), default=8, show_default=True,
-              help="Outlets audited at once.")
+@click.option("--concurrency", type=click.IntRange(1, 256), default=32, show_default=True,
+              help="Outlets audited at once (each outlet is its own host; --per-host keeps each one's load low).")
 @click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Probes at once against one host (politeness).")
 @click.option("--resume", is_flag=True, help="Skip outlets whose result for this checklist is already in --out.")
 @click.option("--db", default=None, help="Also store each result in this database (SQLite file or postgresql:// URL); "
               "with --resume, continue its interrupted round.")
 @nmap_option
+@auditor_option
 @self_assessment_options
 @handle_errors
 def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str | None, lang: str,
         ca_file: str | None,
-        timeout_seconds: float, concurrency: int, per_host: int, resume: bool, use_nmap: bool, db: str | None = None,
+        timeout_seconds: float, concurrency: int, per_host: int, resume: bool, use_nmap: bool, auditor: str = "",
+        db: str | None = None,
         answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None) -> None:
     """Audit every outlet of INVENTORY, writing each result as soon as it is done.
 
@@ -57,7 +60,7 @@ def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str 
     todo = [o for o in outlets if o.id not in kept]
     if kept:
         err_console.print(f"resume: {len(kept)} outlet(s) already done, {len(todo)} to audit")
-    options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
+    options = AuditOptions(auditor=auditor, timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
                            concurrency=concurrency, per_host=per_host, self_assessment=assessment)
     results = audit_outlets(checklist, todo, options, output, sys.stderr.isatty())
     output.write_summary()

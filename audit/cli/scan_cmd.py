@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from audit.cli.common import (
+    auditor_option,
     ca_file_option, checklist_option, final_exit, get_checklist, handle_errors, lang_option, nmap_option,
     print_summary, tailoring_option, timeout_option,
 )
@@ -52,12 +53,14 @@ def target_with_resolve(text: str, resolves: tuple[str, ...], http_port: int | N
 @click.option("--http-port", type=click.IntRange(1, 65535), default=None,
               help="Port of the site's plain-HTTP side (default 80).")
 @nmap_option
+@auditor_option
 @self_assessment_options
 @handle_errors
 def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file: Path | None,
          html_file: Path | None, lang: str,
          ca_file: str | None, timeout_seconds: float, resolves: tuple[str, ...], http_port: int | None,
-         use_nmap: bool, answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None) -> None:
+         use_nmap: bool, auditor: str = "", answers_files: tuple[Path, ...] = (),
+         waivers_file: Path | None = None) -> None:
     """Audit one site: https://host[:port] or host[:port] (HTTPS assumed).
 
     Exit codes: 0 all pass, 1 a requirement failed, 2 usage or input error, 3 incomplete (errors, no fail).
@@ -67,7 +70,7 @@ def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file:
     outlet_id = re.sub(r"[^a-z0-9._-]+", "-", site.host.lower()).strip("-") or "site"
     outlet = Outlet(outlet_id, site.host, (site,))
     assessment = load_for_outlets(checklist, answers_files, waivers_file, [outlet_id])
-    options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
+    options = AuditOptions(auditor=auditor, timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
                            self_assessment=assessment)
     result = asyncio.run(run_audit(checklist, [outlet], options))[0]
     data = result_to_dict(result)

@@ -36,10 +36,12 @@ class Lab:
         self.closed = closed_port(self.address)
 
     def target(self) -> Target:
-        return Target(host="baochi.test", port=self.ssh.port, http_port=None, address=self.address)
+        # The site's own port is closed here: version detection skips a site's own web ports
+        # (the tls and http probes measure them), so the services under test sit elsewhere.
+        return Target(host="baochi.test", port=self.closed, http_port=None, address=self.address)
 
     def settings(self, **extra: Any) -> dict[str, Any]:
-        return {"ports": [self.closed], "max_rate": 0, **extra}
+        return {"ports": [self.closed, self.ssh.port], "max_rate": 0, **extra}
 
 
 @pytest.fixture()
@@ -69,7 +71,7 @@ def test_given_redis_and_ssh_when_nmap_scans_with_detection_then_both_risky_and_
     disclosed = {(d["product"], d["version"]) for d in facts["ports.version_disclosures"]}
     assert ("OpenSSH", "8.9p1 Ubuntu 3ubuntu0.6") in disclosed
     assert ("Redis key-value store", "6.0.16") in disclosed
-    assert facts["ports.unexpected_open"] == [6379]
+    assert facts["ports.unexpected_open"] == sorted([6379, lab.ssh.port])
 
 
 @needs_nmap
@@ -105,8 +107,9 @@ def test_given_service_that_never_answers_when_connect_scanned_then_open_without
 def test_given_service_that_never_answers_when_nmap_detects_then_bounded_and_states_kept() -> None:
     address = loopback_address()
     with TcpService(address, mode="silent") as silent:
-        target = Target(host="baochi.test", port=silent.port, http_port=None, address=address)
-        facts = measure(target, True, {"max_rate": 0, "version_timeout_seconds": 2})
+        site_port = closed_port(address)
+        target = Target(host="baochi.test", port=site_port, http_port=None, address=address)
+        facts = measure(target, True, {"ports": [silent.port], "max_rate": 0, "version_timeout_seconds": 2})
     assert facts["ports.open_ports"] == [silent.port]
     assert facts["ports.service_detection_complete"] is False
 
@@ -200,3 +203,12 @@ def test_given_a_range_or_option_as_address_when_scanning_then_refused_before_nm
     target = Target(host="baochi.test", port=443, address=address)
     with pytest.raises(ProbeError, match="refusing to scan"):
         asyncio.run(PortsProbe().measure(target, ProbeOptions()))
+
+
+@needs_nmap
+def test_given_the_sites_own_port_when_nmap_detects_then_it_is_left_to_the_tls_and_http_probes(lab: Lab) -> None:
+    own = Target(host="baochi.test", port=lab.ssh.port, http_port=None, address=lab.address)
+    facts = measure(own, True, lab.settings())
+    by_port = {o["port"]: o for o in facts["ports.open"]}
+    assert by_port[lab.ssh.port]["version"] == ""  # no -sV on the site's own port
+    assert by_port[6379]["product"] == "Redis key-value store"  # -sV still runs on the others
