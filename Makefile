@@ -23,6 +23,7 @@ setup: system-deps $(STAMP)
 SYSTEM_PACKAGES = nmap chromium fonts-dejavu-core
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	$(PYTHON) -c "import ensurepip" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -z "$$missing" ]; then :; \
 	elif ! command -v apt-get >/dev/null 2>&1; then echo "note: please install$$missing (no apt-get here)"; \
 	else SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
