@@ -246,8 +246,8 @@ def evaluate(condition: Condition, facts: Mapping[str, Any]) -> tuple[bool, list
     All leaves are evaluated (no short-circuit) so that reports show the whole evidence.
     """
     if isinstance(condition, Leaf):
-        satisfied, evidence = _evaluate_leaf(condition, facts)
-        return satisfied, [evidence]
+        satisfied, leaf_evidence = _evaluate_leaf(condition, facts)
+        return satisfied, [leaf_evidence]
     if isinstance(condition, NotOf):
         satisfied, evidence = evaluate(condition.child, facts)
         return not satisfied, evidence

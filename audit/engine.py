@@ -179,11 +179,14 @@ async def run_audit(
     options: AuditOptions,
     on_result: Callable[[OutletResult], None] = lambda r: None,
     on_start: Callable[[Outlet], None] = lambda o: None,
+    keep: bool = True,
 ) -> list[OutletResult]:
     """Audit outlets concurrently (at most `options.concurrency` at once); return results in order.
 
     `on_result` is called for each outlet as soon as it is judged (write it to disk there). If it
-    raises, the run stops with that error, after the results already handed over.
+    raises, the run stops with that error, after the results already handed over. With
+    `keep=False` results are only handed over, not collected (an empty list is returned), so a
+    fleet run holds at most `concurrency` results in memory.
     """
     # The scope guard: every site must be one host, given by the inventory or the command line;
     # a range or a list is refused before any packet is sent.
@@ -194,12 +197,13 @@ async def run_audit(
     runner = ProbeRunner(options)
     gate = asyncio.Semaphore(options.concurrency)
 
-    async def one(outlet: Outlet) -> OutletResult:
+    async def one(outlet: Outlet) -> OutletResult | None:
         async with gate:
             on_start(outlet)
             result = await audit_outlet(checklist, outlet, runner)
             on_result(result)
             runner.forget(outlet.sites)
-            return result
+            return result if keep else None
 
-    return list(await asyncio.gather(*(one(o) for o in outlets)))
+    done = await asyncio.gather(*(one(o) for o in outlets))
+    return [r for r in done if r is not None]

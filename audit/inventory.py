@@ -13,7 +13,7 @@ import json
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from audit.errors import InventoryError, TargetError
@@ -101,7 +101,7 @@ def load_inventory(path: Path) -> list[Outlet]:
     if not isinstance(data, dict):
         raise InventoryError("an inventory must be a YAML mapping with an 'outlets' list", path=str(path), line=1)
 
-    def item_of(where: list[Any]) -> str:
+    def item_of(where: Sequence[Any]) -> str:
         if len(where) >= 2 and where[0] == "outlets" and isinstance(where[1], int):
             outlets = data.get("outlets") or []
             if where[1] < len(outlets) and isinstance(outlets[where[1]], dict):

@@ -69,12 +69,18 @@ class RunOutput:
         Called after the scan, never from `write`: a browser run inside the audit's event loop would
         stall the probes still in flight. Without Chromium nothing is written and `notes` says why.
         """
-        jobs = [(d, lang) for d in self.written for lang in self.langs]
+        jobs = [(d["outlet"]["id"], lang) for d in self.written for lang in self.langs]
 
-        def one(job: tuple[dict[str, Any], str]) -> Path | None:
-            data, lang = job
+        def one(job: tuple[str, str]) -> Path | None:
+            outlet_id, lang = job
             try:
+                data = load_result(self.result_path(outlet_id))  # one result in memory per worker
                 body = render_pdf(data, self.checklist, lang)
+            except ResultError as exc:
+                note = f"no PDF for {outlet_id}: {exc}"
+                if note not in self.notes:
+                    self.notes.append(note)
+                return None
             except PdfError as exc:
                 if str(exc) not in self.notes:
                     self.notes.append(str(exc))
@@ -89,8 +95,11 @@ class RunOutput:
             return [p for p in pool.map(one, jobs) if p is not None]
 
     def add(self, data: dict[str, Any]) -> None:
-        """Count a result (written now, or kept from an earlier run) in the run summary."""
-        self.written.append(data)
+        """Count a result (written now, or kept from an earlier run) in the run summary.
+
+        Only its summary row is kept, so memory stays bounded however many outlets a run has.
+        """
+        self.written.append(slim(data))
 
     def write_summary(self) -> Path:
         """Write `summary.json` for the results counted so far."""
@@ -111,3 +120,8 @@ class RunOutput:
             "exit_code": exit_code_for(self.written),
         })
         return path
+
+
+def slim(data: dict[str, Any]) -> dict[str, Any]:
+    """The part of a result the run summary and the exit code need: outlet id and name, and summary."""
+    return {"outlet": {"id": data["outlet"]["id"], "name": data["outlet"]["name"]}, "summary": data["summary"]}

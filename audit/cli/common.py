@@ -19,7 +19,7 @@ from audit.errors import AuditError
 from audit.exitcodes import USAGE, exit_code_for
 from audit.i18n import t
 from audit.models import Outlet, OutletResult
-from audit.output import RunOutput
+from audit.output import RunOutput, slim
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,14 +85,14 @@ def audit_outlets(
         task = progress.add_task("audit", total=len(outlets))
 
         def on_result(result: OutletResult) -> None:
-            results.append(output.write(result))
+            results.append(slim(output.write(result)))
             output.write_summary()
             progress.advance(task)
             if not show_progress:
                 verdict = result.summary["verdict"]
                 err_console.print(f"[{len(results)}/{len(outlets)}] {result.outlet.id}: {verdict}", highlight=False)
 
-        asyncio.run(run_audit(checklist, outlets, options, on_result=on_result))
+        asyncio.run(run_audit(checklist, outlets, options, on_result=on_result, keep=False))
     return results
 
 

@@ -16,7 +16,7 @@ from audit.cli.selfassess_options import self_assessment_options
 from audit.engine import AuditOptions
 from audit.inventory import load_inventory
 from audit.merge import load_for_outlets
-from audit.output import RunOutput
+from audit.output import RunOutput, slim
 from audit.store.run_output import open_run_output
 
 
@@ -54,7 +54,7 @@ def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str 
     assessment = load_for_outlets(checklist, answers_files, waivers_file, [o.id for o in outlets])
     output = RunOutput(out_dir, checklist, (lang,)) if db is None else open_run_output(
         db, out_dir, checklist, (lang,), resume, outlets)
-    kept = output.finished() if resume else {}
+    kept = {k: slim(v) for k, v in output.finished().items()} if resume else {}
     for data in kept.values():
         output.add(data)
     todo = [o for o in outlets if o.id not in kept]
