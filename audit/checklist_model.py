@@ -90,11 +90,15 @@ class Requirement:
         return self.not_applicable_reason is not None
 
     @property
+    def facts(self) -> set[str]:
+        """Every fact name its checks and `applies_if` read."""
+        conditions = [c.expect for c in self.checks] + ([self.applies_if] if self.applies_if else [])
+        return {leaf.fact for cond in conditions for leaf in leaves(cond)}
+
+    @property
     def probes(self) -> list[str]:
         """Names of the probes whose facts this requirement reads, in a stable order."""
-        conditions = [c.expect for c in self.checks] + ([self.applies_if] if self.applies_if else [])
-        names = {leaf.fact.split(".", 1)[0] for cond in conditions for leaf in leaves(cond)}
-        return sorted(names)
+        return sorted({fact.split(".", 1)[0] for fact in self.facts})
 
 
 @dataclass(frozen=True)

@@ -149,13 +149,17 @@ class BannerListener:
             if self.stall:
                 self._held.append(conn)  # accept and never answer
                 continue
-            try:
-                if self.banner:
-                    conn.sendall(self.banner)
-            except OSError:
-                pass
-            finally:
-                conn.close()
+            self._handle(conn)
+
+    def _handle(self, conn: socket.socket) -> None:
+        """Serve one accepted connection: send the banner and close. Subclasses speak more."""
+        try:
+            if self.banner:
+                conn.sendall(self.banner)
+        except OSError:
+            pass
+        finally:
+            conn.close()
 
     def start(self) -> "BannerListener":
         """Start accepting; returns self."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from audit.checklist import Checklist, Requirement
-from audit.conditions import evaluate, leaves
+from audit.conditions import evaluate
 from audit.merge import SelfAssessment, merge_requirement
 from audit.models import (
     Assessment,
@@ -66,8 +66,7 @@ def _unmeasured(requirement: Requirement, facts: Mapping[str, Any]) -> list[str]
     (or prefix) -> reason and leaves those facts out. Reading such an absent fact as "false" would
     turn a missing measurement into a fail, so the requirement is `error` instead.
     """
-    conditions = [c.expect for c in requirement.checks] + ([requirement.applies_if] if requirement.applies_if else [])
-    used = {leaf.fact for cond in conditions for leaf in leaves(cond)}
+    used = requirement.facts
     reasons = []
     for probe in requirement.probes:
         errors = facts.get(f"{probe}.errors")

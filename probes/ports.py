@@ -24,12 +24,12 @@ from typing import Any, ClassVar
 from audit.errors import ProbeError
 from audit.models import Target
 from probes.interface import FactSpec, Measurement, Probe, ProbeOptions
-from probes.ports_catalogue import load_catalogue, load_risky_ports, ports_to_scan
+from probes.ports_catalogue import load_catalogue, ports_to_scan
 from probes.ports_connect import connect_scan
 from probes.ports_nmap import ProgressCallback, nmap_scan, nmap_version, parse_nmap_xml
 from probes.ports_results import build_facts, check_answered
 
-__all__ = ["PortsProbe", "load_risky_ports", "parse_nmap_xml"]
+__all__ = ["PortsProbe", "parse_nmap_xml"]
 
 
 def _int(settings: Mapping[str, Any], key: str, default: int) -> int:

@@ -86,11 +86,6 @@ def load_catalogue() -> PortCatalogue:
     return PortCatalogue(web, risky)
 
 
-def load_risky_ports() -> list[RiskyPort]:
-    """The risky-service entries (kept for callers of the first version of this probe)."""
-    return list(load_catalogue().risky)
-
-
 def nmap_services_path() -> Path | None:
     """nmap's `nmap-services` table next to the installed nmap binary, or None."""
     binary = shutil.which("nmap")

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 from audit.demo_certs import make_ca, make_leaf
-from audit.demo_servers import server_tls_context
+from audit.demo_servers import BannerListener, server_tls_context
 
 _counter = itertools.count(10)
 
@@ -133,34 +133,16 @@ class WebSite:
         self.server.server_close()
 
 
-class TcpService:
+class TcpService(BannerListener):
     """A TCP service on (address, port): mode 'banner' (send and close), 'redis', or 'silent'."""
 
     def __init__(self, address: str, port: int = 0, mode: str = "banner", banner: bytes = b"",
                  redis_version: str = "6.0.16") -> None:
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((address, port))
-        self.sock.listen(64)
-        self.sock.settimeout(0.1)
-        self.address, self.port = self.sock.getsockname()[:2]
-        self.mode, self.banner, self.redis_version = mode, banner, redis_version
-        self._held: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
+        super().__init__(address, port, banner, stall=mode == "silent")
+        self.mode, self.redis_version = mode, redis_version
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, socket.timeout):
-                continue
-            except OSError:
-                return
-            if self.mode == "silent":
-                self._held.append(conn)  # accept and never answer
-                continue
-            threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
+    def _handle(self, conn: socket.socket) -> None:
+        threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
 
     def _talk(self, conn: socket.socket) -> None:
         try:
@@ -189,18 +171,6 @@ class TcpService:
             return
         finally:
             conn.close()
-
-    def __enter__(self) -> TcpService:
-        self._thread.start()
-        return self
-
-    def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        for conn in self._held:
-            conn.close()
-        self.sock.close()
-
 
 class DroppingPort:
     """A port that drops connection attempts (a firewalled port): a listen(0) queue kept full.
