@@ -3,7 +3,7 @@
 A requirement is evaluated per site from the facts of the probe attempts for that site, then the
 sites are combined by status precedence. A probe that could not measure makes the requirements
 that need it `error`, never `fail`. `judge_outlet` then merges self-assessment answers, reviewer
-decisions and waivers (`audit.merge`), and `summarise` applies the verdict gate and the scoring
+decisions and waivers (`audit.selfassess.merge`), and `summarise` applies the verdict gate and the scoring
 model (`audit.scoring`).
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from audit.checklist import Checklist, Requirement
-from audit.conditions import evaluate
-from audit.merge import SelfAssessment, merge_requirement
+from audit.catalogue.loader import Checklist, Requirement
+from audit.catalogue.conditions import evaluate
+from audit.selfassess.merge import SelfAssessment, merge_requirement
 from audit.models import (
     Assessment,
     AttemptStatus,

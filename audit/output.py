@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit.checklist import Checklist
+from audit.catalogue.loader import Checklist
 from audit.errors import ResultError
 from audit.exitcodes import exit_code_for
 from audit.models import OutletResult
-from audit.report import PdfError, render_html, render_pdf
+from audit.report.formats import render_html, render_pdf
+from audit.report.pdf import PdfError
 from audit.result import load_result, result_to_dict, write_json_atomic, write_text_atomic
 
 

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from audit.checklist import Checklist
+from audit.catalogue.loader import Checklist
 from audit.errors import ResultError
 from audit.models import Status
 

@@ -34,10 +34,10 @@ from typing import Any
 
 import yaml
 
-from audit.demo import GOOD_HEADERS
-from audit.demo_certs import make_ca, make_leaf
-from audit.demo_servers import SiteConfig, WebServer, server_tls_context
-from audit.store import Store
+from audit.demo.outlets import GOOD_HEADERS
+from audit.demo.certs import make_ca, make_leaf
+from audit.demo.servers import SiteConfig, WebServer, server_tls_context
+from audit.department.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 L3AUDIT = [sys.executable, "-c", "import sys; from audit.cli import main; sys.argv[0] = 'l3audit'; main()"]

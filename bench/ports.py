@@ -29,9 +29,9 @@ from typing import Any
 
 from audit.models import Target
 from probes.interface import ProbeOptions
-from probes.ports import PortsProbe
-from probes.ports_nmap import states_from_xml
-from tests.probes.exposure_servers import HOME, Route, TcpService, WebSite, closed_port
+from probes.ports.probe import PortsProbe
+from probes.ports.nmap_scan import states_from_xml
+from tests.probes.exposure.exposure_servers import HOME, Route, TcpService, WebSite, closed_port
 
 SSH_BANNER = b"SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6\r\n"
 

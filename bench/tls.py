@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from audit.models import Target
 from probes.interface import ProbeOptions
-from probes.tls import TlsProbe
-from tests.probes import tls_hostile, tls_peers, tls_servers
+from probes.tls.probe import TlsProbe
+from tests.probes.tls import tls_hostile, tls_peers, tls_servers
 
 SERVERS = ("modern", "tls13", "legacy", "s_server", "tlslite")
 # The sslyze checks that match what the tls probe does (no ROBOT, session resumption, early data,

@@ -9,34 +9,13 @@ reason; the engine records that as an `error` attempt, never as a failed require
 from __future__ import annotations
 
 import abc
-import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping
 
 from audit.models import Target
+from probes.facts import FACT_TYPES, FactSpec, declared_facts, is_valid_fact_name
 
-FACT_TYPES = ("bool", "int", "float", "str", "list", "object", "any")
-"""Types a fact may declare. 'list' holds plain values or objects; 'any' is for mixed facts."""
-
-
-@dataclass(frozen=True)
-class FactSpec:
-    """A fact a probe may publish.
-
-    `name` is dotted; a final `*` segment declares a family (for example `http.headers.*`), where
-    the last segment is chosen at run time (a header name, a protocol name).
-    """
-
-    name: str
-    type: str
-    description: str
-
-    def matches(self, fact: str) -> bool:
-        """Whether the fact name `fact` is this spec, or a member of this family."""
-        if not self.name.endswith(".*"):
-            return fact == self.name
-        prefix = self.name[:-1]
-        return fact.startswith(prefix) and len(fact) > len(prefix)
+__all__ = ["FACT_TYPES", "FactSpec", "Measurement", "Probe", "ProbeOptions", "is_valid_fact_name"]
 
 
 @dataclass(frozen=True)
@@ -60,11 +39,18 @@ class Measurement:
 
 
 class Probe(abc.ABC):
-    """Base of all probes. Subclasses set the class attributes and implement `measure`."""
+    """Base of all probes. Subclasses set the class attributes and implement `measure`.
+
+    The facts a probe publishes are declared as data in `probes/<name>/facts.yaml` (`facts()`).
+    """
 
     name: ClassVar[str]
     tool: ClassVar[str]
-    facts: ClassVar[tuple[FactSpec, ...]]
+
+    @classmethod
+    def facts(cls) -> tuple[FactSpec, ...]:
+        """The facts this probe declares (from its facts.yaml)."""
+        return declared_facts(cls.name)
 
     def key(self, target: Target) -> str:
         """What makes two targets the same for this probe, so that it runs once per key per run."""
@@ -87,17 +73,9 @@ class Probe(abc.ABC):
     @classmethod
     def declares(cls, fact: str) -> bool:
         """Whether `fact` is one of this probe's declared facts."""
-        return any(spec.matches(fact) for spec in cls.facts)
+        return any(spec.matches(fact) for spec in cls.facts())
 
     @classmethod
     def check_declared(cls, facts: Mapping[str, Any]) -> list[str]:
         """Names in `facts` that this probe did not declare (a bug in the probe); for tests."""
         return [name for name in facts if not cls.declares(name)]
-
-
-_FACT_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[A-Za-z0-9_\-]+(\.[0-9]+)?)*(\.\*)?$")
-
-
-def is_valid_fact_name(name: str) -> bool:
-    """Whether `name` is a well-formed dotted fact name (segments may carry a version like 'TLSv1.0')."""
-    return bool(_FACT_NAME.match(name))

@@ -113,7 +113,7 @@ def fresh_database() -> str | None:
         return None
     import sqlalchemy as sa  # here, so that importing this helper never needs the driver
 
-    from audit.store.connection import database_url
+    from audit.department.store.connection import database_url
     name = f"t_{os.getpid()}_{next(_names)}_{uuid.uuid4().hex[:6]}"
     engine = sa.create_engine(database_url(base), isolation_level="AUTOCOMMIT")
     deadline = time.monotonic() + 10

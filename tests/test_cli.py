@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from audit.cli import cli
-from audit.demo import GOOD_HEADERS, DemoAddresses
-from audit.demo_servers import SiteConfig
+from audit.demo.outlets import GOOD_HEADERS, DemoAddresses
+from audit.demo.servers import SiteConfig
 from audit.exitcodes import FINDINGS, INCOMPLETE, OK, USAGE
 
 
@@ -49,7 +49,7 @@ def test_scan_of_a_dead_site_exits_3(tmp_path: Path) -> None:
                     "--checklist", str(tmp_path / "../../../nonexistent.yaml"))
     assert result.exit_code == USAGE and "file not found" in result.output
     tls_only = tmp_path / "tls-only.yaml"
-    from audit.checklist import resolve_checklist
+    from audit.catalogue.loader import resolve_checklist
 
     text = resolve_checklist("l3-starter").read_text(encoding="utf-8")
     tls_only.write_text(text, encoding="utf-8")
@@ -144,7 +144,7 @@ def test_checklist_lint_reports_a_bad_file(tmp_path: Path) -> None:
 def test_ports_without_nmap_use_the_builtin_scanner(sites, monkeypatch) -> None:
     listener = sites.listener(port=0)
     monkeypatch.setenv("PATH", "/nonexistent")  # no nmap on PATH: a missing binary is not an error
-    from audit.cli.common import handle_errors  # noqa: F401 - ensures the CLI imports without nmap
+    from audit.cli.options import handle_errors  # noqa: F401 - ensures the CLI imports without nmap
     result = invoke("probe", "ports", f"{listener.address}:{listener.port}", "--json")
     data = json.loads(result.output)
     assert data["facts"]["ports.method"] == "connect"
@@ -152,7 +152,7 @@ def test_ports_without_nmap_use_the_builtin_scanner(sites, monkeypatch) -> None:
 
 @pytest.mark.skipif(shutil.which("nmap") is None, reason="nmap is not installed")
 def test_ports_with_nmap_finds_a_risky_listener(sites) -> None:
-    from audit.cli.common import handle_errors  # noqa: F401
+    from audit.cli.options import handle_errors  # noqa: F401
 
     address = "127.0.3.77"
     sites.listener(address=address, port=6379, banner=b"-NOAUTH Authentication required.\r\n")
@@ -183,7 +183,7 @@ def test_demo_audits_the_demo_outlets_true_to_their_configuration(tmp_path: Path
 
 
 def _fleet_elsewhere():
-    from audit import demo
+    from audit.demo import outlets as demo
 
     addresses = DemoAddresses(good="127.0.2.11", bad="127.0.2.12", offline="127.0.2.13", https_port=18443, http_port=18080)
 

@@ -8,10 +8,10 @@ import ssl
 import jsonschema
 import pytest
 
-from audit.checklist import load_checklist
-from audit.demo import GOOD_HEADERS
-from audit.demo_certs import make_leaf
-from audit.demo_servers import SiteConfig
+from audit.catalogue.loader import load_checklist
+from audit.demo.outlets import GOOD_HEADERS
+from audit.demo.certs import make_leaf
+from audit.demo.servers import SiteConfig
 from audit.engine import AuditOptions, run_audit
 from audit.models import AttemptStatus, Outlet, Status, Target
 from audit.result import result_schema, result_to_dict

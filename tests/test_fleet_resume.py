@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.demo_servers import BannerListener
-from audit.store import Store
+from audit.demo.servers import BannerListener
+from audit.department.store import Store
 
 OUTLETS = 8
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def test_killed_run_resumes_without_losing_or_rescanning(slow_fleet: Path, tmp_p
 
 
 def test_run_stores_into_postgresql_by_url(slow_fleet: Path, tmp_path: Path) -> None:
-    from tests.test_store_support import database
+    from tests.department.support import database
 
     db = database("postgresql", tmp_path)
     done = _run(slow_fleet, tmp_path / "out", db, "--concurrency", "8")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from audit.errors import InventoryError, TargetError
-from audit.inventory import load_inventory, parse_resolve, parse_target
+from audit.inventory import load_inventory
+from audit.targets import parse_resolve, parse_target
 
 GOOD = """\
 outlets:

@@ -21,7 +21,7 @@ def test_a_regular_install_ships_package_data(tmp_path: Path) -> None:
     # When l3audit runs from that folder (not from the source tree)
     env = dict(os.environ, PYTHONPATH=str(target))
     code = (
-        "import audit, checklists, report_templates, probes.data;"
+        "import audit, checklists, report_templates, probes.tls;"
         "from audit.cli import cli;"
         "assert audit.__file__.startswith(%r), audit.__file__;"
         "cli(['checklist', 'lint', 'l3-starter'], standalone_mode=False)" % str(target)
@@ -34,7 +34,8 @@ def test_a_regular_install_ships_package_data(tmp_path: Path) -> None:
                 "audit/schemas/result.schema.json", "audit/schemas/inventory.schema.json",
                 "report_templates/report.html.j2", "report_templates/report.md.j2",
                 "report_templates/report.css", "report_templates/snippets.yaml",
-                "probes/data/risky_ports.yaml", "probes/data/exposure_paths.yaml",
-                "probes/data/tls_cipher_suites.json", "probes/data/tls_mozilla_profiles.json",
-                "probes/data/http_observatory.yaml", "probes/data/http_owasp.yaml"):
+                "probes/ports/risky_ports.yaml", "probes/exposure/paths.yaml",
+                "probes/tls/cipher_suites.json", "probes/tls/mozilla_profiles.json",
+                "probes/http/observatory.yaml", "probes/http/owasp.yaml",
+                *(f"probes/{name}/facts.yaml" for name in ("tls", "http", "ports", "exposure"))):
         assert (target / rel).is_file(), rel

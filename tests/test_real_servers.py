@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from audit.cli import cli
-from audit.demo_certs import make_leaf
-from audit.demo_servers import free_port
+from audit.demo.certs import make_leaf
+from audit.demo.servers import free_port
 from tests.conftest import next_address
 
 

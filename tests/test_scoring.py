@@ -11,11 +11,11 @@ import pytest
 
 from audit.errors import ResultError
 from audit.evaluation import judge_outlet, summarise
-from audit.merge import load_self_assessment
+from audit.selfassess.merge import load_self_assessment
 from audit.models import RequirementResult, Status
 from audit.result import result_schema
 from audit.scoring import SCORING_MODEL, requirement_points, rescore, score
-from tests.selfassess_support import fill, invoke, load, review, write_checklist
+from tests.selfassess.support import fill, invoke, load, review, write_checklist
 
 TODAY = dt.date(2026, 11, 26)
 

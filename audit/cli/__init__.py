@@ -16,21 +16,29 @@ from audit import __version__
 
 # Each command lives in its own module, imported only when that command runs, so that
 # `l3audit probe tls ...` does not pay for SQLAlchemy, openpyxl or the report engine at start-up.
-COMMANDS: dict[str, str] = {
-    "scan": "audit.cli.scan_cmd:scan",
-    "run": "audit.cli.run_cmd:run",
-    "probe": "audit.cli.probe_cmd:probe",
-    "checklist": "audit.cli.checklist_cmd:checklist",
-    "demo": "audit.cli.demo_cmd:demo",
-    "report": "audit.cli.report_cmd:report",
-    "self-assess": "audit.cli.selfassess_cmd:self_assess",
-    "history": "audit.cli.store_cmd:history",
-    "diff": "audit.cli.store_cmd:diff",
-    "aggregate": "audit.cli.store_cmd:aggregate",
-    "keys": "audit.cli.bundle_cmd:keys",
-    "bundle": "audit.cli.bundle_cmd:bundle",
-    "import": "audit.cli.bundle_cmd:import_",
+# The one-line help is kept here too, so `l3audit --help` lists every command without importing
+# any (tests/test_cli_imports.py checks that each line matches its command's docstring).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "scan": ("audit.cli.scan_cmd:scan", "Audit one site: https://host[:port] or host[:port] (HTTPS assumed)."),
+    "run": ("audit.cli.run_cmd:run", "Audit every outlet of INVENTORY, writing each result as soon as it is done."),
+    "probe": ("audit.cli.probe_cmd:probe", "Run one probe on one target and print what it found."),
+    "checklist": ("audit.cli.checklist_cmd:checklist", "Work with checklists (requirement catalogues)."),
+    "demo": ("audit.cli.demo_cmd:demo",
+             "Audit three demo outlets (well configured, badly configured, offline) on loopback."),
+    "report": ("audit.cli.report_cmd:report", "Re-render a stored RESULT_FILE without scanning again."),
+    "self-assess": ("audit.cli.selfassess_cmd:self_assess",
+                    "Self-assessment: questionnaire, answers (YAML, interactive, XLSX) and reviews."),
+    "history": ("audit.cli.store_cmd:history", "Every stored audit of OUTLET, oldest first, with what changed each time."),
+    "diff": ("audit.cli.store_cmd:diff",
+             "Compare two audits: OLD and NEW are result files, run folders, round ids or @dates."),
+    "aggregate": ("audit.cli.store_cmd:aggregate",
+                  "Dashboard across outlets: compliance share against the national target, heatmap, trends."),
+    "keys": ("audit.cli.bundle_cmd:keys", "Signing keys for submissions (Ed25519). Khóa ký số cho hồ sơ nộp."),
+    "bundle": ("audit.cli.bundle_cmd:bundle", "Signed result bundles. Gói kết quả có chữ ký số."),
+    "import": ("audit.cli.bundle_cmd:import_",
+               "Verify signed BUNDLES and store their results (importing twice stores once)."),
 }
+"""Command name -> ('module:attribute', the first paragraph of its help)."""
 
 
 class LazyGroup(click.Group):
@@ -41,9 +49,25 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
-            module_name, attr = COMMANDS[cmd_name].split(":")
+            module_name, attr = COMMANDS[cmd_name][0].split(":")
             self.add_command(getattr(importlib.import_module(module_name), attr), cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the table, so that `--help` imports no command module."""
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.commands or name not in COMMANDS:
+                command = self.get_command(ctx, name)
+                if command is None or command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                rows.append((name, click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

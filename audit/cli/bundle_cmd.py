@@ -13,13 +13,14 @@ from pathlib import Path
 
 import click
 
-from audit.bundle import import_bundle, sign_bundle, verify_bundle
-from audit.cli.common import err_console, handle_errors
+from audit.department.bundle import import_bundle, sign_bundle, verify_bundle
+from audit.cli.common import err_console
+from audit.cli.options import handle_errors
 from audit.cli.store_cmd import db_option
 from audit.errors import AuditError
 from audit.inventory import load_inventory
-from audit.keys import generate_key, load_trusted_keys
-from audit.store import open_store
+from audit.department.keys import generate_key, load_trusted_keys
+from audit.department.store import open_store
 
 
 @click.group()

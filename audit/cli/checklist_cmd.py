@@ -6,9 +6,10 @@ import sys
 
 import click
 
-from audit.checklist import builtin_checklists, load_checklist
-from audit.cli.common import handle_errors, lang_option, out_console
-from audit.lint import errors, lint_all
+from audit.catalogue.loader import builtin_checklists, load_checklist
+from audit.cli.common import out_console
+from audit.cli.options import handle_errors, lang_option
+from audit.catalogue.lint import errors, lint_all
 from audit.exitcodes import USAGE
 
 

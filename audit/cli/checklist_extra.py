@@ -1,7 +1,7 @@
 """`l3audit checklist crosswalk|coverage`: one standard seen through the other, and how much is automated.
 
 Attached to the `checklist` group by `audit/cli/checklist_cmd.py`; the work is done by
-`audit.crosswalk` and `audit.coverage`, these commands only parse options and print.
+`audit.catalogue.crosswalk` and `audit.catalogue.coverage`, these commands only parse options and print.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from pathlib import Path
 
 import click
 
-from audit.checklist import builtin_checklists, load_checklist
-from audit.cli.common import handle_errors, lang_option
-from audit.coverage import coverage as catalogue_coverage
-from audit.coverage import render_text
-from audit.crosswalk import load_crosswalk, translate
+from audit.catalogue.loader import builtin_checklists, load_checklist
+from audit.cli.options import handle_errors, lang_option
+from audit.catalogue.coverage import coverage as catalogue_coverage
+from audit.catalogue.coverage import render_text
+from audit.catalogue.crosswalk import load_crosswalk, translate
 from audit.result import load_result
-from audit.tailoring import tailor_checklist
+from audit.catalogue.tailoring import tailor_checklist
 
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="Output format.")

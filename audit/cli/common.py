@@ -1,22 +1,21 @@
-"""Pieces shared by the CLI commands: option types, error handling, and the run loop with progress."""
+"""The run loop shared by `scan`, `run` and `demo`: checklist loading, progress, summary and exit code.
+
+Options and error handling, which every command needs, live in `audit.cli.options`."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
-import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from audit.checklist import Checklist, load_checklist
+from audit.catalogue.loader import Checklist, load_checklist
 from audit.engine import AuditOptions, run_audit
-from audit.errors import AuditError
-from audit.exitcodes import USAGE, exit_code_for
+from audit.exitcodes import exit_code_for
 from audit.i18n import t
 from audit.models import Outlet, OutletResult
 from audit.output import RunOutput, slim
@@ -26,45 +25,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 err_console = Console(stderr=True)
 out_console = Console()
 
-lang_option = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-                           help="Language of reports and messages.")
-checklist_option = click.option("--checklist", "checklist_ref", default="l3-starter", show_default=True,
-                                help="Checklist id (see 'l3audit checklist list') or YAML file.")
-timeout_option = click.option("--timeout", "timeout_seconds", type=click.FloatRange(0.1, 600), default=10.0,
-                              show_default=True, help="Seconds allowed for each network operation.")
-ca_file_option = click.option("--ca-file", type=click.Path(exists=True, dir_okay=False),
-                              help="Trust these CA certificates (PEM) instead of the system store.")
-nmap_option = click.option("--nmap/--no-nmap", "use_nmap", default=True, show_default=True,
-                           help="Use nmap for port scans when installed (else a built-in connect scan).")
-
-
-def handle_errors(func: F) -> F:
-    """Turn our errors into one line on stderr and exit code 2; Ctrl-C into exit 130, no traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except AuditError as exc:
-            err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-            sys.exit(USAGE)
-        except KeyboardInterrupt:
-            err_console.print("interrupted; results already written are kept (use --resume)")
-            sys.exit(130)
-
-    return wrapper  # type: ignore[return-value]
-
-
-auditor_option = click.option("--auditor", default="", help="Who runs the audit (officer or unit), shown on reports.")
-tailoring_option = click.option(
-    "--tailoring", "tailoring_file", type=click.Path(exists=True, dir_okay=False),
-    help="A tailoring file (catalogue, parameters, rows not applicable); overrides --checklist.")
-
 
 def get_checklist(ref: str, tailoring_file: str | None = None) -> Checklist:
     """Load the checklist named on the command line, or the one a tailoring file selects and tailors."""
     if tailoring_file:
-        from audit.tailoring import tailor_checklist
+        from audit.catalogue.tailoring import tailor_checklist
 
         return tailor_checklist(tailoring_file)
     return load_checklist(ref)

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from audit.cli.common import (
-    audit_outlets, auditor_option, checklist_option, get_checklist, handle_errors, nmap_option, print_summary,
-)
-from audit.demo import demo_fleet, inventory_yaml
+from audit.cli.common import audit_outlets, get_checklist, print_summary
+from audit.cli.options import auditor_option, checklist_option, handle_errors, nmap_option
+from audit.demo.outlets import demo_fleet, inventory_yaml
 from audit.engine import AuditOptions
 from audit.i18n import t
 from audit.output import RunOutput

@@ -8,11 +8,12 @@ import sys
 
 import click
 
-from audit.cli.common import ca_file_option, handle_errors, nmap_option, timeout_option
-from audit.cli.scan_cmd import target_with_resolve
-from audit.engine import AuditOptions, ProbeRunner
+from audit.cli.options import ca_file_option, handle_errors, nmap_option, timeout_option
 from audit.models import AttemptStatus
-from probes.registry import PROBES
+from audit.runner import AuditOptions, ProbeRunner
+from audit.targets import target_with_resolve
+from probes.facts import declared_facts
+from probes.registry import probe_names
 
 
 @click.group()
@@ -57,12 +58,12 @@ def _probe_command(name: str) -> click.Command:
 @click.argument("name", required=False)
 def facts(name: str | None) -> None:
     """List the facts a probe (or every probe) declares, for writing checklists."""
-    for probe_name, probe_class in sorted(PROBES.items()):
+    for probe_name in probe_names():
         if name and probe_name != name:
             continue
-        for spec in probe_class.facts:
+        for spec in declared_facts(probe_name):
             click.echo(f"{spec.name:45} {spec.type:7} {spec.description}")
 
 
-for _name in sorted(PROBES):
+for _name in probe_names():
     probe.add_command(_probe_command(_name))

@@ -13,11 +13,11 @@ from typing import Any
 
 import click
 
-from audit.checklist import Checklist, load_checklist
-from audit.cli.common import handle_errors
+from audit.catalogue.loader import Checklist, load_checklist
+from audit.cli.options import handle_errors
 from audit.errors import AuditError, ResultError
-from audit.reportview.formats import FORMATS, render
-from audit.reportview.migrate import read_result_for_report
+from audit.report.formats import FORMATS, render
+from audit.report.migrate import read_result_for_report
 from audit.result import write_text_atomic
 
 

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import click
 
-from audit.cli.common import (
-    auditor_option,
-    audit_outlets, ca_file_option, checklist_option, err_console, final_exit, get_checklist, handle_errors,
-    lang_option, nmap_option, print_summary, tailoring_option, timeout_option,
+from audit.cli.common import audit_outlets, err_console, final_exit, get_checklist, print_summary
+from audit.cli.options import (
+    auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, tailoring_option,
+    timeout_option,
 )
 from audit.cli.selfassess_options import self_assessment_options
 from audit.engine import AuditOptions
 from audit.inventory import load_inventory
-from audit.merge import load_for_outlets
+from audit.selfassess.merge import load_for_outlets
 from audit.output import RunOutput, slim
-from audit.store.run_output import open_run_output
+from audit.department.store.run_output import open_run_output
 
 
 @click.command()

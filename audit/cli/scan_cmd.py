@@ -9,34 +9,18 @@ from pathlib import Path
 
 import click
 
-from audit.cli.common import (
-    auditor_option,
-    ca_file_option, checklist_option, final_exit, get_checklist, handle_errors, lang_option, nmap_option,
-    print_summary, tailoring_option, timeout_option,
+from audit.cli.common import final_exit, get_checklist, print_summary
+from audit.cli.options import (
+    auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, tailoring_option,
+    timeout_option,
 )
 from audit.cli.selfassess_options import self_assessment_options
 from audit.engine import AuditOptions, run_audit
-from audit.errors import TargetError
-from audit.inventory import parse_resolve, parse_target
-from audit.merge import load_for_outlets
-from audit.models import Outlet, Target
-from audit.report import render_html
+from audit.targets import target_with_resolve
+from audit.selfassess.merge import load_for_outlets
+from audit.models import Outlet
+from audit.report.formats import render_html
 from audit.result import result_to_dict, write_json_atomic, write_text_atomic
-
-
-def target_with_resolve(text: str, resolves: tuple[str, ...], http_port: int | None) -> Target:
-    """Parse TARGET and apply a matching `--resolve host:port:address` (refusing ones that match nothing)."""
-    target = parse_target(text, http_port=http_port)
-    address = None
-    for spec in resolves:
-        host, port, addr = parse_resolve(spec)
-        if host == target.host.lower() and port in (target.port, target.http_port):
-            address = addr
-        elif host != target.host.lower():
-            raise TargetError(f"--resolve '{spec}' names '{host}', which is not the target '{target.host}'")
-    if address is None:
-        return target
-    return Target(target.host, target.port, target.scheme, target.http_port, address, target.path)
 
 
 @click.command()

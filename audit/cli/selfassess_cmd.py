@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from audit.answers import (
+from audit.selfassess.answers import (
     Answer,
     AnswersError,
     AnswerValue,
@@ -29,7 +29,7 @@ from audit.answers import (
     save_answers,
 )
 from audit.cli import selfassess_review_cmd
-from audit.cli.common import checklist_option, handle_errors
+from audit.cli.options import checklist_option, handle_errors
 from audit.cli.selfassess_options import (
     catalogue,
     new_file,
@@ -38,7 +38,7 @@ from audit.cli.selfassess_options import (
     tailoring_option,
     tt,
 )
-from audit.questionnaire import ANSWER_CHOICES, Question, questions, render_template
+from audit.selfassess.questionnaire import ANSWER_CHOICES, Question, questions, render_template
 from audit.result import write_text_atomic
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from audit.answers import AnswersError
-from audit.checklist import Checklist
+from audit.selfassess.answers import AnswersError
+from audit.catalogue.loader import Checklist
 from audit.cli.common import get_checklist
 from audit.i18n import t
 
@@ -36,7 +36,7 @@ def catalogue(ref: str, tailoring_file: str | None) -> Checklist:
     """The catalogue the answers are for: `--checklist`, or the one a `--tailoring` file shapes."""
     if tailoring_file:
         # Loaded only when used: tailoring is optional input.
-        from audit.tailoring import tailor_checklist
+        from audit.catalogue.tailoring import tailor_checklist
 
         return tailor_checklist(tailoring_file)
     return get_checklist(ref)

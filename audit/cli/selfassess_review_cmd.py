@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from audit.answers import (
+from audit.selfassess.answers import (
     AnswersError,
     Decision,
     Review,
@@ -19,7 +19,7 @@ from audit.answers import (
     relocate,
     save_answers,
 )
-from audit.cli.common import checklist_option, handle_errors
+from audit.cli.options import checklist_option, handle_errors
 from audit.cli.selfassess_options import (
     catalogue,
     new_file,
@@ -66,7 +66,7 @@ def review_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | Non
 @handle_errors
 def export_xlsx_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str | None, answers_file: Path | None, output: Path) -> None:
     """Write the questionnaire as an XLSX workbook with dropdowns."""
-    from audit.xlsx_answers import export_workbook
+    from audit.selfassess.workbook import export_workbook
 
     checklist = catalogue(checklist_ref, tailoring_file)
     answers = load_answers(answers_file, checklist) if answers_file else None
@@ -82,7 +82,7 @@ def export_xlsx_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str 
 @handle_errors
 def import_xlsx_cmd(workbook: Path, checklist_ref: str, tailoring_file: str | None, output: Path) -> None:
     """Read a filled-in workbook into a new YAML answers file."""
-    from audit.xlsx_answers import import_workbook
+    from audit.selfassess.workbook import import_workbook
 
     checklist = catalogue(checklist_ref, tailoring_file)
     answers = import_workbook(workbook, checklist)

@@ -1,6 +1,6 @@
 """`l3audit history`, `l3audit diff` and `l3audit aggregate`: the department's view of stored results.
 
-Thin commands: options in, one service call (audit.store, audit.diff, audit.aggregate), output and
+Thin commands: options in, one service call (audit.department.store, audit.department.diff, audit.department.aggregate.build), output and
 exit code out. `--db` takes a SQLite file path or a postgresql:// URL (default: $L3AUDIT_DB, else
 ./l3audit.db).
 """
@@ -14,13 +14,14 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from audit.aggregate import Filters, build_dashboard
-from audit.aggregate_output import FORMATS, format_for, write_dashboard
-from audit.cli.common import err_console, handle_errors, lang_option, out_console
-from audit.diff import Diff, classify, diff_results
+from audit.department.aggregate.build import Filters, build_dashboard
+from audit.department.aggregate.output import FORMATS, format_for, write_dashboard
+from audit.cli.common import err_console, out_console
+from audit.cli.options import handle_errors, lang_option
+from audit.department.diff import Diff, classify, diff_results
 from audit.i18n import t
-from audit.store import DEFAULT_DB, open_store
-from audit.store.sources import load_side, stored_failing_since
+from audit.department.store import DEFAULT_DB, open_store
+from audit.department.store.sources import load_side, stored_failing_since
 
 db_option = click.option("--db", default=DEFAULT_DB, envvar="L3AUDIT_DB", show_default=True,
                          help="Results database: a SQLite file or a postgresql:// URL (env L3AUDIT_DB).")

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.checklist import load_checklist
-from audit.report import render_html
+from audit.catalogue.loader import load_checklist
+from audit.report.formats import render_html
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 CHROMIUM = os.environ.get("L3AUDIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")

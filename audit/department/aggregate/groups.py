@@ -1,0 +1,68 @@
+"""Catalogue titles and requirement groups for the dashboard, read from the checklist when it is known.
+
+Stored results name their checklist by id; when this l3audit has that checklist (built in, or a
+file path that still exists) its groups and titles are used. Otherwise (an imported result judged
+against a catalogue we do not ship) a requirement's group is the middle part of its id
+(`L3-TLS-02` -> `TLS`), so the heatmap still has rows and columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.catalogue.loader import Checklist, load_checklist
+from audit.errors import AuditError
+
+
+@dataclass
+class CatalogueInfo:
+    """What the dashboard needs to know of one catalogue."""
+
+    id: str
+    title: str
+    standard: str
+    groups: dict[str, str] = field(default_factory=dict)
+    """Group id -> title, in the catalogue's order; grows with fallback groups as they are seen."""
+    requirement_group: dict[str, str] = field(default_factory=dict)
+    requirement_title: dict[str, str] = field(default_factory=dict)
+
+    def group_of(self, requirement_id: str) -> str:
+        """The group of a requirement (fallback: the middle part of its id)."""
+        group = self.requirement_group.get(requirement_id)
+        if group is None:
+            parts = requirement_id.split("-")
+            group = parts[1] if len(parts) > 2 else parts[0]
+            self.requirement_group[requirement_id] = group
+        self.groups.setdefault(group, group)
+        return group
+
+    def title_of(self, requirement_id: str) -> str:
+        """The requirement's title in the dashboard language, or its id."""
+        return self.requirement_title.get(requirement_id, requirement_id)
+
+    def group_list(self) -> list[dict[str, Any]]:
+        """Groups as the heatmap's columns."""
+        return [{"id": g, "title": t} for g, t in self.groups.items()]
+
+
+def _load(checklist_id: str) -> Checklist | None:
+    try:
+        return load_checklist(checklist_id)
+    except AuditError:
+        return None
+
+
+def catalogue_info(checklist_id: str, lang: str) -> CatalogueInfo:
+    """Titles and groups of a catalogue (fallbacks when this l3audit does not have it)."""
+    checklist = _load(checklist_id)
+    if checklist is None:
+        return CatalogueInfo(checklist_id, checklist_id, "")
+    def text(value: Any) -> str:
+        return str(getattr(value, lang, None) or getattr(value, "en", "") or value)
+    return CatalogueInfo(
+        id=checklist_id, title=text(checklist.title), standard=checklist.standard,
+        groups={g.id: text(g.title) for g in checklist.groups},
+        requirement_group={r.id: r.group for r in checklist.requirements},
+        requirement_title={r.id: text(r.title) for r in checklist.requirements},
+    )

@@ -1,0 +1,161 @@
+"""Signed submissions: a result, its self-assessment answers and its evidence hashes, signed with Ed25519.
+
+A bundle is one JSON file:
+
+```json
+{"format": "l3audit/bundle/v1",
+ "payload": {"result": {...}, "answers": {"name": "answers.yaml", "sha256": "...", "content": "..."} | null,
+             "evidence": [{"name": "scan.pdf", "sha256": "...", "bytes": 1234}],
+             "signed_at": "2026-11-26T10:00:00+00:00", "signer": {"key_id": "...", "name": "..."}},
+ "signature": {"algorithm": "ed25519", "key_id": "...", "value": "base64"}}
+```
+
+The signature covers the canonical JSON of `payload` (sorted keys, no spaces, UTF-8), so any change
+to the result, the answers, the evidence list or the signer breaks it. `verify_bundle` checks, in
+order: complete JSON, format, known signer, signature, a valid result, and that the signer may
+submit for that outlet (and, given an inventory, that the outlet is known). Only then is anything
+stored, and storing is idempotent (a result already stored is not stored again).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from audit.errors import AuditError
+from audit.department.keys import TrustedKey, key_id, load_private_key
+from audit.result import SCHEMA_VERSION, load_result, result_schema, write_json_atomic
+from audit.department.store.store import Store
+
+FORMAT = "l3audit/bundle/v1"
+
+
+class BundleError(AuditError):
+    """A bundle cannot be trusted or used: truncated, tampered, unknown signer, unknown outlet."""
+
+
+def canonical(data: Any) -> bytes:
+    """The bytes a signature covers."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _file_hash(path: Path) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+    except OSError as exc:
+        raise BundleError(f"{path}: cannot read evidence: {exc.strerror or exc}") from exc
+    return {"name": path.name, "sha256": digest.hexdigest(), "bytes": size}
+
+
+def sign_bundle(result_path: Path, key_path: Path, out: Path, signer_name: str = "",
+                answers: Path | None = None, evidence: Collection[Path] = ()) -> str:
+    """Pack and sign a result file (plus answers and evidence hashes) into `out`; return the key id."""
+    result = load_result(result_path)
+    private = load_private_key(key_path)
+    kid = key_id(private.public_key())
+    answers_part = None
+    if answers is not None:
+        try:
+            content = answers.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BundleError(f"{answers}: cannot read the answers file: {exc}") from exc
+        answers_part = {"name": answers.name, "sha256": hashlib.sha256(content.encode()).hexdigest(), "content": content}
+    payload = {
+        "result": result,
+        "answers": answers_part,
+        "evidence": [_file_hash(p) for p in evidence],
+        "signed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "signer": {"key_id": kid, "name": signer_name or key_path.stem},
+    }
+    signature = base64.b64encode(private.sign(canonical(payload))).decode()
+    write_json_atomic(out, {"format": FORMAT, "payload": payload,
+                            "signature": {"algorithm": "ed25519", "key_id": kid, "value": signature}})
+    return kid
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    """A bundle whose signature and signer were checked."""
+
+    path: Path
+    signer: TrustedKey
+    payload: dict[str, Any]
+    sha256: str
+
+    @property
+    def result(self) -> dict[str, Any]:
+        """The signed result document."""
+        return self.payload["result"]  # type: ignore[no-any-return]
+
+
+def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Collection[str] | None = None) -> VerifiedBundle:
+    """Check a bundle completely before anything is stored; BundleError says what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        bundle = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BundleError(f"{path}: not a complete bundle (truncated or corrupt: {exc}) (hint: ask the sender to "
+                          "send the file again)") from exc
+    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
+        raise BundleError(f"{path}: not an l3audit bundle (hint: made by 'l3audit bundle sign', format {FORMAT})")
+    sig, payload = bundle.get("signature"), bundle.get("payload")
+    if not isinstance(sig, dict) or not isinstance(payload, dict) or sig.get("algorithm") != "ed25519":
+        raise BundleError(f"{path}: the bundle has no Ed25519 signature or no payload")
+    signer = trusted.get(str(sig.get("key_id")))
+    if signer is None:
+        raise BundleError(f"{path}: signed by unknown key {sig.get('key_id')!r} (hint: add the sender's public key "
+                          "to the trusted-keys file if you trust it)")
+    try:
+        signature = base64.b64decode(str(sig.get("value")), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise BundleError(f"{path}: the signature is not base64") from exc
+    if not signer.verify(signature, canonical(payload)):
+        raise BundleError(f"{path}: the signature does not match the content: the bundle was changed after signing "
+                          f"(signer {signer.id} {signer.name}) (hint: refuse it and ask for a new one)")
+    result = payload.get("result")
+    try:
+        if not isinstance(result, dict) or result.get("schema_version") != SCHEMA_VERSION:
+            raise BundleError(f"{path}: the signed result has schema version "
+                              f"{result.get('schema_version') if isinstance(result, dict) else None!r}, "
+                              f"this l3audit reads {SCHEMA_VERSION}")
+        jsonschema.validate(result, result_schema())
+    except jsonschema.ValidationError as exc:
+        raise BundleError(f"{path}: the signed result is invalid: {exc.message}") from exc
+    outlet_id = result["outlet"]["id"]
+    if known_outlets is not None and outlet_id not in known_outlets:
+        raise BundleError(f"{path}: result for unknown outlet {outlet_id!r} (hint: add it to the inventory first)")
+    if not signer.may_submit_for(outlet_id):
+        raise BundleError(f"{path}: signer {signer.id} ({signer.name}) may not submit for outlet {outlet_id!r} "
+                          "(hint: its 'outlets' in the trusted-keys file)")
+    return VerifiedBundle(path, signer, payload, hashlib.sha256(raw).hexdigest())
+
+
+def import_bundle(bundle: VerifiedBundle, store: Store, round_label: str | None = None) -> tuple[int, bool]:
+    """Store a verified bundle's result; returns (result id, created). Importing twice stores once."""
+    label = round_label or "import " + dt.date.today().isoformat()
+    round_id = store.round_by_label(label, "import")
+    attachments = {"answers": bundle.payload.get("answers"), "evidence": bundle.payload.get("evidence", [])}
+    submission = {
+        "bundle_sha256": bundle.sha256, "key_id": bundle.signer.id,
+        "signer_name": str(bundle.payload.get("signer", {}).get("name", bundle.signer.name)),
+        "signed_at": str(bundle.payload.get("signed_at", "")),
+        "attachments": json.dumps(attachments, ensure_ascii=False),
+    }
+    return store.add_result(bundle.result, round_id, signer=bundle.signer.id, submission=submission)

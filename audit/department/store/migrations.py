@@ -1,0 +1,112 @@
+"""Schema migrations: an ordered list of functions, and a table that records which have run.
+
+Why not alembic: three tables and a handful of changes do not need a second tool, a config file and
+a script folder shipped with the package; the same guarantees come from one rule: each migration
+runs inside the transaction that records it, so a failed upgrade leaves the old schema intact
+(PostgreSQL and SQLite both have transactional DDL; SQLite is driven with explicit BEGIN, see
+`audit.department.store.connection`). Migrations are written with plain DDL so that a database created by an
+older l3audit upgrades step by step. Never edit a released migration; append a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from audit.errors import StoreError
+from audit.department.store import schema
+
+Migration = tuple[int, str, Callable[[sa.Connection], None]]
+
+
+def _v1_tables(conn: sa.Connection) -> None:
+    """Version 1: rounds, results (without signer), requirement statuses. Frozen: do not edit."""
+    m = sa.MetaData()
+    sa.Table("rounds", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("label", sa.String(200), nullable=False),
+             sa.Column("source", sa.String(20), nullable=False),
+             sa.Column("checklist_hash", sa.String(100)),
+             sa.Column("started_at", sa.String(40), nullable=False),
+             sa.Column("finished_at", sa.String(40)))
+    text_cols = ("outlet_id", "outlet_name", "checklist_id", "checklist_hash", "checklist_version",
+                 "started_at", "finished_at", "verdict")
+    count_cols = ("n_pass", "n_fail", "n_error", "n_manual", "n_not_applicable", "n_waived", "total")
+    sa.Table("results", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+             sa.Column("digest", sa.String(80), nullable=False, unique=True),
+             *[sa.Column(n, sa.String(500), nullable=False) for n in text_cols],
+             sa.Column("tags", sa.Text, nullable=False),
+             sa.Column("pass_percent", sa.Float),
+             sa.Column("coverage_percent", sa.Float),
+             *[sa.Column(n, sa.Integer, nullable=False) for n in count_cols],
+             sa.Column("document", sa.Text, nullable=False),
+             sa.Column("stored_at", sa.String(40), nullable=False))
+    sa.Table("requirement_results", m,
+             sa.Column("result_id", sa.Integer, sa.ForeignKey("results.id"), primary_key=True),
+             sa.Column("requirement_id", sa.String(200), primary_key=True),
+             sa.Column("status", sa.String(20), nullable=False))
+    m.create_all(conn)
+    conn.execute(sa.text("CREATE INDEX ix_results_outlet ON results (outlet_id, finished_at)"))
+
+
+def _v2_signed_submissions(conn: sa.Connection) -> None:
+    """Version 2: who signed an imported result, the submissions table, and a status index."""
+    conn.execute(sa.text("ALTER TABLE results ADD COLUMN signer VARCHAR(200)"))
+    m = sa.MetaData()
+    sa.Table("results", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("submissions", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("bundle_sha256", sa.String(80), nullable=False, unique=True),
+             sa.Column("result_id", sa.Integer, sa.ForeignKey("results.id"), nullable=False),
+             sa.Column("key_id", sa.String(100), nullable=False),
+             sa.Column("signer_name", sa.String(500), nullable=False),
+             sa.Column("signed_at", sa.String(40), nullable=False),
+             sa.Column("imported_at", sa.String(40), nullable=False),
+             sa.Column("attachments", sa.Text, nullable=False))
+    m.tables["submissions"].create(conn)
+    conn.execute(sa.text("CREATE INDEX ix_reqres_requirement ON requirement_results (requirement_id, status)"))
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    (1, "results and rounds", _v1_tables),
+    (2, "signed submissions", _v2_signed_submissions),
+)
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: sa.Connection) -> int:
+    """The schema version of the database (0 when empty)."""
+    if not sa.inspect(conn).has_table("schema_migrations"):
+        return 0
+    value = conn.execute(sa.select(sa.func.max(schema.schema_migrations.c.version))).scalar()
+    return int(value or 0)
+
+
+def migrate(conn: sa.Connection, target: int | None = None) -> list[int]:
+    """Apply the migrations above the database's version up to `target`, in the caller's transaction.
+
+    Returns the versions applied. A database newer than this l3audit is refused, never touched.
+    """
+    if conn.dialect.name == "postgresql":
+        # Two programs opening a new database at once: the second waits, then finds it migrated.
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(4733001)"))
+    if not sa.inspect(conn).has_table("schema_migrations"):
+        schema.schema_migrations.create(conn)
+    version = current_version(conn)
+    target = LATEST if target is None else target
+    if version > LATEST:
+        raise StoreError(f"the database has schema version {version}, newer than this l3audit supports "
+                         f"({LATEST}) (hint: upgrade l3audit)")
+    applied = []
+    for number, name, apply in MIGRATIONS:
+        if version < number <= target:
+            apply(conn)
+            conn.execute(schema.schema_migrations.insert().values(
+                version=number, name=name,
+                applied_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")))
+            applied.append(number)
+    return applied

@@ -1,0 +1,270 @@
+"""The results database: store results whole with their query columns, read them back by outlet,
+round or date. Every write is one transaction: a result, its requirement statuses and its submission
+are stored together or not at all, and storing the same document twice stores it once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from audit.errors import StoreError
+from audit.department.store import migrations, schema
+from audit.department.store.connection import create_engine, database_url, describe, guarded
+
+STATUS_COLUMNS = ("pass", "fail", "error", "manual", "not_applicable", "waived")
+_CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601 with seconds (the format results use)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def document_digest(data: dict[str, Any]) -> str:
+    """sha256 of a result's canonical JSON: the identity that makes storing idempotent."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A stored result's query columns (the document itself is loaded only when needed)."""
+
+    id: int
+    round_id: int
+    outlet_id: str
+    outlet_name: str
+    tags: tuple[str, ...]
+    checklist_id: str
+    checklist_hash: str
+    started_at: str
+    finished_at: str
+    verdict: str
+    pass_percent: float | None
+    coverage_percent: float | None
+    counts: dict[str, int]
+    signer: str | None
+
+
+def _row(r: Any) -> StoredResult:
+    return StoredResult(
+        id=r.id, round_id=r.round_id, outlet_id=r.outlet_id, outlet_name=r.outlet_name,
+        tags=tuple(json.loads(r.tags)), checklist_id=r.checklist_id, checklist_hash=r.checklist_hash,
+        started_at=r.started_at, finished_at=r.finished_at, verdict=r.verdict,
+        pass_percent=r.pass_percent, coverage_percent=r.coverage_percent,
+        counts={s: getattr(r, f"n_{s}") for s in STATUS_COLUMNS}, signer=r.signer)
+
+
+def _columns(data: dict[str, Any]) -> dict[str, Any]:
+    """The query columns of a result document; StoreError if it is not a result."""
+    try:
+        summary, outlet, checklist = data["summary"], data["outlet"], data["checklist"]
+        counts = summary["counts"]
+        return {
+            "outlet_id": outlet["id"], "outlet_name": outlet.get("name", outlet["id"]),
+            "tags": json.dumps(list(outlet.get("tags", [])), ensure_ascii=False),
+            "checklist_id": checklist["id"], "checklist_hash": checklist["content_hash"],
+            "checklist_version": str(checklist.get("version", "")),
+            "started_at": data["started_at"], "finished_at": data["finished_at"],
+            "verdict": summary["verdict"], "pass_percent": summary.get("pass_percent"),
+            "coverage_percent": summary.get("coverage_percent"), "total": int(summary["total"]),
+            **{f"n_{s}": int(counts.get(s, 0)) for s in STATUS_COLUMNS},
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StoreError(f"not an l3audit result: missing or bad field {exc} (hint: store files written by "
+                         "'l3audit run' or imported from a bundle)") from exc
+
+
+class Store:
+    """A results database opened from a `--db` value; migrated to the current schema on open."""
+
+    def __init__(self, db: str, busy_timeout_seconds: float = 5.0, migrate: bool = True) -> None:
+        self.engine = create_engine(db, busy_timeout_seconds)
+        if migrate:
+            # Look first without the write lock, so opening a busy, current database never waits.
+            with self.read("read the schema version") as conn:
+                current = migrations.current_version(conn)
+            if current != migrations.LATEST:
+                with self.write("upgrade the schema") as conn:
+                    migrations.migrate(conn)
+
+    def __enter__(self) -> Store:  # noqa: PYI034 - Python 3.10 has no typing.Self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release connections."""
+        self.engine.dispose()
+
+    def __str__(self) -> str:
+        return describe(self.engine)
+
+    @contextlib.contextmanager
+    def write(self, doing: str) -> Iterator[sa.Connection]:
+        """One write transaction (SQLite: taken with BEGIN IMMEDIATE); rolled back on any error."""
+        with guarded(self.engine, doing), self.engine.connect() as raw:
+            conn = raw.execution_options(l3audit_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def read(self, doing: str) -> Iterator[sa.Connection]:
+        """One read transaction (a consistent view)."""
+        with guarded(self.engine, doing), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def schema_version(self) -> int:
+        """The database's schema version."""
+        with self.read("read the schema version") as conn:
+            return migrations.current_version(conn)
+
+    # Rounds ---------------------------------------------------------------------------------
+    def start_round(self, label: str, source: str, checklist_hash: str | None = None) -> int:
+        """A new round (one `run`, or a set of imports); returns its id."""
+        with self.write("start a round") as conn:
+            return int(conn.execute(schema.rounds.insert().values(
+                label=label, source=source, checklist_hash=checklist_hash, started_at=now_iso())).inserted_primary_key[0])  # type: ignore[index]
+
+    def round_by_label(self, label: str, source: str) -> int:
+        """The id of the round with this label and source, created if missing."""
+        with self.write("find or start a round") as conn:
+            found = conn.execute(sa.select(schema.rounds.c.id).where(
+                schema.rounds.c.label == label, schema.rounds.c.source == source)).scalar()
+            if found is not None:
+                return int(found)
+            return int(conn.execute(schema.rounds.insert().values(
+                label=label, source=source, started_at=now_iso())).inserted_primary_key[0])  # type: ignore[index]
+
+    def unfinished_run_round(self, checklist_hash: str) -> int | None:
+        """The latest `run` round for this checklist that never finished (what `--resume` continues)."""
+        r = schema.rounds.c
+        with self.read("find an interrupted run") as conn:
+            found = conn.execute(sa.select(r.id).where(
+                r.source == "run", r.checklist_hash == checklist_hash, r.finished_at.is_(None)
+            ).order_by(r.id.desc()).limit(1)).scalar()
+        return None if found is None else int(found)
+
+    def finish_round(self, round_id: int) -> None:
+        """Mark a round complete."""
+        with self.write("finish a round") as conn:
+            conn.execute(schema.rounds.update().where(schema.rounds.c.id == round_id).values(finished_at=now_iso()))
+
+    def rounds(self) -> list[dict[str, Any]]:
+        """Every round with its number of results, oldest first."""
+        r, res = schema.rounds.c, schema.results.c
+        query = (sa.select(r.id, r.label, r.source, r.started_at, r.finished_at, sa.func.count(res.id).label("n"))
+                 .select_from(schema.rounds.outerjoin(schema.results, res.round_id == r.id))
+                 .group_by(r.id, r.label, r.source, r.started_at, r.finished_at).order_by(r.id))
+        with self.read("list rounds") as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    # Results --------------------------------------------------------------------------------
+    def add_result(self, data: dict[str, Any], round_id: int, signer: str | None = None,
+                   submission: dict[str, Any] | None = None) -> tuple[int, bool]:
+        """Store a result document with its statuses (and submission) in one transaction.
+
+        Returns (result id, created). A document already stored (same digest) is not stored again.
+        """
+        columns = _columns(data)
+        digest = document_digest(data)
+        with self.write(f"store the result of {columns['outlet_id']}") as conn:
+            existing = conn.execute(sa.select(schema.results.c.id).where(schema.results.c.digest == digest)).scalar()
+            if existing is not None:
+                return int(existing), False
+            result_id = int(conn.execute(schema.results.insert().values(
+                round_id=round_id, digest=digest, signer=signer, stored_at=now_iso(),
+                document=json.dumps(data, ensure_ascii=False), **columns)).inserted_primary_key[0])  # type: ignore[index]
+            statuses = {r["requirement_id"]: r["status"] for r in data.get("requirements", [])}
+            if statuses:
+                conn.execute(schema.requirement_results.insert(), [
+                    {"result_id": result_id, "requirement_id": k, "status": v} for k, v in statuses.items()])
+            if submission is not None:
+                conn.execute(schema.submissions.insert().values(result_id=result_id, imported_at=now_iso(), **submission))
+            return result_id, True
+
+    def results(self, *, outlet_id: str | None = None, round_id: int | None = None, since: str | None = None,
+                until: str | None = None, checklist_id: str | None = None) -> list[StoredResult]:
+        """Query columns of stored results, oldest first; `since`/`until` compare `finished_at`."""
+        c = schema.results.c
+        cols = [col for col in schema.results.columns if col.name != "document"]
+        query = sa.select(*cols).order_by(c.finished_at, c.id)
+        if outlet_id is not None:
+            query = query.where(c.outlet_id == outlet_id)
+        if round_id is not None:
+            query = query.where(c.round_id == round_id)
+        if since:
+            query = query.where(c.finished_at >= since)
+        if until:
+            # A bare date includes that whole day ('~' sorts after the 'T' of timestamps).
+            query = query.where(c.finished_at <= (until + "~" if len(until) == 10 else until))
+        if checklist_id:
+            query = query.where(c.checklist_id == checklist_id)
+        with self.read("read results") as conn:
+            return [_row(r) for r in conn.execute(query)]
+
+    def documents(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """The stored documents of these results, by id."""
+        c = schema.results.c
+        found: dict[int, dict[str, Any]] = {}
+        with self.read("read result documents") as conn:
+            for chunk in _chunks(list(ids)):
+                for rid, text in conn.execute(sa.select(c.id, c.document).where(c.id.in_(chunk))):
+                    found[int(rid)] = json.loads(text)
+        return found
+
+    def statuses(self, ids: Iterable[int]) -> dict[int, dict[str, str]]:
+        """Requirement statuses of these results: {result id: {requirement id: status}}."""
+        c = schema.requirement_results.c
+        found: dict[int, dict[str, str]] = {}
+        with self.read("read requirement statuses") as conn:
+            for chunk in _chunks(list(ids)):
+                for rid, req, status in conn.execute(
+                        sa.select(c.result_id, c.requirement_id, c.status).where(c.result_id.in_(chunk))):
+                    found.setdefault(int(rid), {})[req] = status
+        return found
+
+    def round_documents(self, round_id: int) -> dict[str, dict[str, Any]]:
+        """The results of one round by outlet id (the latest when an outlet appears twice)."""
+        rows = self.results(round_id=round_id)
+        if not rows and round_id not in {r["id"] for r in self.rounds()}:
+            raise StoreError(f"{self}: there is no round {round_id} (hint: 'l3audit history --rounds' lists them)")
+        docs = self.documents(r.id for r in rows)
+        return {r.outlet_id: docs[r.id] for r in rows}
+
+    def snapshot(self, until: str) -> dict[str, dict[str, Any]]:
+        """Each outlet's latest result finished on or before `until` (a date or timestamp)."""
+        latest: dict[str, StoredResult] = {}
+        for row in self.results(until=until):
+            latest[row.outlet_id] = row
+        docs = self.documents(r.id for r in latest.values())
+        return {o: docs[r.id] for o, r in latest.items()}
+
+    def outlets_in_round(self, round_id: int) -> set[str]:
+        """Outlet ids with a result in this round."""
+        return {r.outlet_id for r in self.results(round_id=round_id)}
+
+
+def open_store(db: str, must_exist: bool = False) -> Store:
+    """Open `db`; with `must_exist`, refuse a SQLite file that is not there (a typo would give an empty view)."""
+    url = database_url(db)
+    if must_exist and url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+            and not Path(url.database).exists():
+            raise StoreError(f"SQLite file {url.database}: no such database (hint: give --db, or store results "
+                             "first with 'l3audit run --db' or 'l3audit import')")
+    return Store(db)
+
+
+def _chunks(items: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]

@@ -1,0 +1,299 @@
+"""Self-assessment answers: the file an outlet fills in for the requirements no probe can see.
+
+One YAML file per outlet (`schema: l3audit/answers/v1`), pinned to one catalogue by id, version and
+content hash, so an answer is never silently applied to a requirement whose wording changed. Each
+answer is implemented / partly / not_implemented / not_applicable (with a justification), free text,
+evidence items (a file, with the SHA-256 taken when it was answered, or a URL), who and when. A
+reviewer's decision is a separate `review` block added later, so the original answer is kept.
+
+The file is validated as a whole before any scan starts; every error names the file, the line and
+the requirement. Only the tool that owns a file rewrites it (the interactive session its own file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from audit.catalogue.loader import Checklist
+from audit.errors import LocatedError
+from audit.yamlfile import line_of, load_yaml, validate_schema
+
+SCHEMA_ID = "l3audit/answers/v1"
+
+
+class AnswersError(LocatedError):
+    """An answers file is malformed, belongs to another catalogue, or names unknown requirements."""
+
+
+class AnswerValue(str, enum.Enum):
+    """What an outlet declares about one requirement."""
+
+    IMPLEMENTED = "implemented"
+    PARTLY = "partly"
+    NOT_IMPLEMENTED = "not_implemented"
+    NOT_APPLICABLE = "not_applicable"
+    """Needs a justification; counts only once a reviewer accepts it."""
+
+
+class Decision(str, enum.Enum):
+    """A reviewer's decision on an answer and its evidence."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    """Needs a reason."""
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """A document backing an answer: a file (hashed at answer time) or a URL."""
+
+    path: str = ""
+    url: str = ""
+    sha256: str = ""
+    """Hex SHA-256 of the file when the answer was given; '' for URLs."""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form, without empty keys."""
+        data = {"path": self.path, "url": self.url, "sha256": self.sha256, "note": self.note}
+        return {k: v for k, v in data.items() if v}
+
+
+@dataclass(frozen=True)
+class Review:
+    """A reviewer's decision, kept beside (never instead of) the original answer."""
+
+    decision: Decision
+    reviewer: str
+    reviewed_at: str
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form."""
+        return {"decision": self.decision.value, "reason": self.reason or None, "reviewer": self.reviewer,
+                "reviewed_at": self.reviewed_at}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An outlet's answer to one requirement; `answer` is None while the question is unanswered."""
+
+    requirement_id: str
+    answer: AnswerValue | None = None
+    justification: str = ""
+    text: str = ""
+    evidence: tuple[EvidenceItem, ...] = ()
+    answered_by: str = ""
+    answered_at: str = ""
+    review: Review | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form, in the order of the file format."""
+        return {
+            "answer": self.answer.value if self.answer else None,
+            "justification": self.justification or None,
+            "text": self.text or None,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "answered_by": self.answered_by or None,
+            "answered_at": self.answered_at or None,
+            "review": self.review.to_dict() if self.review else None,
+        }
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    """The answers of one outlet to one catalogue, as loaded (or being built)."""
+
+    checklist_id: str
+    checklist_version: str
+    content_hash: str
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+    outlet: str | None = None
+    path: str = ""
+    """Where it was read from ('' when built in memory); evidence paths are relative to its folder."""
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder relative evidence paths are resolved against."""
+        return Path(self.path).parent if self.path else Path.cwd()
+
+    def get(self, requirement_id: str) -> Answer | None:
+        """The given answer for a requirement (None when absent or still unanswered)."""
+        found = self.answers.get(requirement_id)
+        return found if found is not None and found.answer is not None else None
+
+    def with_answer(self, answer: Answer) -> AnswerSet:
+        """A copy with one answer added or replaced."""
+        return replace(self, answers={**self.answers, answer.requirement_id: answer})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form of the whole file."""
+        return {
+            "schema": SCHEMA_ID,
+            "checklist": {"id": self.checklist_id, "version": self.checklist_version,
+                          "content_hash": self.content_hash},
+            "outlet": self.outlet,
+            "answers": {rid: a.to_dict() for rid, a in self.answers.items()},
+        }
+
+
+def empty_answer_set(checklist: Checklist, outlet: str | None = None, path: str = "") -> AnswerSet:
+    """An answer set for `checklist` with no answers yet."""
+    return AnswerSet(checklist.id, checklist.version, checklist.content_hash, {}, outlet, path)
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601 with seconds (for answered_at / reviewed_at)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def evidence_from_text(item: str, base_dir: Path, error: Callable[[str], LocatedError]) -> EvidenceItem:
+    """An evidence item from what a person typed: a URL, or a file path hashed now (it must exist)."""
+    item = item.strip()
+    if item.startswith(("http://", "https://")):
+        return EvidenceItem(url=item)
+    target = base_dir / item  # an absolute path stays as it is
+    if not target.is_file():
+        raise error(f"evidence file '{item}' not found (looked in {target.parent})")
+    return EvidenceItem(path=item, sha256=sha256_file(target))
+
+
+def check_evidence(answer: Answer, base_dir: Path) -> list[str]:
+    """Problems with an answer's evidence files now: missing, or no longer matching the recorded hash."""
+    problems = []
+    for item in (e for e in answer.evidence if e.path):
+        target = base_dir / item.path
+        if not target.is_file():
+            problems.append(f"{item.path}: file missing")
+        elif item.sha256 and sha256_file(target) != item.sha256:
+            problems.append(f"{item.path}: file changed since the answer (SHA-256 differs)")
+        elif not item.sha256:
+            problems.append(f"{item.path}: no SHA-256 recorded")
+    return problems
+
+
+def answers_schema() -> dict[str, Any]:
+    """The JSON Schema of answers files."""
+    return dict(json.loads((resources.files("audit") / "schemas" / "answers.schema.json").read_text("utf-8")))
+
+
+def normalise_dates(node: Any) -> Any:
+    """Turn YAML dates and timestamps into ISO strings in place (YAML parses unquoted ones)."""
+    if isinstance(node, (dict, list)):
+        for key, value in (node.items() if isinstance(node, dict) else enumerate(node)):
+            node[key] = normalise_dates(value)
+    elif isinstance(node, (dt.datetime, dt.date)):
+        return node.isoformat()
+    return node
+
+
+def load_answers(path: Path, checklist: Checklist) -> AnswerSet:
+    """Read and validate an answers file against the catalogue it must belong to."""
+    data, _raw = load_yaml(path, AnswersError)
+    return answers_from_data(data, path, checklist)
+
+
+def answers_from_data(data: Any, path: Path, checklist: Checklist,
+                      locate: Callable[[list[Any]], int | None] | None = None) -> AnswerSet:
+    """Validate plain answer data (from YAML or a workbook) and build the answer set.
+
+    `locate(where)` gives the line (or row) of a path in the data, for located errors.
+    """
+    where_line = locate or (lambda where: line_of(data, where))
+    if not isinstance(data, dict):
+        raise AnswersError("an answers file must be a YAML mapping", path=str(path), line=1)
+    normalise_dates(data)
+    validate_schema(data, answers_schema(), path, AnswersError,
+                    lambda where: f"requirement {where[1]}" if len(where) > 1 and where[0] == "answers" else "")
+
+    def error(message: str, where: list[Any], req: str = "", hint: str = "") -> AnswersError:
+        return AnswersError(message, path=str(path), line=where_line(where),
+                            item=f"requirement {req}" if req else "", hint=hint)
+
+    pinned = data["checklist"]
+    if pinned["id"] != checklist.id:
+        raise error(f"answers are for checklist '{pinned['id']}', but the audit uses '{checklist.id}'",
+                    ["checklist", "id"], hint=f"use --checklist {pinned['id']}, or answer the right questionnaire")
+    if pinned["version"] != checklist.version or pinned["content_hash"] != checklist.content_hash:
+        raise error(
+            f"answers are for '{checklist.id}' version {pinned['version']} ({pinned['content_hash'][:19]}...), "
+            f"but the audit uses version {checklist.version} ({checklist.content_hash[:19]}...)",
+            ["checklist", "version"],
+            hint="generate a new questionnaire with 'l3audit self-assess questionnaire' and carry the answers over",
+        )
+    known = {r.id for r in checklist.requirements}
+    answers: dict[str, Answer] = {}
+    for req_id, raw in (data.get("answers") or {}).items():
+        where = ["answers", req_id]
+        if req_id not in known:
+            close = difflib.get_close_matches(str(req_id), sorted(known), n=1)
+            raise error(f"unknown requirement id '{req_id}' in checklist '{checklist.id}'", where, str(req_id),
+                        f"did you mean '{close[0]}'?" if close else "see 'l3audit checklist show'")
+        answers[req_id] = _answer(req_id, raw or {}, lambda m, w=where, r=req_id, h="": error(m, w, r, h))
+    return AnswerSet(checklist.id, checklist.version, checklist.content_hash, answers,
+                     data.get("outlet"), str(path))
+
+
+def _answer(req_id: str, raw: Mapping[str, Any], error: Callable[..., AnswersError]) -> Answer:
+    value = AnswerValue(raw["answer"]) if raw.get("answer") else None
+    justification = (raw.get("justification") or "").strip()
+    if value is AnswerValue.NOT_APPLICABLE and not justification:
+        raise error("'not_applicable' needs a justification (why the requirement does not apply)")
+    review = None
+    if raw.get("review"):
+        rev = raw["review"]
+        review = Review(Decision(rev["decision"]), rev["reviewer"], rev["reviewed_at"], (rev.get("reason") or "").strip())
+        if review.decision is Decision.REJECTED and not review.reason:
+            raise error("a rejected answer needs a reason (review.reason)")
+        if value is None:
+            raise error("a review of an unanswered question")
+    evidence = tuple(EvidenceItem(e.get("path", ""), e.get("url", ""), e.get("sha256", ""), e.get("note", ""))
+                     for e in raw.get("evidence") or [])
+    return Answer(req_id, value, justification, (raw.get("text") or "").strip(), evidence,
+                  raw.get("answered_by") or "", raw.get("answered_at") or "", review)
+
+
+def dump_answers(answer_set: AnswerSet) -> str:
+    """The YAML text of an answer set (UTF-8, Vietnamese kept readable)."""
+    return str(yaml.safe_dump(answer_set.to_dict(), allow_unicode=True, sort_keys=False, width=100))
+
+
+def relocate(answer_set: AnswerSet, new_path: Path) -> AnswerSet:
+    """The answer set as saved at `new_path`: relative evidence paths rewritten to the same files."""
+    old_dir, new_dir = answer_set.base_dir.resolve(), new_path.parent.resolve()
+    answers = {}
+    for req_id, answer in answer_set.answers.items():
+        evidence = tuple(
+            replace(e, path=os.path.relpath(old_dir / e.path, new_dir)) if e.path and not Path(e.path).is_absolute() else e
+            for e in answer.evidence
+        )
+        answers[req_id] = replace(answer, evidence=evidence)
+    return replace(answer_set, answers=answers, path=str(new_path))
+
+
+def save_answers(path: Path, answer_set: AnswerSet) -> None:
+    """Write an answer set atomically (temporary file, then rename)."""
+    from audit.result import write_text_atomic
+
+    write_text_atomic(path, dump_answers(answer_set))

@@ -1,1 +1,0 @@
-"""Data files the probes read (risky-service catalogue and the like)."""

@@ -1,0 +1,114 @@
+"""The `http` probe: redirects to HTTPS, security headers, cookies, CSP and an Observatory grade.
+
+It fetches the plain-HTTP root and the HTTPS root of a site at the same time, each as a session
+that follows redirects itself (`http_fetch`), only on the audited host: a redirect to another host
+is recorded, not followed (the scope guard: we never contact a name we were not given). With
+`--resolve`, requests go to the given address while the Host header and TLS SNI carry the audited
+name, as curl does. Certificates are verified (with `--ca-file` when given) and, on failure, the
+session is fetched again without verification and marked, as the MDN HTTP Observatory does.
+
+Turning responses into facts is `http_analysis`, over pure modules: `http_csp`, `http_cookies`,
+`http_html` (SRI, mixed content, meta tags), `http_observatory` (the other tests, score and
+grade), `http_owasp`, `http_disclosure`. Facts are flat and declared in `facts.yaml`; every
+Observatory modifier is listed with its reason in Vietnamese and English.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+from audit.errors import ProbeError
+from audit.models import Target
+from probes.http import observatory as obs
+from probes.http.analysis import (
+    View,
+    analyse,
+    error_facts,
+    https_facts,
+    parse_hsts,
+    plain_facts,
+    preload_checker,
+)
+from probes.http.fetch import (
+    CORS_ORIGIN,
+    MAX_BODY_BYTES,
+    USER_AGENT,
+    Chain,
+    Fetcher,
+    FetchError,
+    Response,
+)
+from probes.interface import Measurement, Probe, ProbeOptions
+
+__all__ = ["USER_AGENT", "HttpProbe", "parse_hsts"]
+
+
+def _usable(chain: Chain | None) -> Chain | None:
+    """The Observatory loses a whole session when any request in it fails (session.js init)."""
+    if chain is None or not chain.hops or chain.stop in ("error", "non_http_scheme", "invalid_location"):
+        return None
+    return chain
+
+
+class HttpProbe(Probe):
+    """Fetches the plain-HTTP and HTTPS roots of a site, records redirects and headers, and grades them."""
+
+    name = "http"
+    tool = "l3audit-http (httpx)"
+
+    def tool_version(self) -> str:
+        """Our version and httpx's, and the Observatory algorithm reproduced."""
+        return f"{super().tool_version()}; httpx {httpx.__version__}; observatory v{obs.ALGORITHM_VERSION}"
+
+    async def measure(self, target: Target, options: ProbeOptions) -> Measurement:
+        """Fetch both roots, then derive every fact from what was received."""
+        settings = options.settings or {}
+        fetcher = Fetcher(target, options.timeout_seconds, options.ca_file,
+                          int(settings.get("http_max_body_bytes", MAX_BODY_BYTES)))
+        try:
+            plain_url = f"http://{_netloc(target.host, target.http_port or 80, 80)}{target.path}"
+            http_task = fetcher.chain(plain_url) if target.http_port else _none()
+            https_task = fetcher.chain(target.url) if target.scheme == "https" else _none()
+            http_chain, https_chain = await asyncio.gather(http_task, https_task)
+            view = View(_usable(http_chain), _usable(https_chain), None, None)
+            view.auto = view.https or view.http
+            if not any(c is not None and c.hops for c in (http_chain, https_chain)):
+                where = target.url if target.scheme == "https" else plain_url
+                reasons = "; ".join(c.error for c in (https_chain, http_chain) if c is not None and c.error)
+                raise ProbeError(f"{where} (via {target.connect_host}) did not answer an HTTP request: "
+                                 f"{reasons or 'no answer'} (hint: check the address and ports, or the timeout)")
+            if view.auto is not None and view.auto.final is not None:
+                view.cors = await self._preflight(fetcher, view.auto)
+        finally:
+            await fetcher.aclose()
+        facts: dict[str, Any] = {}
+        facts.update(error_facts(http_chain, https_chain))
+        if target.http_port:
+            facts.update(plain_facts(target, http_chain))
+        if target.scheme == "https":
+            facts.update(https_facts(https_chain))
+        facts.update(analyse(target, view, preload_checker(settings)))
+        return Measurement(facts, "httpx GET of / over http and https (HTTP/1.1 and HTTP/2), redirects followed "
+                                  "on the audited host only; CORS preflight; MDN Observatory v4 scoring")
+
+    async def _preflight(self, fetcher: Fetcher, chain: Chain) -> Response | None:
+        """The Observatory's CORS preflight: OPTIONS to the final URL with a foreign Origin."""
+        final = chain.final
+        assert final is not None
+        try:
+            return await fetcher.get(httpx.URL(final.url), verify=chain.verified, method="OPTIONS",
+                                     headers={"Origin": CORS_ORIGIN, "Access-Control-Request-Method": "GET"})
+        except FetchError:  # no answer to OPTIONS is "not implemented", never an error of the probe
+            return None
+
+
+async def _none() -> None:
+    return None
+
+
+def _netloc(host: str, port: int, default: int) -> str:
+    host = f"[{host}]" if ":" in host else host
+    return host if port == default else f"{host}:{port}"

@@ -1,0 +1,200 @@
+"""The `tls` probe: protocols, cipher suites, certificate chain, session features and grades.
+
+It writes its own ClientHellos (`probes.tls.wire`), so SSL 2.0/3.0, RC4, 3DES and export suites are
+seen whatever the local OpenSSL can do. The scan runs handshakes concurrently under a per-host cap;
+each is bounded by the timeout. A check that could not be made is listed under `tls.errors` and its
+fact is left out (never reported as False); when no protocol could be tested at all the probe
+raises `ProbeError`. Grades come from `probes.tls.grade` (SSL Labs guide, Mozilla 6.0 or 5.7).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from typing import Any
+
+from audit.errors import ProbeError
+from audit.models import Target
+from probes.tls.certificate import certificate_facts, chain_facts, load_trust_store
+from probes.interface import Measurement, Probe, ProbeOptions
+from probes.tls.grade import mozilla_facts, ssllabs_grade
+from probes.tls.wire import checks
+from probes.tls.wire.records import TlsProtocolError
+from probes.tls.wire.scan import PROTOCOLS, Scanner, ScanResult
+from probes.tls.wire.suites import suite
+from probes.tls.wire.tls13 import fetch_certificates
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+class TlsProbe(Probe):
+    """Deep TLS scan with our own ClientHellos; see the module docstring."""
+
+    name = "tls"
+    tool = "l3audit-tls (own ClientHello)"
+    max_concurrency = 8
+    """Per-host cap on simultaneous handshakes."""
+
+    async def measure(self, target: Target, options: ProbeOptions) -> Measurement:
+        """Scan protocols and suites, then the chain, features, vulnerabilities and grades."""
+        if target.scheme != "https":
+            return Measurement({"tls.offered": False}, "site declared as plain http: no TLS handshake")
+        sni = None if _is_ip(target.host) else target.host
+        cap = int(options.settings.get("tls_max_concurrency", self.max_concurrency))
+        scanner = Scanner(target.connect_host, target.port, sni, options.timeout_seconds, cap)
+        scan = await scanner.scan()
+        facts, errors = self._protocol_facts(scan, target)
+        if facts["tls.offered"]:
+            fallback, heart, ccs, chain = await asyncio.gather(
+                checks.fallback_scsv(scanner, scan), checks.heartbleed(scanner, scan),
+                checks.ccs_injection(scanner, scan), self._chain(scan, scanner, target, options, errors))
+            facts.update(chain)
+            self._put(facts, errors, "tls.fallback_scsv", fallback)
+            self._put(facts, errors, "tls.vulnerabilities.heartbleed", heart)
+            self._put(facts, errors, "tls.vulnerabilities.ccs_injection", ccs)
+            for name, check in checks.session_features(scan).items():
+                self._put(facts, errors, f"tls.{name}", check)
+            facts.update(_vulnerabilities(facts))
+            facts.update(ssllabs_grade(facts))
+            facts.update(mozilla_facts(facts, str(options.settings.get("mozilla_guidelines", "6.0"))))
+        if errors:
+            facts["tls.errors"] = errors
+        return Measurement(facts, f"{scanner.handshakes} handshakes with our own ClientHello (at most {cap} at once)")
+
+    @staticmethod
+    def _put(facts: dict[str, Any], errors: dict[str, str], name: str, check: checks.Check) -> None:
+        if check.error:
+            errors[name] = check.error
+        elif check.value is not None:
+            facts[name] = check.value
+
+    def _protocol_facts(self, scan: ScanResult, target: Target) -> tuple[dict[str, Any], dict[str, str]]:
+        facts: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for proto, result in scan.protocols.items():
+            if result.status == "error":
+                errors[f"tls.protocols.{proto}"] = result.detail
+                continue
+            facts[f"tls.protocols.{proto}"] = result.status == "accepted"
+            if result.status != "accepted":
+                continue
+            facts[f"tls.cipher_suites.{proto}"] = [s.name for s in result.suites]
+            facts[f"tls.cipher_suite_details.{proto}"] = [_detail(proto, s) for s in result.suites]
+            if result.server_order is not None:
+                facts[f"tls.server_cipher_order.{proto}"] = result.server_order
+            if not result.complete:
+                errors[f"tls.cipher_suites.{proto}"] = result.detail
+        accepted = [p for p in PROTOCOLS if facts.get(f"tls.protocols.{p}")]
+        if not accepted and errors:
+            # Nothing accepted and some attempts failed: "not offered" would be a guess.
+            reasons = sorted(set(errors.values()))
+            where = f"{target.connect_host}:{target.port}"
+            if all(r.startswith("cannot connect") for r in reasons):
+                detail = "; ".join(r.removeprefix("cannot connect").lstrip(": ") for r in reasons)
+                raise ProbeError(f"cannot connect to {where}: {detail} (hint: check the address, port and firewall)")
+            raise ProbeError(f"no TLS handshake possible with {where}: {'; '.join(reasons)} "
+                             "(hint: check that the port serves TLS)")
+        facts["tls.offered"] = bool(accepted)
+        facts["tls.protocols_accepted"] = accepted
+        if not accepted:
+            facts["tls.not_offered_reason"] = "; ".join(sorted({r.detail for r in scan.protocols.values() if r.detail}))
+            return facts, errors
+        best = scan.protocols[accepted[-1]]
+        facts["tls.negotiated_protocol"] = accepted[-1]
+        facts["tls.negotiated_cipher"] = best.suites[0].name
+        details = [d for p in accepted for d in facts[f"tls.cipher_suite_details.{p}"]]
+        facts["tls.weak_cipher_suites"] = [f"{d['protocol']} {d['name']}: {', '.join(d['weaknesses'])}"
+                                           for d in details if d["weaknesses"]]
+        facts["tls.weak_cipher_classes"] = sorted({w for d in details for w in d["weaknesses"]})
+        modern = [d for d in details if d["protocol"] in ("TLSv1.2", "TLSv1.3")]
+        facts["tls.forward_secrecy"] = any(d["forward_secrecy"] and "anonymous" not in d["weaknesses"] for d in modern)
+        facts["tls.forward_secrecy_all"] = all(d["forward_secrecy"] and "anonymous" not in d["weaknesses"] for d in details)
+        facts["tls.aead"] = any(d["aead"] for d in details)
+        for kind, fact in (("DH", "tls.key_exchange.dh_min_bits"), ("ECDH", "tls.key_exchange.ecdh_min_bits")):
+            sizes = [d["kex_bits"] for d in details if d["kex_type"] == kind and d["kex_bits"]]
+            if sizes:
+                facts[fact] = min(sizes)
+        if scan.groups is not None:
+            facts["tls.groups"] = scan.groups
+        if scan.groups_error:
+            errors["tls.groups"] = scan.groups_error
+        return facts, errors
+
+    async def _chain(self, scan: ScanResult, scanner: Scanner, target: Target, options: ProbeOptions,
+                     errors: dict[str, str]) -> dict[str, Any]:
+        """Certificate facts from the best pre-1.3 flight, or from a decrypted TLS 1.3 handshake."""
+        older = [p for p in reversed(checks.accepted(scan)) if p.protocol != "TLSv1.3" and p.cert_flight]
+        ders: list[bytes] = []
+        stapled: bool | None = None
+        if older and older[0].cert_flight is not None:
+            ders, stapled = older[0].cert_flight.certificates, bool(older[0].cert_flight.ocsp_response)
+        elif scan.protocols["TLSv1.3"].status == "accepted":
+            try:
+                scanner.handshakes += 1
+                async with scanner.slot():
+                    got = await fetch_certificates(scanner.host, scanner.port, scanner.sni, scanner.timeout)
+                ders, stapled = got.certificates, got.ocsp_stapled
+            except TlsProtocolError as exc:
+                errors["tls.certificate"] = str(exc)
+                return {}
+        elif scan.protocols["SSLv2"].first is not None and scan.protocols["SSLv2"].first.sslv2_hello:
+            ders = [scan.protocols["SSLv2"].first.sslv2_hello.certificate]
+        if not ders:
+            errors["tls.certificate"] = "the server sent no certificate (anonymous suites only?)"
+            return {}
+        facts: dict[str, Any] = {}
+        if stapled is not None:
+            facts["tls.ocsp_stapling"] = stapled
+        try:
+            facts.update(certificate_facts(ders[0], target.host))
+        except ValueError as exc:
+            errors["tls.certificate"] = f"unreadable certificate: {exc}"
+            return facts
+        try:
+            store = load_trust_store(options.ca_file)
+        except (OSError, ValueError) as exc:
+            raise ProbeError(f"cannot load CA file {options.ca_file or 'system bundle'}: {exc} "
+                             "(hint: pass a PEM file with --ca-file)") from exc
+        try:
+            facts.update(chain_facts(ders, store))
+        except ValueError as exc:
+            errors["tls.certificate.trusted"] = f"unreadable certificate in the chain: {exc}"
+        return facts
+
+
+def _detail(proto: str, accepted: Any) -> dict[str, Any]:
+    entry = suite(accepted.code)
+    weak = entry.weaknesses() if entry else ["unknown suite"]
+    if entry and proto in ("SSLv3", "TLSv1.0") and entry.mode == "CBC":
+        weak.append("CBC in SSLv3/TLS 1.0")
+    if proto == "SSLv2":
+        weak = ["SSLv2"]
+    return {
+        "protocol": proto, "name": accepted.name, "kex_type": accepted.kex_type, "kex_bits": accepted.kex_bits,
+        "group": accepted.group, "bits": entry.cipher_bits if entry else 0,
+        "aead": bool(entry and entry.aead), "forward_secrecy": bool(entry and entry.forward_secrecy),
+        "weaknesses": weak,
+    }
+
+
+def _vulnerabilities(facts: dict[str, Any]) -> dict[str, bool]:
+    """Verdicts that follow from accepted protocols and suites (the testssl.sh definitions)."""
+    classes = set(facts.get("tls.weak_cipher_classes", []))
+    names = [n for p in PROTOCOLS for n in facts.get(f"tls.cipher_suites.{p}", [])]
+    dh_bits = facts.get("tls.key_exchange.dh_min_bits")
+    return {
+        "tls.vulnerabilities.poodle": any("CBC" in n for n in facts.get("tls.cipher_suites.SSLv3", [])),
+        "tls.vulnerabilities.sweet32": "64-bit block" in classes,
+        "tls.vulnerabilities.rc4": "RC4" in classes,
+        "tls.vulnerabilities.beast": any("CBC" in n for p in ("SSLv3", "TLSv1.0") for n in facts.get(f"tls.cipher_suites.{p}", [])),
+        "tls.vulnerabilities.crime": facts.get("tls.compression") is True,
+        "tls.vulnerabilities.freak": any("RSA_EXPORT" in n for n in names),
+        "tls.vulnerabilities.logjam": any("DH" in n and "EXPORT" in n for n in names) or (isinstance(dh_bits, int) and dh_bits < 1024),
+        "tls.vulnerabilities.drown": facts.get("tls.protocols.SSLv2") is True,
+    }
