@@ -43,9 +43,12 @@ def timed(args: list[str], cwd: Path) -> float:
 
 
 def import_breakdown(args: list[str], cwd: Path) -> list[tuple[str, float]]:
-    """Cumulative import time per top-level package (from `-X importtime`), largest first."""
-    run = subprocess.run([args[0], "-X", "importtime", *args[1:]], capture_output=True, text=True, cwd=cwd,
-                         timeout=600, check=False)
+    """Cumulative import time per top-level package (from `-X importtime`), largest first.
+
+    `args` is an l3audit command line; it runs as `python -X importtime -c 'main()' ARGS`.
+    """
+    run = subprocess.run([sys.executable, "-X", "importtime", "-c", "from audit.cli import main; main()", *args[1:]],
+                         capture_output=True, text=True, cwd=cwd, timeout=600, check=False)
     totals: dict[str, float] = collections.defaultdict(float)
     for line in run.stderr.splitlines():
         if not line.startswith("import time:") or "|" not in line or "cumulative" in line:

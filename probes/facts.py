@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 FACT_TYPES = ("bool", "int", "float", "str", "list", "object", "any")
 """Types a fact may declare. 'list' holds plain values or objects; 'any' is for mixed facts."""
@@ -47,7 +47,7 @@ def is_valid_fact_name(name: str) -> bool:
 @functools.lru_cache(maxsize=None)
 def declared_facts(probe: str) -> tuple[FactSpec, ...]:
     """The facts probe `probe` declares, read from `probes/<probe>/facts.yaml`."""
-    text = (resources.files("probes") / probe / "facts.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / probe / "facts.yaml").read_text(encoding="utf-8")  # package data, no importlib.resources: start-up
     return parse_facts(text, probe, f"probes/{probe}/facts.yaml")
 
 

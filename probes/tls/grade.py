@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from probes.tls.wire.suites import CipherSuite, all_suites
@@ -202,7 +202,7 @@ def _warnings(facts: Mapping[str, Any], protos: list[str]) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def mozilla_profiles() -> dict[str, dict[str, dict[str, Any]]]:
     """Mozilla's profiles by guideline version ('6.0', '5.7') and name."""
-    text = resources.files("probes.tls").joinpath("mozilla_profiles.json").read_text("utf-8")
+    text = Path(__file__).with_name("mozilla_profiles.json").read_text("utf-8")
     return dict(json.loads(text)["versions"])
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 # Suites that only TLS 1.3 defines (RFC 8446 appendix B.4).
 TLS13_CODES = frozenset({0x1301, 0x1302, 0x1303, 0x1304, 0x1305})
@@ -157,7 +157,7 @@ def _cipher(body: str) -> tuple[str, str, int, int]:
 
 @functools.lru_cache(maxsize=1)
 def _load() -> tuple[dict[int, CipherSuite], dict[int, str]]:
-    text = resources.files("probes.tls").joinpath("cipher_suites.json").read_text("utf-8")
+    text = (Path(__file__).parents[1] / "cipher_suites.json").read_text("utf-8")
     data = json.loads(text)
     tls = {int(e["code"], 16): _parse(int(e["code"], 16), e["name"], e.get("openssl")) for e in data["tls"]}
     sslv2 = {int(e["code"], 16): e["name"] for e in data["sslv2"]}
