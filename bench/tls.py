@@ -2,7 +2,7 @@
 
 Usage: `.venv/bin/python bench/tls.py [--rounds 5] [--servers modern,tls13,...] [--out docs/bench-tls.md]`
 and, once, `--setup-peers` to create `.venv-peers` with sslyze (its pinned `cryptography` conflicts
-with ours). The lab servers of tests/probes/tls_servers.py run on 127.0.2.x; each round runs every
+with ours). The lab servers of tests/probes/tls/tls_servers.py run on 127.0.2.x; each round runs every
 tool on every server, rotating the tool order so no tool always goes first. The table gives the
 median wall time, the ratio to sslyze in the same mode (both as a CLI process, and both
 in-process), and the TCP connections each tool opened, counted by a relay in a separate pass.
@@ -159,7 +159,7 @@ def render(names: list[str], tool_names: list[str], times: dict, conns: dict, ro
     lines = [
         "# TLS probe benchmark",
         "",
-        f"`bench/tls.py`, {rounds} rounds, tools alternating, loopback lab servers (tests/probes/tls_servers.py),",
+        f"`bench/tls.py`, {rounds} rounds, tools alternating, loopback lab servers (tests/probes/tls/tls_servers.py),",
         f"on {socket.gethostname()} ({time.strftime('%Y-%m-%d')}). Median wall time per full scan of one server.",
         "Ratios compare like with like: l3audit CLI / sslyze CLI (both start a Python interpreter; the",
         "l3audit CLI start-up is mostly imports of the whole tool), and l3audit in-process / sslyze in-process",
@@ -191,7 +191,7 @@ def render(names: list[str], tool_names: list[str], times: dict, conns: dict, ro
 NOTES = """
 ## Reading the table
 
-- **Same findings.** `tests/probes/test_tls_sslyze.py` runs sslyze and our probe on the same lab
+- **Same findings.** `tests/probes/tls/test_tls_sslyze.py` runs sslyze and our probe on the same lab
   servers and asserts that protocols, accepted suites, certificate verdicts (trust with the
   supplied CA, chain order and length, OCSP stapling), compression, secure renegotiation, EMS,
   fallback SCSV, Heartbleed, CCS injection and curves agree, with the legitimate differences named
