@@ -29,7 +29,7 @@ from audit.selfassess.answers import (
     save_answers,
 )
 from audit.cli import selfassess_review_cmd
-from audit.cli.options import checklist_option, handle_errors
+from audit.cli.options import checklist_option, handle_errors, lang_flag
 from audit.cli.selfassess_options import (
     catalogue,
     new_file,
@@ -52,6 +52,7 @@ def self_assess() -> None:
 @tailoring_option
 @outlet_option
 @out_option
+@lang_flag
 @handle_errors
 def questionnaire_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str | None, output: Path) -> None:
     """Write a commented YAML answers template for the checklist's manual questions."""
@@ -67,6 +68,7 @@ def questionnaire_cmd(checklist_ref: str, tailoring_file: str | None, outlet: st
 @click.option("-f", "--file", "path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Answers file to create or resume; saved after every answer.")
 @click.option("--by", "answered_by", default=None, help="Who answers (asked once if not given).")
+@lang_flag
 @handle_errors
 def interactive_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str | None, path: Path, answered_by: str | None) -> None:
     """Answer question by question in the terminal; stop at any time and resume later."""
@@ -123,6 +125,7 @@ def _ask_evidence(base_dir: Path) -> list[EvidenceItem]:
 @checklist_option
 @tailoring_option
 @out_option
+@lang_flag
 @handle_errors
 def seal_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None, output: Path) -> None:
     """Record the SHA-256 of evidence files (and the answer time) into a new answers file."""
@@ -146,6 +149,7 @@ def seal_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None,
 @click.argument("answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @checklist_option
 @tailoring_option
+@lang_flag
 @handle_errors
 def check_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None) -> None:
     """Validate an answers file and its evidence; exit 1 if some evidence no longer matches."""

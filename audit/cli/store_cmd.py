@@ -17,7 +17,7 @@ from rich.table import Table
 from audit.department.aggregate.build import Filters, build_dashboard
 from audit.department.aggregate.output import FORMATS, format_for, write_dashboard
 from audit.cli.common import err_console, out_console
-from audit.cli.options import handle_errors, lang_option
+from audit.cli.options import handle_errors, lang_flag, lang_option
 from audit.department.diff import Diff, classify, diff_results
 from audit.i18n import t
 from audit.department.store import DEFAULT_DB, open_store
@@ -94,6 +94,7 @@ def _print_rounds(db: str, as_json: bool) -> None:
 @click.option("--db", default=None, envvar="L3AUDIT_DB",
               help="Database for round ids (7, round:7) and dates (@2026-11-01); gives first-seen dates from history.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@lang_flag
 @handle_errors
 def diff(old: str, new: str, db: str | None, as_json: bool) -> None:
     """Compare two audits: OLD and NEW are result files, run folders, round ids or @dates.

@@ -12,7 +12,7 @@ from typing import Any
 import jinja2
 
 from audit.i18n import t
-from audit.report.messages import REPORT_MESSAGES, msg
+from audit.report.messages import is_report_word, msg
 
 LABEL_KEYS = (
     "sites", "contact", "date", "auditor", "checklist", "catalogue_version", "tool", "missing", "toc", "verdict",
@@ -28,7 +28,7 @@ LABEL_KEYS = (
 
 def report_labels(lang: str) -> dict[str, str]:
     """Every label a report template uses, in `lang` (report vocabulary first, then shared `report.*`)."""
-    return {key: msg(key, lang) if key in REPORT_MESSAGES else t(f"report.{key}", lang) for key in LABEL_KEYS}
+    return {key: msg(key, lang) if is_report_word(key) else t(f"report.{key}", lang) for key in LABEL_KEYS}
 
 
 @functools.lru_cache(maxsize=1)

@@ -105,7 +105,7 @@ def requirement_view(req: Requirement | None, data: dict[str, Any], lang: str) -
         "severity": severity,
         "severity_text": msg(f"severity.{severity}", lang) if severity else "",
         "mandatory": bool(req.mandatory) if req else False,
-        "mandatory_text": (msg("mandatory" if req.mandatory else "optional", lang)) if req else "",
+        "mandatory_text": (msg("mandatory", lang) if req.mandatory else msg("optional", lang)) if req else "",
         "source": source,
         "source_text": msg(f"source.{source}", lang) if f"source.{source}" in _SOURCES else short(source, 40),
         "assessment_text": msg(f"assessment.{req.assessment.value}", lang) if req else "",
