@@ -64,6 +64,13 @@ def _who(record: dict[str, Any], name_key: str, time_key: str, lang: str) -> str
     return f"{name}, {when}" if when else name
 
 
+def _evidence_file(item: dict[str, Any]) -> str:
+    """An evidence file or URL, with the start of its SHA-256 so a reader can match the file."""
+    name = short(item.get("path") or item.get("url") or "?", 120)
+    digest = str(item.get("sha256") or "")
+    return f"{name} (SHA-256 {digest[:16]}…)" if digest else name
+
+
 def answer_sentences(answer: dict[str, Any], lang: str) -> list[str]:
     """The outlet's answer and the reviewer's decision on it, as sentences."""
     value = answer.get("answer")
@@ -73,7 +80,7 @@ def answer_sentences(answer: dict[str, Any], lang: str) -> list[str]:
         out.append(msg("reason.justification", lang, text=short(answer["justification"])))
     if answer.get("text"):
         out.append(msg("reason.answer_text", lang, text=short(answer["text"])))
-    files = [short(e.get("path") or e.get("url") or "?", 120) for e in answer.get("evidence") or [] if isinstance(e, dict)]
+    files = [_evidence_file(e) for e in answer.get("evidence") or [] if isinstance(e, dict)]
     if files:
         out.append(msg("reason.evidence_files", lang, files=", ".join(files)))
     review = answer.get("review")
