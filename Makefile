@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test setup system-deps clean
+.PHONY: demo test setup system-deps clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# Move the entries helpers added to audit/i18n.py's MESSAGES dict into the .po files, recompile the .mo
+# files and check that every message has both translations (Babel; see audit/messages/build.py).
+messages: $(STAMP)
+	$(BIN)/python -m audit.messages.build import
+	$(BIN)/python -m audit.messages.build compile
+	$(BIN)/python -m audit.messages.build check
 
 clean:
 	rm -rf $(VENV) l3audit-demo build *.egg-info .pytest_cache

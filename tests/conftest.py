@@ -7,6 +7,7 @@ with each other or with a running demo.
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import ssl
 from pathlib import Path
@@ -19,6 +20,34 @@ from audit.demo.servers import BannerListener, SiteConfig, WebServer, free_port,
 from audit.models import Target
 
 _addresses = itertools.count(0)
+
+# The language default follows L3AUDIT_LANG and the locale; tests pin it so that the machine's
+# locale cannot change what they see (tests of the default pass their own environment).
+os.environ["L3AUDIT_LANG"] = "vi"
+
+
+class _MissingTranslations(logging.Handler):
+    """Collects the run-time warnings of audit.i18n: a missing translation fails the test instead."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def no_missing_translation() -> Iterator[None]:
+    """Fail any test during which a message fell back to English for want of a translation."""
+    handler = _MissingTranslations()
+    logger = logging.getLogger("audit.i18n")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    assert not handler.messages, f"missing translations: {handler.messages}"
 
 
 @pytest.hookimpl(hookwrapper=True)

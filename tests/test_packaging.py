@@ -32,6 +32,7 @@ def test_a_regular_install_ships_package_data(tmp_path: Path) -> None:
     assert "ok: l3-starter" in run.stdout
     for rel in ("checklists/l3-starter.yaml", "checklists/schema/checklist.schema.json",
                 "audit/schemas/result.schema.json", "audit/schemas/inventory.schema.json",
+                "audit/messages/vi/LC_MESSAGES/l3audit.mo", "audit/messages/en/LC_MESSAGES/l3audit.mo",
                 "report_templates/report.html.j2", "report_templates/report.md.j2",
                 "report_templates/report.css", "report_templates/snippets.yaml",
                 "probes/ports/risky_ports.yaml", "probes/exposure/paths.yaml",

@@ -15,7 +15,7 @@ import click
 
 from audit.department.bundle import import_bundle, sign_bundle, verify_bundle
 from audit.cli.common import err_console
-from audit.cli.options import handle_errors
+from audit.cli.options import handle_errors, lang_flag
 from audit.cli.store_cmd import db_option
 from audit.errors import AuditError
 from audit.inventory import load_inventory
@@ -32,6 +32,7 @@ def keys() -> None:
 @click.option("--name", required=True, help="Key name: files NAME.key and NAME.pub.yaml.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
 @click.option("--outlet", "outlets", multiple=True, help="Outlet id this key submits for (repeatable; none: any).")
+@lang_flag
 @handle_errors
 def keys_generate(name: str, folder: Path, outlets: tuple[str, ...]) -> None:
     """Make a key pair; send NAME.pub.yaml to the department, keep NAME.key secret."""
@@ -57,6 +58,7 @@ def bundle() -> None:
 @click.option("--evidence", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Evidence file whose sha256 is included (repeatable).")
 @click.option("--signer", "signer_name", default="", help="Name shown for the signer (default: the key file name).")
+@lang_flag
 @handle_errors
 def bundle_sign(result: Path, key: Path, output: Path, answers: Path | None, evidence: tuple[Path, ...],
                 signer_name: str) -> None:
@@ -73,6 +75,7 @@ def bundle_sign(result: Path, key: Path, output: Path, answers: Path | None, evi
               help="Refuse results for outlets not in this inventory.")
 @click.option("--round", "round_label", default=None, help="Round label to file imports under (default: 'import DATE').")
 @db_option
+@lang_flag
 @handle_errors
 def import_(bundles: tuple[Path, ...], trusted: Path, inventory: Path | None, round_label: str | None, db: str) -> None:
     """Verify signed BUNDLES and store their results (importing twice stores once).

@@ -8,7 +8,7 @@ import click
 
 from audit.catalogue.loader import builtin_checklists, load_checklist
 from audit.cli.common import out_console
-from audit.cli.options import handle_errors, lang_option
+from audit.cli.options import handle_errors, lang_flag, lang_option
 from audit.catalogue.lint import errors, lint_all
 from audit.exitcodes import USAGE
 
@@ -44,6 +44,7 @@ def show(ref: str, lang: str) -> None:
 
 @checklist.command()
 @click.argument("files", nargs=-1)
+@lang_flag
 def lint(files: tuple[str, ...]) -> None:
     """Lint checklist files or ids (default: every shipped one, and the crosswalk).
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from audit.cli.common import audit_outlets, get_checklist, print_summary
-from audit.cli.options import auditor_option, checklist_option, handle_errors, nmap_option
+from audit.cli.options import auditor_option, checklist_option, handle_errors, lang_option, nmap_option
 from audit.demo.outlets import demo_fleet, inventory_yaml
 from audit.engine import AuditOptions
 from audit.i18n import t
@@ -21,8 +21,7 @@ from audit.result import write_text_atomic
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("l3audit-demo"),
               show_default=True, help="Folder for the demo's results and reports.")
 @checklist_option
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-              help="Language of the summary (reports are written in both).")
+@lang_option
 @nmap_option
 @auditor_option
 @click.option("--pdf/--no-pdf", default=True, show_default=True,

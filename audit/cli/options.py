@@ -13,11 +13,35 @@ import click
 
 from audit.errors import AuditError
 from audit.exitcodes import USAGE
+from audit.i18n import default_lang, t
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-lang_option = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-                           help="Language of reports and messages.")
+LANG_META = "l3audit.lang"
+
+
+def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Keep the chosen language where error handling finds it, even for commands that do not take it."""
+    ctx.meta[LANG_META] = value
+    return value
+
+
+def _lang(expose: bool) -> Callable[[F], F]:
+    return click.option("--lang", type=click.Choice(["vi", "en"]), default=default_lang, callback=_remember_lang,
+                        expose_value=expose, is_eager=True, show_default="L3AUDIT_LANG, else the locale, else vi",
+                        help="Language of reports and messages.")
+
+
+lang_option = _lang(True)
+"""`--lang vi|en`, passed to the command as `lang`."""
+lang_flag = _lang(False)
+"""`--lang vi|en` for commands whose output has no words of ours but whose errors do."""
+
+
+def current_lang() -> str:
+    """The language of the running command (`--lang`, else the default)."""
+    ctx = click.get_current_context(silent=True)
+    return str(ctx.meta.get(LANG_META)) if ctx is not None and ctx.meta.get(LANG_META) else default_lang()
 checklist_option = click.option("--checklist", "checklist_ref", default="l3-starter", show_default=True,
                                 help="Checklist id (see 'l3audit checklist list') or YAML file.")
 timeout_option = click.option("--timeout", "timeout_seconds", type=click.FloatRange(0.1, 600), default=10.0,
@@ -36,10 +60,10 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except AuditError as exc:
-            click.echo(f"{click.style('error:', fg='red')} {exc}", err=True)
+            click.echo(f"{click.style(t('cli.error', current_lang()), fg='red')} {exc}", err=True)
             sys.exit(USAGE)
         except KeyboardInterrupt:
-            click.echo("interrupted; results already written are kept (use --resume)", err=True)
+            click.echo(t("cli.interrupted", current_lang()), err=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from audit.cli.options import ca_file_option, handle_errors, nmap_option, timeout_option
+from audit.cli.options import ca_file_option, handle_errors, lang_flag, nmap_option, timeout_option
 from audit.models import AttemptStatus
 from audit.runner import AuditOptions, ProbeRunner
 from audit.targets import target_with_resolve
@@ -31,6 +31,7 @@ def _probe_command(name: str) -> click.Command:
     @ca_file_option
     @timeout_option
     @nmap_option
+    @lang_flag
     @handle_errors
     def command(target: str, as_json: bool, resolves: tuple[str, ...], http_port: int | None,
                 ca_file: str | None, timeout_seconds: float, use_nmap: bool) -> None:
@@ -56,6 +57,7 @@ def _probe_command(name: str) -> click.Command:
 
 @probe.command(name="facts")
 @click.argument("name", required=False)
+@lang_flag
 def facts(name: str | None) -> None:
     """List the facts a probe (or every probe) declares, for writing checklists."""
     for probe_name in probe_names():

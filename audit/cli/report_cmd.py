@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from audit.catalogue.loader import Checklist, load_checklist
-from audit.cli.options import handle_errors
+from audit.cli.options import handle_errors, lang_option
 from audit.errors import AuditError, ResultError
 from audit.report.formats import FORMATS, render
 from audit.report.migrate import read_result_for_report
@@ -38,7 +38,7 @@ def _checklist_for(data: dict[str, Any], ref: str | None) -> Checklist | None:
 @click.argument("result_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
               help="Report format (oscal: OSCAL assessment-results JSON).")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Report language.")
+@lang_option
 @click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here (default: standard output; required for pdf).")
 @click.option("--checklist", "checklist_ref", default=None,

@@ -16,10 +16,7 @@ from pathlib import Path
 import click
 
 from audit.selfassess.answers import (
-    Answer,
     AnswersError,
-    AnswerValue,
-    EvidenceItem,
     check_evidence,
     empty_answer_set,
     evidence_from_text,
@@ -29,7 +26,8 @@ from audit.selfassess.answers import (
     save_answers,
 )
 from audit.cli import selfassess_review_cmd
-from audit.cli.options import checklist_option, handle_errors
+from audit.cli.options import checklist_option, handle_errors, lang_flag, lang_option
+from audit.i18n import t
 from audit.cli.selfassess_options import (
     catalogue,
     new_file,
@@ -38,7 +36,7 @@ from audit.cli.selfassess_options import (
     tailoring_option,
     tt,
 )
-from audit.selfassess.questionnaire import ANSWER_CHOICES, Question, questions, render_template
+from audit.selfassess.questionnaire import questions, render_template
 from audit.result import write_text_atomic
 
 
@@ -52,6 +50,7 @@ def self_assess() -> None:
 @tailoring_option
 @outlet_option
 @out_option
+@lang_flag
 @handle_errors
 def questionnaire_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str | None, output: Path) -> None:
     """Write a commented YAML answers template for the checklist's manual questions."""
@@ -66,56 +65,24 @@ def questionnaire_cmd(checklist_ref: str, tailoring_file: str | None, outlet: st
 @outlet_option
 @click.option("-f", "--file", "path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Answers file to create or resume; saved after every answer.")
-@click.option("--by", "answered_by", default=None, help="Who answers (asked once if not given).")
+@click.option("--by", "answered_by", default=None,
+              help="Who answers (default: the name on the file's last answer, else asked once).")
+@lang_option
 @handle_errors
-def interactive_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str | None, path: Path, answered_by: str | None) -> None:
+def interactive_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str | None, path: Path,
+                    answered_by: str | None, lang: str) -> None:
     """Answer question by question in the terminal; stop at any time and resume later."""
+    from audit.cli.selfassess_dialog import last_answerer, run_dialogue
+
     checklist = catalogue(checklist_ref, tailoring_file)
     answers = load_answers(path, checklist) if path.exists() else empty_answer_set(checklist, outlet, str(path))
-    todo = [q for q in questions(checklist) if answers.get(q.requirement_id) is None]
-    click.echo(tt("sa.resume").format(done=len(questions(checklist)) - len(todo), total=len(questions(checklist))))
-    if not todo:
+    all_questions = questions(checklist)
+    done = sum(1 for q in all_questions if answers.get(q.requirement_id) is not None)
+    click.echo(t("sa.resume", lang, done=done, total=len(all_questions)))
+    if done == len(all_questions):
         return
-    who = answered_by or click.prompt(tt("sa.who"))
-    for number, q in enumerate(todo, start=1):
-        _show(q, number, len(todo))
-        choice = click.prompt(tt("sa.answer"), type=click.Choice(list(ANSWER_CHOICES) + ["skip", "quit"]))
-        if choice == "quit":
-            break
-        if choice == "skip":
-            continue
-        justification = ""
-        if choice == "not_applicable":
-            while not justification.strip():
-                justification = click.prompt(tt("sa.justification"), default="", show_default=False)
-        text = click.prompt(tt("sa.text"), default="", show_default=False)
-        evidence = _ask_evidence(answers.base_dir)
-        answer = Answer(q.requirement_id, AnswerValue(choice), justification.strip(), text.strip(), tuple(evidence),
-                        who, now_iso())
-        answers = answers.with_answer(answer)
-        save_answers(path, answers)  # after every answer: an interrupted session loses nothing
-        click.echo(tt("sa.saved").format(path=path))
-
-
-def _show(q: Question, number: int, total: int) -> None:
-    flag = "bắt buộc / mandatory" if q.mandatory else "không bắt buộc / optional"
-    click.echo(f"\n[{number}/{total}] {q.requirement_id} ({flag})")
-    click.echo(f"  {q.title.vi}: {q.description.vi}")
-    click.echo(f"  {q.title.en}: {q.description.en}")
-    for ev in q.evidence:
-        click.echo(f"  - {ev.vi} / {ev.en}")
-
-
-def _ask_evidence(base_dir: Path) -> list[EvidenceItem]:
-    items: list[EvidenceItem] = []
-    while True:
-        text = click.prompt(tt("sa.evidence"), default="", show_default=False).strip()
-        if not text:
-            return items
-        try:
-            items.append(evidence_from_text(text, base_dir, lambda m: AnswersError(m)))
-        except AnswersError as exc:
-            click.echo(f"  {exc}", err=True)
+    who = answered_by or last_answerer(answers) or click.prompt(t("sa.who", lang))
+    run_dialogue(all_questions, answers, who, lang, lambda a: save_answers(path, a), now_iso)
 
 
 @self_assess.command("seal")
@@ -123,6 +90,7 @@ def _ask_evidence(base_dir: Path) -> list[EvidenceItem]:
 @checklist_option
 @tailoring_option
 @out_option
+@lang_flag
 @handle_errors
 def seal_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None, output: Path) -> None:
     """Record the SHA-256 of evidence files (and the answer time) into a new answers file."""
@@ -146,6 +114,7 @@ def seal_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None,
 @click.argument("answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @checklist_option
 @tailoring_option
+@lang_flag
 @handle_errors
 def check_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None) -> None:
     """Validate an answers file and its evidence; exit 1 if some evidence no longer matches."""

@@ -19,7 +19,7 @@ from audit.selfassess.answers import (
     relocate,
     save_answers,
 )
-from audit.cli.options import checklist_option, handle_errors
+from audit.cli.options import checklist_option, handle_errors, lang_flag
 from audit.cli.selfassess_options import (
     catalogue,
     new_file,
@@ -39,6 +39,7 @@ from audit.cli.selfassess_options import (
 @click.option("--reason", default="", help="Why (required when rejected).")
 @click.option("--reviewer", required=True, help="Who decides.")
 @out_option
+@lang_flag
 @handle_errors
 def review_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None, requirement_id: str, decision: str, reason: str,
                reviewer: str, output: Path) -> None:
@@ -63,6 +64,7 @@ def review_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | Non
 @click.option("--answers", "answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Fill the workbook with these answers.")
 @out_option
+@lang_flag
 @handle_errors
 def export_xlsx_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str | None, answers_file: Path | None, output: Path) -> None:
     """Write the questionnaire as an XLSX workbook with dropdowns."""
@@ -79,6 +81,7 @@ def export_xlsx_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str 
 @checklist_option
 @tailoring_option
 @out_option
+@lang_flag
 @handle_errors
 def import_xlsx_cmd(workbook: Path, checklist_ref: str, tailoring_file: str | None, output: Path) -> None:
     """Read a filled-in workbook into a new YAML answers file."""

@@ -20,6 +20,7 @@ from audit.cli.common import err_console, out_console
 from audit.cli.options import handle_errors, lang_option
 from audit.department.diff import Diff, classify, diff_results
 from audit.i18n import t
+from audit.report.text import format_datetime, format_number
 from audit.department.store import DEFAULT_DB, open_store
 from audit.department.store.sources import load_side, stored_failing_since
 
@@ -40,13 +41,13 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
     Lịch sử các lần đánh giá đã lưu của một cơ quan báo chí (--rounds: danh sách các đợt).
     """
     if list_rounds or outlet is None:
-        _print_rounds(db, as_json)
+        _print_rounds(db, as_json, lang)
         return
     with open_store(db, must_exist=True) as store:
         rows = store.results(outlet_id=outlet)
         statuses = store.statuses(r.id for r in rows)
     if not rows:
-        err_console.print(f"no stored result for outlet {outlet!r} (hint: check the id, or --db)", highlight=False)
+        err_console.print(t("store.no_result", lang, outlet=repr(outlet)), highlight=False)
         sys.exit(2)
     entries, before = [], None
     for row in rows:
@@ -66,25 +67,27 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
         click.echo(json.dumps({"outlet": outlet, "audits": entries}, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{rows[-1].outlet_name} ({outlet})")
-    for col in ("round", "finished_at", "checklist", t("report.verdict", lang), "%", "coverage", "fail", "+fixed", "-regressed"):
-        table.add_column(col)
+    for col in ("round", "finished_at", "checklist", "verdict", "pass_percent", "coverage", "fail", "fixed", "regressed"):
+        table.add_column(t(f"store.col.{col}", lang))
     for e in entries:
-        table.add_row(str(e["round"]), str(e["finished_at"]), str(e["checklist"]), t(f"verdict.{e['verdict']}", lang),
-                      f"{e['pass_percent']}", f"{e['coverage_percent']}", str(e["fail"]), str(e["fixed"]), str(e["regressed"]))
+        table.add_row(str(e["round"]), format_datetime(e["finished_at"], lang), str(e["checklist"]),
+                      t(f"verdict.{e['verdict']}", lang), format_number(e["pass_percent"], lang),
+                      format_number(e["coverage_percent"], lang), str(e["fail"]), str(e["fixed"]), str(e["regressed"]))
     out_console.print(table)
 
 
-def _print_rounds(db: str, as_json: bool) -> None:
+def _print_rounds(db: str, as_json: bool, lang: str) -> None:
     with open_store(db, must_exist=True) as store:
         rounds = store.rounds()
     if as_json:
         click.echo(json.dumps(rounds, ensure_ascii=False, indent=2))
         return
-    table = Table(title="rounds")
+    table = Table(title=t("store.rounds", lang))
     for col in ("id", "label", "source", "started_at", "finished_at", "results"):
-        table.add_column(col)
+        table.add_column(t(f"store.col.{col}", lang))
     for r in rounds:
-        table.add_row(str(r["id"]), r["label"], r["source"], r["started_at"], r["finished_at"] or "-", str(r["n"]))
+        table.add_row(str(r["id"]), r["label"], r["source"], format_datetime(r["started_at"], lang),
+                      format_datetime(r["finished_at"], lang) if r["finished_at"] else "-", str(r["n"]))
     out_console.print(table)
 
 
@@ -94,8 +97,9 @@ def _print_rounds(db: str, as_json: bool) -> None:
 @click.option("--db", default=None, envvar="L3AUDIT_DB",
               help="Database for round ids (7, round:7) and dates (@2026-11-01); gives first-seen dates from history.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@lang_option
 @handle_errors
-def diff(old: str, new: str, db: str | None, as_json: bool) -> None:
+def diff(old: str, new: str, db: str | None, as_json: bool, lang: str) -> None:
     """Compare two audits: OLD and NEW are result files, run folders, round ids or @dates.
 
     So sánh hai đợt đánh giá. Exit 1 when something regressed, else 0.
@@ -111,31 +115,47 @@ def diff(old: str, new: str, db: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_diff(result)
+        _print_diff(result, lang)
     sys.exit(1 if result.requirement_totals()["regressed"] or result.outlet_totals()["regressed"] else 0)
 
 
-def _print_diff(result: Diff) -> None:
+def _change(kind: str, lang: str) -> str:
+    return t(f"store.change.{kind}", lang)
+
+
+def _verdict(code: str | None, lang: str) -> str:
+    return t(f"verdict.{code}", lang) if code else "-"
+
+
+def _status(code: str | None, lang: str) -> str:
+    return t(f"status.{code}", lang) if code else "-"
+
+
+def _print_diff(result: Diff, lang: str) -> None:
     out_console.print(f"{result.old_label} -> {result.new_label}", highlight=False)
-    out_console.print("outlets: " + ", ".join(f"{k} {v}" for k, v in result.outlet_totals().items()), highlight=False)
-    out_console.print("requirements: " + ", ".join(f"{k} {v}" for k, v in result.requirement_totals().items()),
-                      highlight=False)
-    table = Table(title="outlets")
-    for col in ("outlet", "change", "verdict", "%", "fail"):
-        table.add_column(col)
+    for part, totals in (("outlets", result.outlet_totals()), ("requirements", result.requirement_totals())):
+        out_console.print(t(f"store.{part}", lang) + ": " + ", ".join(f"{_change(k, lang)} {v}" for k, v in totals.items()),
+                          highlight=False)
+    table = Table(title=t("store.outlets", lang))
+    for col in ("outlet", "change", "verdict", "pass_percent", "fail"):
+        table.add_column(t(f"store.col.{col}", lang))
     for o in result.outlets:
-        table.add_row(o.outlet_id, o.change, f"{o.old_verdict} -> {o.new_verdict}",
-                      f"{o.old_pass_percent} -> {o.new_pass_percent}", f"{o.old_failed} -> {o.new_failed}")
+        table.add_row(o.outlet_id, _change(o.change, lang),
+                      f"{_verdict(o.old_verdict, lang)} -> {_verdict(o.new_verdict, lang)}",
+                      f"{format_number(o.old_pass_percent, lang)} -> {format_number(o.new_pass_percent, lang)}",
+                      f"{o.old_failed} -> {o.new_failed}")
     out_console.print(table)
     whole = {o.outlet_id for o in result.outlets if o.change in ("new", "removed")}
     changed = [r for r in result.requirements
                if r.new == "fail" or (r.change != "unchanged" and r.outlet_id not in whole)]
     if changed:
-        table = Table(title="requirements")
-        for col in ("outlet", "requirement", "change", "status", "failing since"):
-            table.add_column(col)
+        table = Table(title=t("store.requirements", lang))
+        for col in ("outlet", "requirement", "change", "status", "failing_since"):
+            table.add_column(t(f"store.col.{col}", lang))
         for r in changed:
-            table.add_row(r.outlet_id, r.requirement_id, r.change, f"{r.old} -> {r.new}", r.failing_since or "")
+            table.add_row(r.outlet_id, r.requirement_id, _change(r.change, lang),
+                          f"{_status(r.old, lang)} -> {_status(r.new, lang)}",
+                          format_datetime(r.failing_since, lang) if r.failing_since else "")
         out_console.print(table)
 
 

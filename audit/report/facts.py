@@ -21,14 +21,14 @@ _CERT_KEYS = ("subject", "issuer", "san", "not_before", "not_after", "days_until
 
 def _yes_no(value: Any, lang: str) -> str:
     if isinstance(value, bool):
-        return msg("yes" if value else "no", lang)
+        return msg("yes", lang) if value else msg("no", lang)
     return format_number(value, lang)
 
 
 def tls_protocol_rows(facts: dict[str, Any], lang: str) -> list[Row]:
     """One row per TLS version the probe tried: accepted or refused."""
     prefix = "tls.protocols."
-    return [{"name": key[len(prefix):], "value": msg("accepted" if value else "refused", lang),
+    return [{"name": key[len(prefix):], "value": msg("accepted", lang) if value else msg("refused", lang),
              "ok": "fail" if value and key[len(prefix):] in ("SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1") else "pass"}
             for key, value in sorted(facts.items()) if key.startswith(prefix) and isinstance(value, bool)]
 

@@ -29,7 +29,7 @@ def _html(result: dict[str, Any], checklist: Checklist | None, lang: str) -> byt
 
 
 def _pdf(result: dict[str, Any], checklist: Checklist | None, lang: str) -> bytes:
-    return html_to_pdf(render_view_html(build_view(result, checklist, lang), open_all=True))
+    return html_to_pdf(render_view_html(build_view(result, checklist, lang), open_all=True, paper=True))
 
 
 def _md(result: dict[str, Any], checklist: Checklist | None, lang: str) -> bytes:

@@ -1,127 +1,21 @@
-"""The vocabulary of the reports, in Vietnamese and English.
+"""The vocabulary of the reports: the `reportview.*` part of the message catalogue (audit/messages/).
 
-Kept beside the report code rather than in `audit.i18n`, so that the report's many labels do not
-crowd the shared message table (and parallel edits to it); `msg` falls back to `audit.i18n.t` for
-statuses, verdicts and severities, which the whole tool shares. Every key exists in both languages
-(a test checks it).
+`msg(key, lang)` looks up `reportview.<key>` first and falls back to the shared keys (statuses,
+verdicts, severities, `report.*`), so report code names its words briefly.
 """
 
 from __future__ import annotations
 
-from audit.i18n import t
+from audit.i18n import has, t
 
-REPORT_MESSAGES: dict[str, dict[str, str]] = {
-    "toc": {"vi": "Mục lục", "en": "Contents"},
-    "cover": {"vi": "Thông tin chung", "en": "Overview"},
-    "auditor": {"vi": "Người/đơn vị đánh giá", "en": "Auditor"},
-    "not_recorded": {"vi": "không được ghi trong kết quả", "en": "not recorded in the result"},
-    "contact": {"vi": "Đầu mối liên hệ", "en": "Contact"},
-    "catalogue_version": {"vi": "Phiên bản danh mục", "en": "Catalogue version"},
-    "content_hash": {"vi": "Mã băm nội dung danh mục", "en": "Catalogue content hash"},
-    "report_date": {"vi": "Ngày lập báo cáo", "en": "Report date"},
-    "started": {"vi": "Bắt đầu", "en": "Started"},
-    "finished": {"vi": "Kết thúc", "en": "Finished"},
-    "score": {"vi": "Điểm", "en": "Score"},
-    "score_missing": {"vi": "Kết quả chưa có phần chấm điểm; chỉ có tỷ lệ đạt và độ bao phủ.",
-                      "en": "The result has no scoring block; only the pass rate and coverage are shown."},
-    "points": {"vi": "Căn cứ của kết luận", "en": "What the verdict rests on"},
-    "why.not_compliant": {"vi": "{n} yêu cầu bắt buộc không đạt.", "en": "{n} mandatory requirement(s) failed."},
-    "why.compliant": {"vi": "Mọi yêu cầu bắt buộc đều đạt, được miễn trừ hoặc không áp dụng.",
-                      "en": "Every mandatory requirement passed, was waived or does not apply."},
-    "why.incomplete": {"vi": "Không có yêu cầu bắt buộc nào không đạt, nhưng {n} yêu cầu chưa được quyết định (lỗi đo hoặc cần đánh giá thủ công).",
-                       "en": "No mandatory requirement failed, but {n} requirement(s) are undecided (measurement error or manual review)."},
-    "why.unknown": {"vi": "Kết quả không có kết luận.", "en": "The result carries no verdict."},
-    "counts_line": {"vi": "{decided}/{applicable} yêu cầu áp dụng đã có kết quả quyết định.",
-                    "en": "{decided} of {applicable} applicable requirements have a decided status."},
-    "fix_first": {"vi": "Cần khắc phục trước", "en": "Fix first"},
-    "fix_first_intro": {"vi": "Các yêu cầu bắt buộc không đạt, xếp theo mức độ nghiêm trọng.",
-                        "en": "Mandatory requirements that failed, worst first."},
-    "fix_first_none": {"vi": "Không có yêu cầu bắt buộc nào không đạt.", "en": "No mandatory requirement failed."},
-    "results_by_group": {"vi": "Kết quả theo nhóm yêu cầu", "en": "Results by group"},
-    "group_other": {"vi": "Nhóm khác", "en": "Other"},
-    "mandatory": {"vi": "Bắt buộc", "en": "Mandatory"},
-    "optional": {"vi": "Khuyến nghị", "en": "Recommended"},
-    "how_assessed": {"vi": "Cách đánh giá", "en": "How assessed"},
-    "source.probe": {"vi": "Đo tự động từ bên ngoài", "en": "Automated external probe"},
-    "source.manual": {"vi": "Chưa có người đánh giá", "en": "Awaiting a person"},
-    "source.answer": {"vi": "Tự đánh giá của cơ quan", "en": "Outlet's self-assessment"},
-    "source.reviewer": {"vi": "Quyết định của người thẩm định", "en": "Reviewer's decision"},
-    "source.waiver": {"vi": "Miễn trừ có thời hạn", "en": "Time-limited waiver"},
-    "source.tailoring": {"vi": "Điều chỉnh phạm vi áp dụng", "en": "Tailoring"},
-    "assessment.automated": {"vi": "tự động", "en": "automated"},
-    "assessment.manual": {"vi": "thủ công", "en": "manual"},
-    "assessment.both": {"vi": "tự động và thủ công", "en": "automated and manual"},
-    "description": {"vi": "Mô tả", "en": "Description"},
-    "site": {"vi": "Trang", "en": "Site"},
-    "fact": {"vi": "Dữ kiện", "en": "Fact"},
-    "test": {"vi": "Phép so", "en": "Test"},
-    "no_evidence": {"vi": "Không có dữ kiện đo được.", "en": "No measured facts."},
-    "details": {"vi": "Thông tin bổ sung (tự đánh giá, thẩm định, miễn trừ)", "en": "Further details (answers, review, waiver)"},
-    "evidence_needed": {"vi": "Bằng chứng cần cung cấp", "en": "Evidence to provide"},
-    "snippets": {"vi": "Cấu hình mẫu", "en": "Configuration examples"},
-    "standard": {"vi": "Tiêu chuẩn", "en": "Standard"},
-    "clause": {"vi": "Điều khoản", "en": "Clause"},
-    "unknown_requirement": {"vi": "Yêu cầu không có trong danh mục đã nạp", "en": "Requirement not in the loaded catalogue"},
-    "appendix_facts": {"vi": "Phụ lục A. Dữ kiện đo thô", "en": "Appendix A. Raw probe facts"},
-    "appendix_method": {"vi": "Phụ lục B. Phương pháp", "en": "Appendix B. Method"},
-    "tls_protocols": {"vi": "Phiên bản TLS", "en": "TLS versions"},
-    "tls_suites": {"vi": "Bộ mã hóa theo phiên bản TLS", "en": "Cipher suites per TLS version"},
-    "certificate": {"vi": "Chứng thư số", "en": "Certificate"},
-    "open_ports": {"vi": "Cổng đang mở", "en": "Open ports"},
-    "headers": {"vi": "Tiêu đề HTTP", "en": "HTTP headers"},
-    "all_facts": {"vi": "Toàn bộ dữ kiện", "en": "All facts"},
-    "accepted": {"vi": "chấp nhận", "en": "accepted"},
-    "refused": {"vi": "từ chối", "en": "refused"},
-    "port": {"vi": "Cổng", "en": "Port"},
-    "service": {"vi": "Dịch vụ", "en": "Service"},
-    "product": {"vi": "Phần mềm", "en": "Product"},
-    "name": {"vi": "Tên", "en": "Name"},
-    "value": {"vi": "Giá trị", "en": "Value"},
-    "probe": {"vi": "Phép đo", "en": "Probe"},
-    "target": {"vi": "Đối tượng", "en": "Target"},
-    "attempt.completed": {"vi": "hoàn tất", "en": "completed"},
-    "attempt.error": {"vi": "lỗi", "en": "error"},
-    "method_intro": {"vi": "Các phép đo chỉ gửi tới những địa chỉ được nêu trong danh sách đánh giá, từ bên ngoài, không cần tài khoản; chuyển hướng sang máy khác được ghi lại nhưng không theo.",
-                     "en": "Probes contacted only the targets named in the inventory, from outside and without credentials; redirects to other hosts were recorded, not followed."},
-    "method_when": {"vi": "Thời gian đo", "en": "When"},
-    "method_from": {"vi": "Nơi đo", "en": "From"},
-    "method_what": {"vi": "Những gì đã đo", "en": "What was probed"},
-    "method_statuses": {"vi": "Ý nghĩa các kết quả: Đạt, Không đạt (chỉ từ dữ kiện đo được), Lỗi đo (không có bằng chứng, không bao giờ tính là không đạt), Không áp dụng (có lý do), Cần đánh giá thủ công, Được miễn trừ (có thời hạn).",
-                        "en": "Statuses: pass, fail (only from measured facts), error (no evidence, never counted as fail), not applicable (with a reason), manual review, waived (with an expiry)."},
-    "missing": {"vi": "Phần còn thiếu trong kết quả", "en": "Missing from the result"},
-    "missing.part": {"vi": "Thiếu phần '{part}' của kết quả; báo cáo hiển thị những gì có.",
-                     "en": "The result has no '{part}'; the report shows what exists."},
-    "missing.checklist": {"vi": "Không nạp được danh mục '{id}': tiêu đề, mô tả và hướng dẫn khắc phục không hiển thị được.",
-                          "en": "Catalogue '{id}' could not be loaded: titles, descriptions and remediation are not shown."},
-    "missing.hash": {"vi": "Danh mục đã nạp khác phiên bản dùng khi đánh giá (mã băm khác); văn bản có thể đã thay đổi.",
-                     "en": "The loaded catalogue differs from the one the audit used (hash differs); texts may have changed."},
-    "missing.requirement": {"vi": "Yêu cầu {id} không có trong danh mục đã nạp.", "en": "Requirement {id} is not in the loaded catalogue."},
-    "generated_by": {"vi": "Báo cáo do {tool} lập", "en": "Report generated by {tool}"},
-    "chart": {"vi": "Biểu đồ kết quả", "en": "Results chart"},
-    "yes": {"vi": "có", "en": "yes"},
-    "signoff_auditor": {"vi": "Người đánh giá", "en": "Auditor"},
-    "signoff_outlet": {"vi": "Đại diện cơ quan báo chí", "en": "For the press outlet"},
-    "signoff_hint": {"vi": "(Ký, ghi rõ họ tên)", "en": "(Signature and full name)"},
-    "source.review": {"vi": "Quyết định của người thẩm định", "en": "Reviewer's decision"},
-    "flag.mandatory_open": {"vi": "Yêu cầu bắt buộc chưa được quyết định", "en": "Mandatory requirements still open"},
-    "flag.waived": {"vi": "Yêu cầu được miễn trừ", "en": "Waived requirements"},
-    "score.model": {"vi": "Mô hình tính điểm", "en": "Scoring model"},
-    "score.points": {"vi": "Điểm đạt được", "en": "Points earned"},
-    "score.max_points": {"vi": "Điểm tối đa (các yêu cầu đã quyết định)", "en": "Points possible (decided requirements)"},
-    "score.percent": {"vi": "Tỷ lệ điểm", "en": "Score"},
-    "score.determined": {"vi": "Số yêu cầu đã quyết định", "en": "Requirements decided"},
-    "score.applicable": {"vi": "Số yêu cầu áp dụng", "en": "Requirements applicable"},
-    "score.coverage_percent": {"vi": "Độ bao phủ", "en": "Coverage"},
-    "ratings": {"vi": "Xếp hạng", "en": "Ratings"},
-    "verdict_unknown": {"vi": "Chưa có kết luận", "en": "No verdict"},
-    "expected": {"vi": "Giá trị yêu cầu", "en": "Expected"},
-    "observed": {"vi": "Giá trị quan sát", "en": "Observed"},
-    "no": {"vi": "không", "en": "no"},
-}
+PREFIX = "reportview."
 
 
 def msg(key: str, lang: str, **values: object) -> str:
     """The report message `key` in `lang`, with `{name}` fields filled; shared keys via `audit.i18n.t`."""
-    entry = REPORT_MESSAGES.get(key)
-    text = (entry.get(lang) or entry["vi"]) if entry else t(key, lang)
-    return text.format(**values) if values else text
+    return t(PREFIX + key if has(PREFIX + key) else key, lang, **values)
+
+
+def is_report_word(key: str) -> bool:
+    """True when `key` is a word of the report vocabulary (not a shared `report.*` message)."""
+    return has(PREFIX + key)

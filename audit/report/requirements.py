@@ -14,11 +14,13 @@ import yaml
 
 from audit.catalogue.loader import Requirement
 from audit.report.messages import msg
+from audit.report.reasons import STRUCTURED_KEYS, reason_sentences, site_sentence
 from audit.report.text import short
 
 KNOWN_RESULT_KEYS = frozenset({"requirement_id", "status", "reason", "source", "sites"})
 """Keys of a requirement result the view shows in place; any other (answers, reviewer decisions,
-waivers, added by later versions) is listed under 'further details' rather than dropped."""
+waivers) is written out in sentences (`audit.report.reasons`); any other, added by later versions, is
+listed under 'further details' rather than dropped."""
 
 STATUSES = ("pass", "fail", "error", "not_applicable", "manual", "waived")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -89,10 +91,11 @@ def requirement_view(req: Requirement | None, data: dict[str, Any], lang: str) -
         failed_facts += [e["fact"] for e in evidence if not e["ok"]]
         site_status = site.get("status") if site.get("status") in STATUSES else "error"
         sites.append({"target": short(site.get("target", "?"), 200), "status": site_status,
-                      "status_text": msg(f"status.{site_status}", lang), "reason": short(site.get("reason", "")),
+                      "status_text": msg(f"status.{site_status}", lang), "reason": site_sentence(site, lang),
                       "evidence": evidence})
     severity = req.severity.value if req else ""
     req_id = short(data.get("requirement_id", "?"), 80)
+    reasons = reason_sentences(data, lang)
     return {
         "id": req_id,
         "anchor": "req-" + "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in req_id),
@@ -105,18 +108,19 @@ def requirement_view(req: Requirement | None, data: dict[str, Any], lang: str) -
         "severity": severity,
         "severity_text": msg(f"severity.{severity}", lang) if severity else "",
         "mandatory": bool(req.mandatory) if req else False,
-        "mandatory_text": (msg("mandatory" if req.mandatory else "optional", lang)) if req else "",
+        "mandatory_text": (msg("mandatory", lang) if req.mandatory else msg("optional", lang)) if req else "",
         "source": source,
         "source_text": msg(f"source.{source}", lang) if f"source.{source}" in _SOURCES else short(source, 40),
         "assessment_text": msg(f"assessment.{req.assessment.value}", lang) if req else "",
-        "reason": short(data.get("reason", "")),
+        "reason": " ".join(reasons),
+        "reason_short": reasons[0],
         "sites": sites,
         "references": [{"standard": r.standard, "clause": r.clause, "id": r.id} for r in req.references] if req else [],
         "confidence_text": msg(f"report.confidence.{req.confidence}", lang) if req else "",
         "remediation": req.remediation.get(lang) if req and status in ("fail", "error", "manual") else "",
         "evidence_needed": [e.get(lang) for e in req.evidence] if req else [],
         "snippets": snippets_for(failed_facts, lang) if status == "fail" else [],
-        "details": flatten({k: v for k, v in data.items() if k not in KNOWN_RESULT_KEYS}),
+        "details": flatten({k: v for k, v in data.items() if k not in KNOWN_RESULT_KEYS and k not in STRUCTURED_KEYS}),
     }
 
 

@@ -122,8 +122,14 @@ def test_aggregate_command_writes_every_format(tmp_path: Path) -> None:
         assert done.exit_code == 0, done.output
     book = openpyxl.load_workbook(tmp_path / "dashboard.xlsx")
     assert book.sheetnames[:2] == ["Catalogue", "Outlets"] and book["Outlets"].max_row == 6
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "dashboard.csv").read_text(encoding="utf-8"))))
-    assert len(rows) == 5 and rows[0]["verdict_text"]
+    raw = (tmp_path / "dashboard.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # byte-order mark, so that Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 5 and rows[0]["Verdict"] and rows[0]["Outlet"]
+    vi = runner.invoke(cli, ["aggregate", "--db", db, "-o", str(tmp_path / "vi.csv"), "--lang", "vi"])
+    assert vi.exit_code == 0, vi.output
+    header = (tmp_path / "vi.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("Mã,Tên cơ quan,Nhãn,Danh mục,Mã kết luận") and header.endswith("Kết luận")
     data = json.loads((tmp_path / "dashboard.json").read_text(encoding="utf-8"))
     assert data["totals"]["outlets"] == 5
     missing = runner.invoke(cli, ["aggregate", "--db", str(tmp_path / "nope.db"), "-o", str(tmp_path / "x.html")])

@@ -114,4 +114,8 @@ def test_history_command_lists_audits_with_changes_and_rounds(tmp_path: Path) ->
     rounds = json.loads(runner.invoke(cli, ["history", "--rounds", "--db", db, "--json"]).output)
     assert [r["label"] for r in rounds] == ["10", "11"]
     unknown = runner.invoke(cli, ["history", "khong-co", "--db", db])
-    assert unknown.exit_code == 2 and "no stored result" in unknown.output
+    assert unknown.exit_code == 2 and "không có kết quả nào được lưu" in unknown.output
+    english = runner.invoke(cli, ["history", "khong-co", "--db", db, "--lang", "en"])
+    assert english.exit_code == 2 and "no stored result" in english.output
+    table = runner.invoke(cli, ["history", "a", "--db", db])
+    assert "Đợt" in table.output and "Xấu đi" in table.output

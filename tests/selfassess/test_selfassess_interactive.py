@@ -75,3 +75,25 @@ def test_given_an_answers_file_of_another_catalogue_then_interactive_refuses_to_
     assert result.exit_code == USAGE and "version 1" in result.output
     assert answers.read_bytes() == before
     assert yaml.safe_load(before)["checklist"]["version"] == "1"
+
+
+def test_given_numbers_labels_back_and_skip_then_answers_are_saved_and_a_summary_shown(tmp_path: Path) -> None:
+    checklist_file = write_checklist(tmp_path)
+    checklist = load(tmp_path)
+    answers = tmp_path / "answers.yaml"
+    # Given: a name, "1" for POL-01, then back to POL-01 and "Chưa triển khai" typed in Vietnamese,
+    # a wrong word (asked again), skip OPS-01, quit at OPS-02.
+    typed = "\n".join(["Nguyễn Văn A", "1", "", "", "b", "chưa triển khai", "", "", "xyz", "s", "q"]) + "\n"
+    result = invoke("self-assess", "interactive", "--checklist", checklist_file, "-f", answers, input=typed)
+    assert result.exit_code == OK, result.output
+    assert "1. Đã triển khai" in result.output and "Hãy gõ số 1–4" in result.output
+    saved = load_answers(answers, checklist)
+    assert saved.get("POL-01").answer.value == "not_implemented" and saved.get("OPS-01") is None
+    # Then the summary gives the count per group and the mandatory rows still open
+    assert "Đã trả lời 1/3 câu hỏi" in result.output and "Yêu cầu bắt buộc chưa trả lời" in result.output
+    # When resuming, the name is not asked again and the counter goes on from the file's position
+    again = invoke("self-assess", "interactive", "--checklist", checklist_file, "-f", answers, "--lang", "en",
+                   input="2\n\n\nq\n")
+    assert again.exit_code == OK, again.output
+    assert "[2/3]" in again.output and "Who is answering" not in again.output and "1. Implemented" in again.output
+    assert load_answers(answers, checklist).get("OPS-01").answered_by == "Nguyễn Văn A"

@@ -20,11 +20,20 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+BOM = "\ufeff"
+"""UTF-8 byte-order mark: without it Excel on Windows reads the file as ANSI and garbles Vietnamese."""
+
+
 def render_dashboard_csv(view: dict[str, Any]) -> str:
-    """One row per outlet: machine-readable column names, the verdict in words in the last column."""
+    """One row per outlet, headers in the dashboard's language, the verdict in words in the last column.
+
+    Starts with a byte-order mark (see BOM); codes (verdict, trend) stay as codes beside the words
+    so that a script can still filter on them.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*OUTLET_COLUMNS, "verdict_text"])
+    buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180 line ends, as Excel writes them
+    writer.writerow([label(f"csv.{c}", view["lang"]) for c in (*OUTLET_COLUMNS, "verdict_text")])
     for o in view["outlets"]:
         row = [";".join(o[c]) if c == "tags" else ("" if o[c] is None else o[c]) for c in OUTLET_COLUMNS]
         writer.writerow([safe_cell(v) for v in [*row, label(f"verdict.{o['verdict']}", view["lang"])]])

@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from audit.department.aggregate.text import LABELS, label
+from audit.department.aggregate.text import WORDS, label
 
 SPARK_WIDTH, SPARK_HEIGHT = 90, 22
 
@@ -43,7 +43,7 @@ def _pct(value: float | None) -> str:
 def render_dashboard_html(view: dict[str, Any]) -> str:
     """The dashboard page for a view-model built by `build_dashboard`."""
     lang = view["lang"]
-    words = {k: label(k, lang) for k in LABELS}
+    words = {k: label(k, lang) for k in WORDS}
     words["within_days"] = label("within_days", lang, n=view["filters"]["waiver_days"])
     verdicts = {v: label(f"verdict.{v}", lang) for v in ("compliant", "not_compliant", "incomplete")}
     outlets = [o | {"spark": sparkline_points(o["series"]), "score_text": _pct(o["pass_percent"]),
