@@ -3,7 +3,9 @@
 `test.` is the trust anchor (its DNSKEY is handed to the probe and to delv). Children:
 `good.test.` (signed, DS at the parent, CAA, a dangling CNAME and a CNAME loop), `badsig.test.`
 (signed, then an address changed so its signature no longer matches), `nods.test.` (signed, no DS
-at the parent), `open.test.` (unsigned, zone transfer allowed to anyone).
+at the parent), `open.test.` (unsigned, zone transfer allowed to anyone). Mail: `good.test.` has MX,
+SPF with `-all`, DMARC `p=reject`, DKIM selectors, MTA-STS and TLS-RPT; `weak.test.` has SPF with 11
+lookups, DMARC `p=none; pct=50` and an MTA-STS policy whose mx lines miss its MX.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ good NS ns1.test.
 badsig NS ns1.test.
 nods NS ns1.test.
 open NS ns1.test.
+weak NS ns1.test.
 """,
     "good.test.": _HEAD + """@ A 127.16.0.10
 @ AAAA fd16::10
@@ -52,6 +55,34 @@ www CNAME good.test.
 old CNAME gone.good.test.
 loop1 CNAME loop2.good.test.
 loop2 CNAME loop1.good.test.
+@ MX 10 mx.good.test.
+mx A 127.16.0.20
+@ TXT "v=spf1 ip4:127.16.0.0/16 include:spf.good.test -all"
+spf TXT "v=spf1 a -all"
+_dmarc TXT "v=DMARC1; p=reject; pct=100; rua=mailto:dmarc@good.test; ruf=mailto:forensic@good.test"
+sel1._domainkey TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+old._domainkey TXT "v=DKIM1; p="
+_mta-sts TXT "v=STSv1; id=2026120201"
+mta-sts A 127.16.0.21
+_smtp._tls TXT "v=TLSRPTv1; rua=mailto:tls-reports@good.test"
+""",
+    "weak.test.": _HEAD + """@ MX 10 mx.weak.test.
+mx A 127.16.0.23
+@ TXT "v=spf1 include:s1.weak.test include:s2.weak.test include:s3.weak.test include:s4.weak.test " "include:s5.weak.test include:s6.weak.test include:s7.weak.test include:s8.weak.test include:s9.weak.test include:s10.weak.test include:s11.weak.test ~all"
+s1 TXT "v=spf1 -all"
+s2 TXT "v=spf1 -all"
+s3 TXT "v=spf1 -all"
+s4 TXT "v=spf1 -all"
+s5 TXT "v=spf1 -all"
+s6 TXT "v=spf1 -all"
+s7 TXT "v=spf1 -all"
+s8 TXT "v=spf1 -all"
+s9 TXT "v=spf1 -all"
+s10 TXT "v=spf1 -all"
+s11 TXT "v=spf1 -all"
+_dmarc TXT "v=DMARC1; p=none; pct=50"
+_mta-sts TXT "v=STSv1; id=1"
+mta-sts A 127.16.0.22
 """,
     "badsig.test.": _HEAD + "@ A 127.16.0.11\n",
     "nods.test.": _HEAD + "@ A 127.16.0.12\n",
