@@ -153,3 +153,20 @@ def test_malformed_resolver_is_one_clear_error(resolver: str) -> None:
     attempt = probe("good.test", {"resolver": resolver})
     assert attempt.status is AttemptStatus.ERROR
     assert attempt.error_reason.startswith(f"resolver '{resolver}'")
+
+
+def test_the_redundancy_row_reads_the_name_server_facts(knot: Knot) -> None:
+    from audit.catalogue.loader import load_checklist
+    from audit.evaluation import evaluate_requirement
+    from audit.models import Status
+
+    row = load_checklist("tcvn14423-2026-l3").requirement("N3-NET-06")
+    good = probe("good.test", knot.settings())
+    assert evaluate_requirement(row, {"https://good.test/": {"dns": good}}).status is Status.MANUAL  # devices: a person
+    for server in hostile_server("servfail"):
+        failed = probe("www.hostile.test", {"resolver": server}, timeout=0.5)
+        assert evaluate_requirement(row, {"https://hostile.test/": {"dns": failed}}).status is Status.ERROR
+    for server in hostile_server("truncate"):  # answers (over TCP), with one name server only
+        single = probe("www.hostile.test", {"resolver": server, "zone_transfer": False}, timeout=1.0)
+        assert single.facts["dns.ns.count"] == 1
+        assert evaluate_requirement(row, {"https://hostile.test/": {"dns": single}}).status is Status.FAIL

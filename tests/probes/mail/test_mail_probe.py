@@ -138,3 +138,18 @@ def test_unanswered_mail_questions_are_errors(mode: str) -> None:
         assert sorted(attempt.facts["mail.errors"]) == sorted(asked)
         assert not [f for f in attempt.facts if f.startswith(asked)]
         assert attempt.facts["mail.dkim.selectors_checked"] == []  # asked nothing, so nothing failed
+
+
+def test_the_mail_row_reads_these_facts(knot: Knot, policies: dict[str, WebServer], ca_file: str) -> None:
+    from audit.catalogue.loader import load_checklist
+    from audit.evaluation import evaluate_requirement
+    from audit.models import Status
+
+    row = load_checklist("tcvn11930-2017-l3").requirement("L3-X-MAIL-01")
+    good = probe("good.test", knot.settings(mta_sts_port=policies["good"].port), ca_file)
+    weak = probe("weak.test", knot.settings(mta_sts_port=policies["weak"].port), ca_file)
+    assert evaluate_requirement(row, {"https://good.test/": {"mail": good}}).status is Status.MANUAL  # DKIM: a person
+    assert evaluate_requirement(row, {"https://weak.test/": {"mail": weak}}).status is Status.FAIL
+    for server in hostile_server("servfail"):
+        failed = probe("hostile.test", {"resolver": server}, timeout=0.5)
+        assert evaluate_requirement(row, {"https://hostile.test/": {"mail": failed}}).status is Status.ERROR
