@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any, Awaitable, Callable
 
 import dns.asyncresolver
@@ -116,7 +117,36 @@ async def mta_sts_facts(resolver: dns.asyncresolver.Resolver, domain: str, facts
     }
 
 
+async def starttls_facts(resolver: dns.asyncresolver.Resolver, domain: str, facts: dict[str, Any],
+                         options: ProbeOptions) -> dict[str, Any]:
+    """`mail.starttls.*`: STARTTLS on each MX (the first five by preference), port `smtp_port` (default 25).
+
+    An MX that could not be reached is not measured: with no proven finding elsewhere the group is
+    an error; a proven bad MX stays a finding whatever happened to the others.
+    """
+    from probes.dns.resolver import lookup
+    from probes.mail.starttls import SmtpError, check_mx, summarize
+
+    if "mail.mx.hosts" not in facts:
+        raise ProbeError("MX records unknown")
+    port = int(options.settings.get("smtp_port", 25))
+    rows, unmeasured = [], []
+    for mx in facts["mail.mx.hosts"][:5]:
+        addresses = (await lookup(resolver, mx, "A")).values or (await lookup(resolver, mx, "AAAA")).values
+        if not addresses:
+            unmeasured.append(f"{mx}: no address")
+            continue
+        try:
+            rows.append(await check_mx(mx, addresses[0], port, options.timeout_seconds, options.ca_file))
+        except (SmtpError, OSError, TimeoutError, ssl.SSLError) as exc:
+            unmeasured.append(f"{mx} ({addresses[0]}:{port}): {type(exc).__name__}: {exc}")
+    summary = summarize(rows)
+    if unmeasured and not summary["mail.starttls.invalid"]:
+        raise ProbeError("; ".join(unmeasured))
+    return {**summary, "mail.starttls.unmeasured": unmeasured}
+
+
 GROUPS: tuple[tuple[str, Step], ...] = (
     ("mail.mx", mx_facts), ("mail.spf", spf_facts), ("mail.dmarc", dmarc_facts), ("mail.dkim", dkim_facts),
-    ("mail.tlsrpt", tlsrpt_facts), ("mail.mta_sts", mta_sts_facts),
+    ("mail.tlsrpt", tlsrpt_facts), ("mail.mta_sts", mta_sts_facts), ("mail.starttls", starttls_facts),
 )

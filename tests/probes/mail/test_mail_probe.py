@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -16,6 +17,38 @@ from audit.runner import AuditOptions, ProbeRunner
 from probes.mail.probe import MailProbe
 from tests.probes.dns.dns_hostile import hostile_server
 from tests.probes.dns.dns_zones import NS_ADDRESSES, Knot, knot_server
+
+def smtp_server(folder: Path, ca: KeyPair, address: str, cert: KeyPair) -> Iterator[int]:
+    """A real SMTP server (aiosmtpd) offering STARTTLS with `cert` on `address`; yields its port."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    from audit.demo.servers import free_port
+
+    cert_file, key_file = cert.write(folder, f"smtp-{address}-{id(cert)}")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    port = free_port(address)
+    controller = Controller(Sink(), hostname=address, port=port, tls_context=context, require_starttls=False)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="module")
+def smtp(ca: KeyPair, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+    """STARTTLS servers for mx.good.test (127.16.0.20): a valid, an expired and a mismatched certificate."""
+    folder = tmp_path_factory.mktemp("smtp")
+    certs = {"valid": make_leaf(["mx.good.test"], ca), "expired": make_leaf(["mx.good.test"], ca, expired=True),
+             "mismatched": make_leaf(["mail.other.test"], ca)}
+    running = {name: smtp_server(folder, ca, "127.16.0.20", cert) for name, cert in certs.items()}
+    ports = {name: next(gen) for name, gen in running.items()}
+    yield ports
+    for gen in running.values():
+        next(gen, None)
+
 
 GOOD_POLICY = "version: STSv1\nmode: enforce\nmx: mx.good.test\nmax_age: 604800\n"
 WEAK_POLICY = "version: STSv1\nmode: testing\nmx: *.elsewhere.test\nmax_age: 86400\n"
@@ -62,9 +95,10 @@ def checkdmarc_resolver(knot: Knot) -> dns.resolver.Resolver:
     return resolver
 
 
-def test_good_domain(knot: Knot, policies: dict[str, WebServer], ca_file: str) -> None:
+def test_good_domain(knot: Knot, policies: dict[str, WebServer], smtp: dict[str, int], ca_file: str) -> None:
     attempt = probe("www.good.test", knot.settings(mail_domain="good.test", dkim_selectors=["sel1", "old", "nope"],
-                                                   mta_sts_port=policies["good"].port), ca_file)
+                                                   mta_sts_port=policies["good"].port, smtp_port=smtp["valid"]),
+                    ca_file)
     assert attempt.status is AttemptStatus.COMPLETED, attempt.error_reason
     facts = attempt.facts
     assert MailProbe.check_declared(facts) == [] and "mail.errors" not in facts
@@ -77,6 +111,27 @@ def test_good_domain(knot: Knot, policies: dict[str, WebServer], ca_file: str) -
     assert facts["mail.tlsrpt.present"] is True
     assert facts["mail.mta_sts.present"] and facts["mail.mta_sts.policy_valid"]
     assert facts["mail.mta_sts.mode"] == "enforce" and facts["mail.mta_sts.mx_covered"] is True
+    assert facts["mail.starttls.all_valid"] is True and facts["mail.starttls.tested_count"] == 1
+    server = facts["mail.starttls.servers"][0]
+    assert server["offered"] and server["trusted"] and server["hostname_matches"] and server["protocol"] == "TLSv1.3"
+
+
+@pytest.mark.parametrize(("which", "why"), [("expired", "expired"), ("mismatched", "hostname_matches")])
+def test_starttls_with_a_bad_certificate_is_a_finding(knot: Knot, smtp: dict[str, int], ca_file: str,
+                                                      which: str, why: str) -> None:
+    facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=smtp[which]), ca_file).facts
+    server = facts["mail.starttls.servers"][0]
+    assert server["offered"] is True
+    assert facts["mail.starttls.all_valid"] is False and facts["mail.starttls.invalid"] == ["mx.good.test"]
+    assert server[why] is (why == "expired")
+
+
+def test_an_mx_that_does_not_answer_is_an_error(knot: Knot, ca_file: str) -> None:
+    from audit.demo.servers import free_port
+
+    facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=free_port("127.16.0.20")), ca_file).facts
+    assert "mail.starttls.all_valid" not in facts
+    assert "ConnectionRefusedError" in facts["mail.errors"]["mail.starttls"]
 
 
 def test_weak_domain(knot: Knot, policies: dict[str, WebServer], ca_file: str) -> None:
@@ -133,7 +188,7 @@ def test_unanswered_mail_questions_are_errors(mode: str) -> None:
     for server in hostile_server(mode):
         attempt = probe("hostile.test", {"resolver": server}, timeout=0.5)
         # Every group that asked a question is an error with its reason, and none of its facts is published
-        asked = ("mail.mx", "mail.spf", "mail.dmarc", "mail.tlsrpt", "mail.mta_sts")
+        asked = ("mail.mx", "mail.spf", "mail.dmarc", "mail.tlsrpt", "mail.mta_sts", "mail.starttls")
         assert attempt.status is AttemptStatus.COMPLETED
         assert sorted(attempt.facts["mail.errors"]) == sorted(asked)
         assert not [f for f in attempt.facts if f.startswith(asked)]

@@ -1,0 +1,90 @@
+"""STARTTLS on each MX (RFC 3207): offered after EHLO, the protocol negotiated, and the certificate.
+
+The certificate is judged by the `tls` probe's own certificate analysis (`probes.tls.certificate`):
+trusted by the store (or `--ca-file`), valid now, and valid for the MX host name (RFC 7672 and
+RFC 8461 section 4.1 ask for the MX name). The handshake itself accepts any certificate, so that a
+bad one is described rather than refused. Only the leaf is read (Python 3.11's `ssl` does not give
+the unverified chain); a server relying on a sent intermediate shows as untrusted, with that said.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from typing import Any
+
+MAX_REPLY_BYTES = 64 * 1024
+"""An SMTP reply longer than this is hostile: stop reading (RFC 5321 section 4.5.3.1 caps lines at 512)."""
+
+
+class SmtpError(Exception):
+    """The server did not answer as SMTP does; `str()` says where it stopped."""
+
+
+async def _reply(reader: asyncio.StreamReader, timeout: float) -> tuple[int, list[str]]:
+    """One (possibly multi-line) reply: its code and its lines' text."""
+    lines, total = [], 0
+    while True:
+        line = await asyncio.wait_for(reader.readline(), timeout)
+        total += len(line)
+        if not line or total > MAX_REPLY_BYTES:
+            raise SmtpError("connection closed or reply too long")
+        text = line.decode("ascii", "replace").rstrip("\r\n")
+        if len(text) < 3 or not text[:3].isdigit():
+            raise SmtpError(f"not an SMTP reply: {text[:60]!r}")
+        lines.append(text[4:])
+        if text[3:4] != "-":
+            return int(text[:3]), lines
+
+
+async def check_mx(mx: str, address: str, port: int, timeout: float, ca_file: str | None) -> dict[str, Any]:
+    """What STARTTLS on `mx` at `address:port` gives; SmtpError or OSError when it could not be measured."""
+    from probes.tls.certificate import certificate_facts, chain_facts, load_trust_store
+
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port, limit=MAX_REPLY_BYTES), timeout)
+    try:
+        code, _ = await _reply(reader, timeout)
+        if code != 220:
+            raise SmtpError(f"greeting {code}")
+        writer.write(b"EHLO l3audit.invalid\r\n")
+        code, lines = await _reply(reader, timeout)
+        if code != 250:
+            raise SmtpError(f"EHLO answered {code}")
+        row: dict[str, Any] = {"mx": mx, "address": address,
+                               "offered": any(line.upper().split()[:1] == ["STARTTLS"] for line in lines)}
+        if not row["offered"]:
+            return row
+        writer.write(b"STARTTLS\r\n")
+        code, _ = await _reply(reader, timeout)
+        if code != 220:
+            return {**row, "offered": False, "refused_with": code}
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # describe the certificate, do not refuse it
+        await asyncio.wait_for(writer.start_tls(context, server_hostname=mx), timeout)
+        tls = writer.get_extra_info("ssl_object")
+        der = tls.getpeercert(binary_form=True) if tls else None
+        if not der:
+            raise SmtpError("no certificate after STARTTLS")
+        cert = certificate_facts(der, mx)
+        chain = chain_facts([der], load_trust_store(ca_file))
+        return {**row, "protocol": tls.version() or "", "trusted": chain["tls.certificate.trusted"],
+                "verify_error": chain["tls.certificate.verify_error"],
+                "hostname_matches": cert["tls.certificate.hostname_matches"],
+                "expired": cert["tls.certificate.expired"],
+                "days_until_expiry": cert["tls.certificate.days_until_expiry"]}
+    finally:
+        writer.close()
+
+
+def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """`mail.starttls.*` from the measured MX rows."""
+    def valid(row: dict[str, Any]) -> bool:
+        return bool(row.get("offered") and row.get("trusted") and row.get("hostname_matches") and not row.get("expired"))
+
+    return {
+        "mail.starttls.servers": rows, "mail.starttls.tested_count": len(rows),
+        "mail.starttls.all_offered": bool(rows) and all(r.get("offered") for r in rows),
+        "mail.starttls.all_valid": bool(rows) and all(valid(r) for r in rows),
+        "mail.starttls.invalid": [r["mx"] for r in rows if not valid(r)],
+    }
