@@ -170,3 +170,18 @@ def test_the_redundancy_row_reads_the_name_server_facts(knot: Knot) -> None:
         single = probe("www.hostile.test", {"resolver": server, "zone_transfer": False}, timeout=1.0)
         assert single.facts["dns.ns.count"] == 1
         assert evaluate_requirement(row, {"https://hostile.test/": {"dns": single}}).status is Status.FAIL
+
+
+def test_inventory_takes_the_dns_and_mail_settings(tmp_path: Path) -> None:
+    from audit.errors import InventoryError
+    from audit.inventory import load_inventory
+
+    text = ("outlets:\n  - id: bao-a\n    name: \"Báo A\"\n    sites: [https://bao-a.vn]\n"
+            "    settings: {resolver: '127.16.0.1:5353', dns_names: [www.bao-a.vn], nameserver_port: 53,\n"
+            "               zone_transfer: false, mail_domain: bao-a.vn, dkim_selectors: [s1], smtp_port: 25}\n")
+    path = tmp_path / "inv.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_inventory(path)[0].settings["resolver"] == "127.16.0.1:5353"
+    path.write_text(text.replace("smtp_port: 25", "smtp_port: 0"), encoding="utf-8")
+    with pytest.raises(InventoryError, match="smtp_port|0 is less than"):
+        load_inventory(path)
