@@ -136,8 +136,10 @@ async def starttls_facts(resolver: dns.asyncresolver.Resolver, domain: str, fact
         if not addresses:
             unmeasured.append(f"{mx}: no address")
             continue
+        # RFC 7672 section 2.2: the TLSA records of an MX are at _25._tcp.<mx>, whatever port is tested
+        tlsa = [(rd.usage, rd.selector, rd.mtype, rd.cert) for rd in (await lookup(resolver, f"_25._tcp.{mx}", "TLSA")).rrset or []]
         try:
-            rows.append(await check_mx(mx, addresses[0], port, options.timeout_seconds, options.ca_file))
+            rows.append(await check_mx(mx, addresses[0], port, options.timeout_seconds, options.ca_file, tlsa))
         except (SmtpError, OSError, TimeoutError, ssl.SSLError) as exc:
             unmeasured.append(f"{mx} ({addresses[0]}:{port}): {type(exc).__name__}: {exc}")
     summary = summarize(rows)

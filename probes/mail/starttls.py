@@ -1,4 +1,4 @@
-"""STARTTLS on each MX (RFC 3207): offered after EHLO, the protocol negotiated, and the certificate.
+"""STARTTLS on each MX (RFC 3207): offered after EHLO, the protocol negotiated, the certificate, DANE.
 
 The certificate is judged by the `tls` probe's own certificate analysis (`probes.tls.certificate`):
 trusted by the store (or `--ca-file`), valid now, and valid for the MX host name (RFC 7672 and
@@ -37,8 +37,12 @@ async def _reply(reader: asyncio.StreamReader, timeout: float) -> tuple[int, lis
             return int(text[:3]), lines
 
 
-async def check_mx(mx: str, address: str, port: int, timeout: float, ca_file: str | None) -> dict[str, Any]:
-    """What STARTTLS on `mx` at `address:port` gives; SmtpError or OSError when it could not be measured."""
+async def check_mx(mx: str, address: str, port: int, timeout: float, ca_file: str | None,
+                   tlsa: list[tuple[int, int, int, bytes]] | None = None) -> dict[str, Any]:
+    """What STARTTLS on `mx` at `address:port` gives; SmtpError or OSError when it could not be measured.
+
+    `tlsa` holds the MX's TLSA records (usage, selector, matching type, data), if any.
+    """
     from probes.tls.certificate import certificate_facts, chain_facts, load_trust_store
 
     reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port, limit=MAX_REPLY_BYTES), timeout)
@@ -72,9 +76,35 @@ async def check_mx(mx: str, address: str, port: int, timeout: float, ca_file: st
                 "verify_error": chain["tls.certificate.verify_error"],
                 "hostname_matches": cert["tls.certificate.hostname_matches"],
                 "expired": cert["tls.certificate.expired"],
-                "days_until_expiry": cert["tls.certificate.days_until_expiry"]}
+                "days_until_expiry": cert["tls.certificate.days_until_expiry"],
+                "tlsa_present": bool(tlsa), "tlsa_match": tlsa_match(der, tlsa) if tlsa else None}
     finally:
         writer.close()
+
+
+def tlsa_match(der: bytes, records: list[tuple[int, int, int, bytes]]) -> bool | None:
+    """Whether a DANE-EE or PKIX-EE TLSA record (RFC 6698 section 2.1, RFC 7672) matches the leaf `der`.
+
+    None when no record is of a usage that the leaf alone can decide (trust-anchor usages 0 and 2
+    need the chain, which is not read).
+    """
+    import hashlib
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    cert = x509.load_der_x509_certificate(der)
+    spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    decided = None
+    for usage, selector, mtype, data in records:
+        if usage not in (1, 3) or selector not in (0, 1) or mtype not in (0, 1, 2):
+            continue
+        content = der if selector == 0 else spki
+        digest = content if mtype == 0 else hashlib.sha256(content).digest() if mtype == 1 else hashlib.sha512(content).digest()
+        if digest == data:
+            return True
+        decided = False
+    return decided
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -87,4 +117,6 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "mail.starttls.all_offered": bool(rows) and all(r.get("offered") for r in rows),
         "mail.starttls.all_valid": bool(rows) and all(valid(r) for r in rows),
         "mail.starttls.invalid": [r["mx"] for r in rows if not valid(r)],
+        "mail.dane.present": any(r.get("tlsa_present") for r in rows),
+        "mail.dane.mismatched": [r["mx"] for r in rows if r.get("tlsa_match") is False],
     }

@@ -100,9 +100,10 @@ def _sign(zone: dns.zone.Zone) -> tuple[dns.rrset.RRset, object]:
     return dnskey, key
 
 
-def build_zones(folder: Path) -> dns.rdata.Rdata:
-    """Write the zone files to `folder`; return the anchor (the DNSKEY of `test.`)."""
-    zones = {origin: dns.zone.from_text(text.format(origin=origin), origin=origin, relativize=False)
+def build_zones(folder: Path, extra: dict[str, str] | None = None) -> dns.rdata.Rdata:
+    """Write the zone files to `folder` (with `extra` zone-file lines per zone); return the anchor (DNSKEY of `test.`)."""
+    zones = {origin: dns.zone.from_text(text.format(origin=origin) + (extra or {}).get(origin, ""), origin=origin,
+                                        relativize=False)
              for origin, text in ZONES.items()}
     keys = {}
     for origin in reversed(SIGNED):  # children first, so their DS can go into the parent before it is signed
@@ -143,10 +144,10 @@ class Knot:
                 "dnssec_trust_anchors": [self.anchor_line], **extra}
 
 
-def knot_server(folder: Path) -> Iterator[Knot]:
-    """Start knotd on the zones in `folder`, wait until it answers, stop it afterwards."""
+def knot_server(folder: Path, extra: dict[str, str] | None = None) -> Iterator[Knot]:
+    """Start knotd on the zones (plus `extra` lines per zone) in `folder`, wait until it answers, stop it afterwards."""
     knotd = shutil.which("knotd") or "/usr/sbin/knotd"
-    anchor = build_zones(folder)
+    anchor = build_zones(folder, extra)
     port = free_port(NS_ADDRESSES[0])
     zones = "\n".join(
         f"  - domain: {origin}\n    file: {folder}/{origin}zone"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ssl
 from pathlib import Path
 from typing import Any, Iterator
@@ -38,10 +39,10 @@ def smtp_server(folder: Path, ca: KeyPair, address: str, cert: KeyPair) -> Itera
 
 
 @pytest.fixture(scope="module")
-def smtp(ca: KeyPair, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+def smtp(ca: KeyPair, mx_cert: KeyPair, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
     """STARTTLS servers for mx.good.test (127.16.0.20): a valid, an expired and a mismatched certificate."""
     folder = tmp_path_factory.mktemp("smtp")
-    certs = {"valid": make_leaf(["mx.good.test"], ca), "expired": make_leaf(["mx.good.test"], ca, expired=True),
+    certs = {"valid": mx_cert, "expired": make_leaf(["mx.good.test"], ca, expired=True),
              "mismatched": make_leaf(["mail.other.test"], ca)}
     running = {name: smtp_server(folder, ca, "127.16.0.20", cert) for name, cert in certs.items()}
     ports = {name: next(gen) for name, gen in running.items()}
@@ -55,8 +56,20 @@ WEAK_POLICY = "version: STSv1\nmode: testing\nmx: *.elsewhere.test\nmax_age: 864
 
 
 @pytest.fixture(scope="module")
-def knot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Knot]:
-    yield from knot_server(tmp_path_factory.mktemp("knot"))
+def mx_cert(ca: KeyPair) -> KeyPair:
+    """The valid certificate of mx.good.test, published in a DANE-EE TLSA record (3 1 1)."""
+    return make_leaf(["mx.good.test"], ca)
+
+
+@pytest.fixture(scope="module")
+def knot(tmp_path_factory: pytest.TempPathFactory, mx_cert: KeyPair) -> Iterator[Knot]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    spki = x509.load_pem_x509_certificate(mx_cert.cert_pem()).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    tlsa = f"_25._tcp.mx TLSA 3 1 1 {hashlib.sha256(spki).hexdigest()}\n"
+    yield from knot_server(tmp_path_factory.mktemp("knot"), {"good.test.": tlsa})
 
 
 def policy_server(folder: Path, ca: KeyPair, address: str, name: str, body: str,
@@ -114,6 +127,7 @@ def test_good_domain(knot: Knot, policies: dict[str, WebServer], smtp: dict[str,
     assert facts["mail.starttls.all_valid"] is True and facts["mail.starttls.tested_count"] == 1
     server = facts["mail.starttls.servers"][0]
     assert server["offered"] and server["trusted"] and server["hostname_matches"] and server["protocol"] == "TLSv1.3"
+    assert facts["mail.dane.present"] is True and server["tlsa_match"] is True and facts["mail.dane.mismatched"] == []
 
 
 @pytest.mark.parametrize(("which", "why"), [("expired", "expired"), ("mismatched", "hostname_matches")])
@@ -124,6 +138,7 @@ def test_starttls_with_a_bad_certificate_is_a_finding(knot: Knot, smtp: dict[str
     assert server["offered"] is True
     assert facts["mail.starttls.all_valid"] is False and facts["mail.starttls.invalid"] == ["mx.good.test"]
     assert server[why] is (why == "expired")
+    assert facts["mail.dane.mismatched"] == ["mx.good.test"]  # another key than the TLSA record's
 
 
 def test_an_mx_that_does_not_answer_is_an_error(knot: Knot, ca_file: str) -> None:
