@@ -6,6 +6,7 @@ out and named in `dns.errors` with the reason, so a row reading it is `error`, n
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import Any
 
@@ -34,12 +35,17 @@ def _prefix(address: str) -> str:
     return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
 
 
-def _registrable(name: str) -> str:
-    """The registrable domain of a name server, by the Public Suffix List (publicsuffixlist)."""
+@functools.lru_cache(maxsize=1)
+def _public_suffixes() -> Any:
     from publicsuffixlist import PublicSuffixList
 
+    return PublicSuffixList()  # parsing the list takes a while: once per process
+
+
+def registrable_domain(name: str) -> str:
+    """The registrable domain of `name` by the Public Suffix List (publicsuffixlist), or `name` itself."""
     name = name.rstrip(".").lower()
-    return PublicSuffixList().privatesuffix(name) or name
+    return _public_suffixes().privatesuffix(name) or name
 
 
 async def nameserver_facts(resolver: dns.asyncresolver.Resolver, zone: dns.name.Name) -> tuple[dict[str, Any], list[str]]:
@@ -52,7 +58,7 @@ async def nameserver_facts(resolver: dns.asyncresolver.Resolver, zone: dns.name.
             found = await lookup(resolver, name, rdtype)
             addresses.extend(v for v in found.values if v not in addresses)
     prefixes = sorted({_prefix(a) for a in addresses})
-    domains = sorted({_registrable(n) for n in names})
+    domains = sorted({registrable_domain(n) for n in names})
     return {
         "dns.ns.names": names, "dns.ns.count": len(names),
         "dns.ns.addresses": addresses,
@@ -80,7 +86,7 @@ async def caa_facts(resolver: dns.asyncresolver.Resolver, host: dns.name.Name) -
 
     The climb stops below the public suffix: a TLD's CAA set is not the outlet's policy.
     """
-    suffix = _registrable(host.to_text())
+    suffix = registrable_domain(host.to_text())
     name = host
     found: Lookup | None = None
     while True:

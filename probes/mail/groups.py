@@ -42,11 +42,10 @@ async def spf_facts(resolver: dns.asyncresolver.Resolver, domain: str, _facts: d
 async def dmarc_facts(resolver: dns.asyncresolver.Resolver, domain: str, _facts: dict[str, Any],
                       _options: ProbeOptions) -> dict[str, Any]:
     """`mail.dmarc.*` (RFC 7489 section 6.6.3: the domain's own record, else the organizational domain's)."""
-    from publicsuffixlist import PublicSuffixList
-
+    from probes.dns.records import registrable_domain
     from probes.mail.dmarc import dmarc_records, parse_dmarc
 
-    organizational = PublicSuffixList().privatesuffix(domain) or domain
+    organizational = registrable_domain(domain)
     for where in dict.fromkeys([domain, organizational]):
         records = dmarc_records(await txt_strings(resolver, f"_dmarc.{where}"))
         if len(records) == 1:

@@ -24,10 +24,9 @@ def mail_domain(target: Target, settings: Any) -> str:
     """The domain whose mail is audited."""
     if settings.get("mail_domain"):
         return str(settings["mail_domain"]).rstrip(".").lower()
-    from publicsuffixlist import PublicSuffixList
+    from probes.dns.records import registrable_domain
 
-    host = target.host.rstrip(".").lower()
-    return PublicSuffixList().privatesuffix(host) or host
+    return registrable_domain(target.host)
 
 
 async def txt_strings(resolver: dns.asyncresolver.Resolver, name: str) -> list[str]:
