@@ -25,7 +25,10 @@ async def _reply(reader: asyncio.StreamReader, timeout: float) -> tuple[int, lis
     """One (possibly multi-line) reply: its code and its lines' text."""
     lines, total = [], 0
     while True:
-        line = await asyncio.wait_for(reader.readline(), timeout)
+        try:
+            line = await asyncio.wait_for(reader.readline(), timeout)
+        except ValueError:  # asyncio's limit: one line longer than MAX_REPLY_BYTES
+            raise SmtpError("reply too long") from None
         total += len(line)
         if not line or total > MAX_REPLY_BYTES:
             raise SmtpError("connection closed or reply too long")

@@ -223,3 +223,20 @@ def test_the_mail_row_reads_these_facts(knot: Knot, policies: dict[str, WebServe
     for server in hostile_server("servfail"):
         failed = probe("hostile.test", {"resolver": server}, timeout=0.5)
         assert evaluate_requirement(row, {"https://hostile.test/": {"mail": failed}}).status is Status.ERROR
+
+
+@pytest.mark.parametrize(("banner", "stall", "why"), [
+    (b"HTTP/1.1 400 Bad Request\r\n\r\n", False, "not an SMTP reply"),
+    (b"220-" + b"x" * 1000 + b"\r\n", False, "connection closed"),  # a greeting that never ends, then a close
+    (b"220-hello\r\n" * 8000, False, "reply too long"),  # 88 KB of continuation lines
+    (b"220 " + b"y" * 200_000, False, "reply too long"),  # one 200 KB line
+    (b"", True, "TimeoutError"),  # accepts, never speaks
+])
+def test_a_hostile_mx_is_an_error_not_a_fail(knot: Knot, banner: bytes, stall: bool, why: str) -> None:
+    from audit.demo.servers import BannerListener
+
+    with BannerListener("127.16.0.20", 0, banner, stall=stall) as hostile:
+        facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=hostile.port), timeout=1.0).facts
+    assert "mail.starttls.all_valid" not in facts
+    assert why in facts["mail.errors"]["mail.starttls"]
+    assert facts["mail.spf.valid"] is True  # what was proven is kept
