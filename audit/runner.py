@@ -38,6 +38,8 @@ class AuditOptions:
     """Probes running at once across the whole run."""
     ca_file: str | None = None
     use_nmap: bool = True
+    resolver: str | None = None
+    """DNS server (ADDR[:PORT]) for the dns and mail probes; None: the system resolver."""
     probes: Sequence[str] | None = None
     """Restrict to these probes (None: the ones the checklist needs)."""
     auditor: str = ""
@@ -85,6 +87,7 @@ class ProbeRunner:
             timeout_seconds=timeout,
             ca_file=self.options.ca_file,
             use_nmap=self.options.use_nmap,
+            resolver=self.options.resolver,
             settings=settings,
         )
         async with self._global, gate:

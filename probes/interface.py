@@ -25,6 +25,8 @@ class ProbeOptions:
     timeout_seconds: float = 10.0
     ca_file: str | None = None
     use_nmap: bool = True
+    resolver: str | None = None
+    """DNS server (ADDR[:PORT]) for the dns and mail probes; None: the system resolver."""
     settings: Mapping[str, Any] = field(default_factory=dict)
 
 

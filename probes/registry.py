@@ -21,6 +21,8 @@ PROBES: dict[str, str] = {
     "http": "probes.http.probe:HttpProbe",
     "ports": "probes.ports.probe:PortsProbe",
     "exposure": "probes.exposure.probe:ExposureProbe",
+    "dns": "probes.dns.probe:DnsProbe",
+    "mail": "probes.mail.probe:MailProbe",
 }
 """Probe name -> 'module:class'. The class's `name` must equal its key here."""
 

@@ -51,6 +51,9 @@ ca_file_option = click.option("--ca-file", type=click.Path(exists=True, dir_okay
 nmap_option = click.option("--nmap/--no-nmap", "use_nmap", default=True, show_default=True,
                            help="Use nmap for port scans when installed (else a built-in connect scan).")
 
+resolver_option = click.option("--resolver", default=None, metavar="ADDR[:PORT]",
+                               help="Ask this DNS server (dns and mail probes) instead of the system resolver.")
+
 
 def handle_errors(func: F) -> F:
     """Turn our errors into one line on stderr and exit code 2; Ctrl-C into exit 130, no traceback."""

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from audit.cli.options import ca_file_option, handle_errors, lang_flag, nmap_option, timeout_option
+from audit.cli.options import ca_file_option, handle_errors, lang_flag, nmap_option, resolver_option, timeout_option
 from audit.models import AttemptStatus
 from audit.runner import AuditOptions, ProbeRunner
 from audit.targets import target_with_resolve
@@ -32,11 +32,13 @@ def _probe_command(name: str) -> click.Command:
     @timeout_option
     @nmap_option
     @lang_flag
+    @resolver_option
     @handle_errors
     def command(target: str, as_json: bool, resolves: tuple[str, ...], http_port: int | None,
-                ca_file: str | None, timeout_seconds: float, use_nmap: bool) -> None:
+                ca_file: str | None, timeout_seconds: float, use_nmap: bool, resolver: str | None) -> None:
         site = target_with_resolve(target, resolves, http_port)
-        options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap)
+        options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
+                               resolver=resolver)
 
         async def go() -> dict:
             return (await ProbeRunner(options).attempt(name, site)).to_dict()

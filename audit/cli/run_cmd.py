@@ -9,7 +9,7 @@ import click
 
 from audit.cli.common import audit_outlets, err_console, final_exit, get_checklist, print_summary
 from audit.cli.options import (
-    auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, tailoring_option,
+    auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, resolver_option, tailoring_option,
     timeout_option,
 )
 from audit.cli.selfassess_options import self_assessment_options
@@ -37,12 +37,14 @@ from audit.department.store.run_output import open_run_output
 @click.option("--db", default=None, help="Also store each result in this database (SQLite file or postgresql:// URL); "
               "with --resume, continue its interrupted round.")
 @nmap_option
+@resolver_option
 @auditor_option
 @self_assessment_options
 @handle_errors
 def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str | None, lang: str,
         ca_file: str | None,
-        timeout_seconds: float, concurrency: int, per_host: int, resume: bool, use_nmap: bool, auditor: str = "",
+        timeout_seconds: float, concurrency: int, per_host: int, resume: bool, use_nmap: bool, resolver: str | None = None,
+        auditor: str = "",
         db: str | None = None,
         answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None) -> None:
     """Audit every outlet of INVENTORY, writing each result as soon as it is done.
@@ -60,7 +62,7 @@ def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str 
     todo = [o for o in outlets if o.id not in kept]
     if kept:
         err_console.print(f"resume: {len(kept)} outlet(s) already done, {len(todo)} to audit")
-    options = AuditOptions(auditor=auditor, timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
+    options = AuditOptions(auditor=auditor, timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap, resolver=resolver,
                            concurrency=concurrency, per_host=per_host, self_assessment=assessment)
     results = audit_outlets(checklist, todo, options, output, sys.stderr.isatty())
     output.write_summary()

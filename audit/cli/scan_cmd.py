@@ -11,7 +11,7 @@ import click
 
 from audit.cli.common import final_exit, get_checklist, print_summary
 from audit.cli.options import (
-    auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, tailoring_option,
+    auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, resolver_option, tailoring_option,
     timeout_option,
 )
 from audit.cli.selfassess_options import self_assessment_options
@@ -37,13 +37,14 @@ from audit.result import result_to_dict, write_json_atomic, write_text_atomic
 @click.option("--http-port", type=click.IntRange(1, 65535), default=None,
               help="Port of the site's plain-HTTP side (default 80).")
 @nmap_option
+@resolver_option
 @auditor_option
 @self_assessment_options
 @handle_errors
 def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file: Path | None,
          html_file: Path | None, lang: str,
          ca_file: str | None, timeout_seconds: float, resolves: tuple[str, ...], http_port: int | None,
-         use_nmap: bool, auditor: str = "", answers_files: tuple[Path, ...] = (),
+         use_nmap: bool, resolver: str | None = None, auditor: str = "", answers_files: tuple[Path, ...] = (),
          waivers_file: Path | None = None) -> None:
     """Audit one site: https://host[:port] or host[:port] (HTTPS assumed).
 
@@ -55,7 +56,7 @@ def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file:
     outlet = Outlet(outlet_id, site.host, (site,))
     assessment = load_for_outlets(checklist, answers_files, waivers_file, [outlet_id])
     options = AuditOptions(auditor=auditor, timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
-                           self_assessment=assessment)
+                           resolver=resolver, self_assessment=assessment)
     result = asyncio.run(run_audit(checklist, [outlet], options))[0]
     data = result_to_dict(result)
     if json_file:

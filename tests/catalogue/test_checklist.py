@@ -70,7 +70,7 @@ def test_minimal_checklist_loads_with_parameter_resolved(tmp_path: Path) -> None
         ("op: gte", "op: greater", r"t.yaml:\d+: requirement R-1: unknown operator 'greater' \(hint: use one of: eq"),
         ("tls.certificate.days_until_expiry", "tls.certificate.days_until_expire",
          r"t.yaml:\d+: requirement R-1: unknown fact 'tls.certificate.days_until_expire' \(hint: did you mean 'tls.certificate.days_until_expiry'"),
-        ("tls.certificate.days_until_expiry", "dns.mx", r"unknown fact 'dns.mx' \(hint: facts start with a probe name"),
+        ("tls.certificate.days_until_expiry", "smtp.mx", r"unknown fact 'smtp.mx' \(hint: facts start with a probe name"),
         ("{param: days}", "{param: dayz}", r"requirement R-1: unknown parameter 'dayz' \(hint: did you mean 'days'"),
         ("severity: high", "severity: urgent", r"t.yaml:\d+: requirement R-1: .*severity.*urgent.*hint: use one of: critical"),
         ('en: "Title"', 'fr: "Titre"', r"requirement R-1: .*title"),

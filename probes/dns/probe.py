@@ -1,0 +1,115 @@
+"""The `dns` probe: addresses, name servers and their spread, SOA, CAA, zone transfer, dangling CNAMEs, DNSSEC.
+
+Questions go through dnspython's asynchronous resolver to the system resolver, or to the server in
+`--resolver ADDR[:PORT]` / the inventory setting `resolver`. Each group of facts is measured on its
+own: a group whose questions went unanswered is listed in `dns.errors` with the reason and its facts
+are left out, so one SERVFAIL does not throw away what the other questions proved.
+
+Per-outlet settings (inventory `settings`, all optional): `resolver` (ADDR[:PORT]),
+`dns_names` (more names to check for dangling CNAMEs, e.g. `www.example.vn`),
+`dnssec_trust_anchors` (DS or DNSKEY lines; default the root's), `nameserver_port` (for the AXFR
+attempt, default 53), `zone_transfer` (bool, default true).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+import dns.name
+
+from audit.errors import ProbeError
+from audit.models import Target
+from probes.dns.resolver import DnsLookupError, make_resolver
+from probes.interface import Measurement, Probe, ProbeOptions
+
+
+def _name(text: str) -> dns.name.Name:
+    try:
+        return dns.name.from_text(text.rstrip(".") + ".")
+    except dns.exception.DNSException as exc:
+        raise ProbeError(f"'{text}' is not a DNS name: {exc}") from None
+
+
+class DnsProbe(Probe):
+    """What the outlet's name publishes in the DNS, and whether DNSSEC secures it."""
+
+    name = "dns"
+    tool = "dnspython"
+
+    def key(self, target: Target) -> str:
+        """DNS facts belong to the name, not to a port or a URL."""
+        return target.host.lower()
+
+    def host_key(self, target: Target) -> str:
+        """Questions go to resolvers, not to the site: limit per name."""
+        return f"dns:{target.host.lower()}"
+
+    def tool_version(self) -> str:
+        """dnspython's version."""
+        import dns.version
+
+        return f"dnspython {dns.version.version}"
+
+    async def measure(self, target: Target, options: ProbeOptions) -> Measurement:
+        """Ask the questions; ProbeError only if the name cannot be asked about at all."""
+        import dns.asyncresolver
+
+        from probes.dns import dnssec, records, transfer
+
+        settings = options.settings
+        server = settings.get("resolver") or options.resolver
+        resolver = make_resolver(str(server) if server else None, options.timeout_seconds)
+        host = _name(target.host)
+        if host.to_text().rstrip(".").replace(".", "").isdigit():
+            raise ProbeError(f"'{target.host}' is an address, not a name: DNS facts need a name")
+        try:
+            zone = await dns.asyncresolver.zone_for_name(host, resolver=resolver, lifetime=resolver.lifetime)
+        except dns.exception.DNSException as exc:
+            raise ProbeError(f"could not find the zone of {host} ({type(exc).__name__}: {exc})") from None
+        facts: dict[str, Any] = {"dns.zone": zone.to_text(), "dns.resolver": str(server or "system")}
+        errors: dict[str, str] = {}
+
+        async def group(prefix: str, step: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+            try:
+                facts.update(await step())
+            except DnsLookupError as exc:
+                errors[prefix] = str(exc)
+
+        await group("dns.a", lambda: records.address_facts(resolver, host))
+        if "dns.a" in errors:
+            errors.update({"dns.aaaa": errors["dns.a"], "dns.ipv6": errors["dns.a"], "dns.exists": errors["dns.a"]})
+        await group("dns.soa", lambda: records.soa_facts(resolver, zone))
+        await group("dns.caa", lambda: records.caa_facts(resolver, host))
+        extra = [_name(str(n)) for n in settings.get("dns_names", []) or []]
+        await group("dns.cname", lambda: records.dangling_facts(resolver, [host, *extra]))
+        addresses: list[str] = []
+        try:
+            ns_facts, addresses = await records.nameserver_facts(resolver, zone)
+            facts.update(ns_facts)
+        except DnsLookupError as exc:
+            errors["dns.ns"] = str(exc)
+        if settings.get("zone_transfer", True) is False:
+            errors["dns.axfr"] = "zone transfer test disabled (setting zone_transfer: false)"
+        elif "dns.ns" in errors or not addresses:
+            errors["dns.axfr"] = errors.get("dns.ns", "no name server address to test")
+        else:
+            port = int(settings.get("nameserver_port", 53))
+            axfr, why = await transfer.transfer_facts(zone, addresses, port, options.timeout_seconds)
+            facts.update(axfr)
+            if why:
+                errors["dns.axfr.refused"] = why
+        try:
+            anchors = dnssec.load_trust_anchors(settings.get("dnssec_trust_anchors"))
+        except ValueError as exc:
+            raise ProbeError(str(exc)) from None
+        await group("dns.dnssec", lambda: _dnssec_facts(resolver, zone, host, anchors))
+        if errors:
+            facts["dns.errors"] = errors
+        where = f"resolver {server}" if server else "the system resolver"
+        return Measurement(facts, f"dnspython asynchronous resolver via {where}, zone {zone}")
+
+
+async def _dnssec_facts(resolver: Any, zone: dns.name.Name, host: dns.name.Name, anchors: Any) -> dict[str, Any]:
+    from probes.dns.dnssec import check_dnssec
+
+    return (await check_dnssec(resolver, zone, host, anchors)).facts()

@@ -1,0 +1,131 @@
+"""Asking DNS questions with bounded time, and telling "measured: nothing there" from "not measured".
+
+dnspython's asynchronous resolver does the work (UDP, then TCP when an answer is truncated, as
+RFC 7766 section 5 requires; CNAME chains capped by dnspython). We only choose the server (the
+system resolver, or `ADDR[:PORT]` for tests and departments with their own resolver) and sort the
+outcomes: NXDOMAIN and "no such record" are answers; a timeout, SERVFAIL, an answer cut short or a
+CNAME loop are not, and become `LookupError_` with a reason so the dependent facts are `error`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+import dns.asyncresolver
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.rdatatype
+import dns.resolver
+import dns.rrset
+
+from audit.errors import ProbeError
+
+
+class DnsLookupError(Exception):
+    """A question got no usable answer (timeout, SERVFAIL, loop, garbage); `str()` is the reason."""
+
+
+def parse_server(text: str) -> tuple[str, int]:
+    """(address, port) from `ADDR`, `ADDR:PORT`, `[V6]:PORT` or a bare IPv6 address; ProbeError if malformed."""
+    text = text.strip()
+    host, port = text, 53
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        if rest:
+            if not rest.startswith(":") or not rest[1:].isdigit():
+                raise ProbeError(f"resolver '{text}': expected [ADDRESS]:PORT")
+            port = int(rest[1:])
+    elif text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+        if not port_text.isdigit():
+            raise ProbeError(f"resolver '{text}': the port must be a number")
+        port = int(port_text)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ProbeError(f"resolver '{text}': expected an IP address, optionally with :PORT") from None
+    if not 0 < port < 65536:
+        raise ProbeError(f"resolver '{text}': port {port} is out of range")
+    return host, port
+
+
+def make_resolver(server: str | None, timeout_seconds: float) -> dns.asyncresolver.Resolver:
+    """A resolver asking `server` (ADDR[:PORT]) or, when None, the system's configured resolvers.
+
+    EDNS with the DO bit asks for signatures, and CD asks a validating resolver to hand over even
+    data it finds bogus, so that the probe can judge DNSSEC itself (RFC 4035 section 3.2.2).
+    """
+    if server:
+        resolver = dns.asyncresolver.Resolver(configure=False)
+        address, port = parse_server(server)
+        resolver.nameservers = [address]
+        resolver.port = port
+    else:
+        try:
+            resolver = dns.asyncresolver.Resolver()
+        except dns.exception.DNSException as exc:
+            raise ProbeError(f"no system resolver configured ({exc}); give --resolver ADDR[:PORT]") from exc
+    resolver.timeout = timeout_seconds
+    resolver.lifetime = timeout_seconds * 2
+    resolver.use_edns(0, dns.flags.DO, 1232)
+    resolver.flags = dns.flags.RD | dns.flags.CD
+    resolver.cache = None
+    return resolver
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One answered question: the records (empty when none exist), their signatures and where chains led."""
+
+    name: dns.name.Name
+    rdtype: dns.rdatatype.RdataType
+    rrset: dns.rrset.RRset | None
+    signatures: dns.rrset.RRset | None
+    nxdomain: bool = False
+    canonical_name: dns.name.Name | None = None
+    """Where CNAMEs led, when they led somewhere else."""
+    response: dns.message.Message | None = None
+
+    @property
+    def values(self) -> list[str]:
+        """The records' text, sorted."""
+        return sorted(rd.to_text() for rd in self.rrset) if self.rrset is not None else []
+
+
+async def lookup(resolver: dns.asyncresolver.Resolver, name: dns.name.Name | str, rdtype: str) -> Lookup:
+    """Ask for `rdtype` records of `name`; DnsLookupError when no usable answer came back."""
+    qname = dns.name.from_text(name) if isinstance(name, str) else name
+    kind = dns.rdatatype.from_text(rdtype)
+    try:
+        answer = await resolver.resolve(qname, kind, raise_on_no_answer=False, search=False)
+    except dns.resolver.NXDOMAIN as exc:
+        canonical = exc.canonical_name if exc.canonical_name != qname else None
+        return Lookup(qname, kind, None, None, nxdomain=True, canonical_name=canonical)
+    except dns.resolver.LifetimeTimeout:
+        raise DnsLookupError(f"{rdtype} {qname}: no answer within {resolver.lifetime:g} s") from None
+    except dns.resolver.NoNameservers as exc:
+        raise DnsLookupError(f"{rdtype} {qname}: every server failed ({_first_error(exc)})") from None
+    except dns.message.ChainTooLong:
+        raise DnsLookupError(f"{rdtype} {qname}: CNAME chain too long or looping") from None
+    except dns.exception.DNSException as exc:
+        raise DnsLookupError(f"{rdtype} {qname}: {type(exc).__name__}: {exc}") from None
+    response = answer.response
+    signatures = None
+    if answer.rrset is not None:
+        try:
+            signatures = response.find_rrset(response.answer, answer.rrset.name, answer.rrset.rdclass,
+                                             dns.rdatatype.RRSIG, kind)
+        except KeyError:
+            signatures = None
+    canonical = answer.canonical_name if answer.canonical_name != qname else None
+    return Lookup(qname, kind, answer.rrset, signatures, canonical_name=canonical, response=response)
+
+
+def _first_error(exc: dns.resolver.NoNameservers) -> str:
+    errors = exc.kwargs.get("errors") or []
+    for _server, _tcp, _port, error, *_ in errors:
+        return str(error)[:200]
+    return "no server answered"

@@ -1,0 +1,101 @@
+"""MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): the TXT records and the MTA-STS policy file over HTTPS.
+
+The policy is fetched from `https://mta-sts.<domain>/.well-known/mta-sts.txt` with certificate
+checks on (section 3.3: a policy behind an invalid certificate is no policy). The address comes
+from the probe's own resolver, the name goes in SNI and Host. A refused or silent server is not a
+measurement (`PolicyFetchError`); a 404, a bad certificate or a malformed file is a finding.
+"""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+
+class PolicyFetchError(Exception):
+    """The policy host did not give a usable answer (timeout, refused, 5xx, too large)."""
+
+
+MAX_POLICY_BYTES = 64 * 1024
+"""RFC 8461 section 3.2 caps a policy at 64 KB."""
+
+
+def parse_policy(text: str) -> dict[str, Any]:
+    """`key: value` lines of an MTA-STS policy (section 3.2), with the errors found."""
+    fields: dict[str, Any] = {"mx": []}
+    errors = []
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if not sep:
+            if line.strip():
+                errors.append(f"line '{line[:40]}' is not 'key: value'")
+            continue
+        key, value = key.strip().lower(), value.strip()
+        if key == "mx":
+            fields["mx"].append(value.lower().rstrip("."))
+        else:
+            fields.setdefault(key, value)
+    if fields.get("version") != "STSv1":
+        errors.append("version must be STSv1")
+    mode = str(fields.get("mode", "")).lower()
+    if mode not in ("enforce", "testing", "none"):
+        errors.append("mode must be enforce, testing or none")
+    max_age = str(fields.get("max_age", ""))
+    if not max_age.isdigit():
+        errors.append("max_age must be a number of seconds")
+    if mode in ("enforce", "testing") and not fields["mx"]:
+        errors.append("no mx line")
+    return {"mode": mode, "mx": fields["mx"], "max_age_seconds": int(max_age) if max_age.isdigit() else 0,
+            "errors": errors}
+
+
+def mx_matches(mx: str, pattern: str) -> bool:
+    """Whether MX host `mx` matches a policy `mx` pattern (section 4.1: `*.` covers one label)."""
+    mx, pattern = mx.lower().rstrip("."), pattern.lower().rstrip(".")
+    if pattern.startswith("*."):
+        head, _, rest = mx.partition(".")
+        return bool(head) and rest == pattern[2:]
+    return mx == pattern
+
+
+async def fetch_policy(host: str, address: str, port: int, timeout_seconds: float, ca_file: str | None) -> dict[str, Any]:
+    """Fetch and parse the policy from `address`; facts-ready dict, or PolicyFetchError if unanswered."""
+    import httpx
+
+    context = ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
+    connect = f"[{address}]" if ":" in address else address
+    url = f"https://{connect}:{port}/.well-known/mta-sts.txt"
+    try:
+        async with httpx.AsyncClient(verify=context, timeout=timeout_seconds, follow_redirects=False) as client:
+            async with client.stream("GET", url, headers={"Host": host if port == 443 else f"{host}:{port}"},
+                                     extensions={"sni_hostname": host}) as response:
+                status = response.status_code
+                body = b""
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > MAX_POLICY_BYTES:
+                        return {"fetched": False, "why": f"policy larger than {MAX_POLICY_BYTES} bytes (section 3.2)"}
+    except httpx.ConnectError as exc:
+        if isinstance(exc.__cause__, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return {"fetched": False, "why": f"certificate not valid for {host} (section 3.3): {exc}"}
+        raise PolicyFetchError(f"policy at {host} ({address}:{port}): {exc}") from None
+    except httpx.HTTPError as exc:
+        raise PolicyFetchError(f"policy at {host} ({address}:{port}): {type(exc).__name__}: {exc}") from None
+    if status >= 500 or status == 429:
+        raise PolicyFetchError(f"policy at {host}: HTTP {status}")
+    if status != 200:
+        return {"fetched": False, "why": f"HTTP {status} (section 3.3 requires 200)"}
+    return {"fetched": True, "why": "", **parse_policy(body.decode("utf-8", "replace"))}
+
+
+def tag_record(txts: list[str], version: str) -> dict[str, str] | None:
+    """The `tag=value;` pairs of the one TXT record starting with `v=<version>`, or None."""
+    for text in txts:
+        tags = {}
+        for part in text.split(";"):
+            key, sep, value = part.partition("=")
+            if sep:
+                tags[key.strip().lower()] = value.strip()
+        if tags.get("v") == version:
+            return tags
+    return None

@@ -1,0 +1,122 @@
+"""SPF (RFC 7208): the record's syntax, how many DNS lookups it costs, and its final `all` qualifier.
+
+Only what a published record says is judged, never a sender: terms are parsed per section 4.6.1 and
+12, and the lookup-causing terms (include, a, mx, ptr, exists, redirect) are counted through
+includes and redirects; more than 10 is a permanent error (section 4.6.4). Macros are not expanded:
+a term with a macro counts one lookup and is not followed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable
+
+LOOKUP_LIMIT = 10
+"""RFC 7208 section 4.6.4."""
+MECHANISMS = {"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"}
+LOOKUP_TERMS = {"include", "a", "mx", "ptr", "exists"}
+_TERM = re.compile(r"^([+\-~?]?)([a-z][a-z0-9_.\-]*)(?:([:=/])(.*))?$", re.IGNORECASE)
+
+
+class SpfError(Exception):
+    """A record that is not valid SPF (a permerror); `str()` says why."""
+
+
+@dataclass
+class SpfResult:
+    """The outcome of checking a domain's SPF record."""
+
+    record: str = ""
+    valid: bool = False
+    error: str = ""
+    lookups: int = 0
+    all_qualifier: str = ""
+    """'-', '~', '?' or '+' of the final `all` (following redirects); '' when there is none."""
+    includes: list[str] = field(default_factory=list)
+
+
+def spf_records(txts: list[str]) -> list[str]:
+    """The TXT strings that are SPF records (`v=spf1` alone or followed by a space, section 4.5)."""
+    return [t for t in txts if t.lower() == "v=spf1" or t.lower().startswith("v=spf1 ")]
+
+
+def parse_terms(record: str) -> list[tuple[str, str, str]]:
+    """(qualifier, name, value) for each term; SpfError on a term outside the grammar of section 12."""
+    terms = []
+    for word in record.split()[1:]:
+        match = _TERM.match(word)
+        if not match:
+            raise SpfError(f"'{word[:60]}' is not an SPF term")
+        qualifier, name, sep, value = match.group(1), match.group(2).lower(), match.group(3) or "", match.group(4) or ""
+        if sep == "=":
+            if qualifier:
+                raise SpfError(f"modifier '{name}' cannot have a qualifier")
+            terms.append(("", f"={name}", value))
+            continue
+        if name not in MECHANISMS:
+            raise SpfError(f"unknown mechanism '{name}'")
+        if name in ("include", "exists") and not value:
+            raise SpfError(f"'{name}' needs a domain")
+        if name in ("ip4", "ip6") and not value:
+            raise SpfError(f"'{name}' needs an address")
+        terms.append((qualifier or "+", name, value))
+    modifiers = [n for _, n, _ in terms if n.startswith("=")]
+    for once in ("=redirect", "=exp"):
+        if modifiers.count(once) > 1:
+            raise SpfError(f"'{once[1:]}' appears more than once (section 6)")
+    return terms
+
+
+async def check_spf(domain: str, txt: Callable[[str], Awaitable[list[str]]]) -> SpfResult:
+    """Check `domain`'s SPF record, fetching TXT records with `txt` (which raises on unanswered questions)."""
+    result = SpfResult()
+    records = spf_records(await txt(domain))
+    if not records:
+        result.error = "no SPF record"
+        return result
+    if len(records) > 1:
+        result.record = records[0]
+        result.error = "more than one SPF record (section 4.5: permerror)"
+        return result
+    result.record = records[0]
+    try:
+        result.all_qualifier = await _walk(domain, records[0], txt, result, depth=0)
+    except SpfError as exc:
+        result.error = str(exc)
+        return result
+    result.valid = result.lookups <= LOOKUP_LIMIT
+    if not result.valid:
+        result.error = f"{result.lookups} DNS lookups, more than {LOOKUP_LIMIT} (section 4.6.4: permerror)"
+    return result
+
+
+async def _walk(domain: str, record: str, txt: Callable[[str], Awaitable[list[str]]], result: SpfResult,
+                depth: int) -> str:
+    """Count lookups in `record` and its includes; return the `all` qualifier that ends it."""
+    terms = parse_terms(record)
+    final = ""
+    redirect = ""
+    for qualifier, name, value in terms:
+        if name == "=redirect":
+            redirect = value
+            continue
+        if name in LOOKUP_TERMS:
+            result.lookups += 1
+        if name == "all":
+            final = qualifier
+        if name == "include" and "%" not in value and result.lookups <= LOOKUP_LIMIT and depth < LOOKUP_LIMIT:
+            result.includes.append(value)
+            included = spf_records(await txt(value))
+            if len(included) != 1:
+                raise SpfError(f"include:{value} has {len(included)} SPF records (section 5.2: permerror)")
+            await _walk(value, included[0], txt, result, depth + 1)
+    if redirect and not final:  # a redirect is ignored when the record has an `all` (section 6.1)
+        result.lookups += 1
+        if "%" in redirect or result.lookups > LOOKUP_LIMIT or depth >= LOOKUP_LIMIT:
+            return ""
+        target = spf_records(await txt(redirect))
+        if len(target) != 1:
+            raise SpfError(f"redirect={redirect} has {len(target)} SPF records (section 6.1: permerror)")
+        return await _walk(redirect, target[0], txt, result, depth + 1)
+    return final

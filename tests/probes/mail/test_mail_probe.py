@@ -1,0 +1,242 @@
+"""The mail probe on real zones (Knot on loopback) and real HTTPS policy servers, compared with checkdmarc."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import ssl
+from pathlib import Path
+from typing import Any, Iterator
+
+import dns.resolver
+import pytest
+
+from audit.demo.certs import KeyPair, make_leaf
+from audit.demo.servers import SiteConfig, WebServer, server_tls_context
+from audit.models import AttemptStatus, ProbeAttempt, Target
+from audit.runner import AuditOptions, ProbeRunner
+from probes.mail.probe import MailProbe
+from tests.probes.dns.dns_hostile import hostile_server
+from tests.probes.dns.dns_zones import NS_ADDRESSES, Knot, knot_server
+
+def smtp_server(folder: Path, ca: KeyPair, address: str, cert: KeyPair) -> Iterator[int]:
+    """A real SMTP server (aiosmtpd) offering STARTTLS with `cert` on `address`; yields its port."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    from audit.demo.servers import free_port
+
+    cert_file, key_file = cert.write(folder, f"smtp-{address}-{id(cert)}")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    port = free_port(address)
+    controller = Controller(Sink(), hostname=address, port=port, tls_context=context, require_starttls=False)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="module")
+def smtp(ca: KeyPair, mx_cert: KeyPair, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+    """STARTTLS servers for mx.good.test (127.16.0.20): a valid, an expired and a mismatched certificate."""
+    folder = tmp_path_factory.mktemp("smtp")
+    certs = {"valid": mx_cert, "expired": make_leaf(["mx.good.test"], ca, expired=True),
+             "mismatched": make_leaf(["mail.other.test"], ca)}
+    running = {name: smtp_server(folder, ca, "127.16.0.20", cert) for name, cert in certs.items()}
+    ports = {name: next(gen) for name, gen in running.items()}
+    yield ports
+    for gen in running.values():
+        next(gen, None)
+
+
+GOOD_POLICY = "version: STSv1\nmode: enforce\nmx: mx.good.test\nmax_age: 604800\n"
+WEAK_POLICY = "version: STSv1\nmode: testing\nmx: *.elsewhere.test\nmax_age: 86400\n"
+
+
+@pytest.fixture(scope="module")
+def mx_cert(ca: KeyPair) -> KeyPair:
+    """The valid certificate of mx.good.test, published in a DANE-EE TLSA record (3 1 1)."""
+    return make_leaf(["mx.good.test"], ca)
+
+
+@pytest.fixture(scope="module")
+def knot(tmp_path_factory: pytest.TempPathFactory, mx_cert: KeyPair) -> Iterator[Knot]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    spki = x509.load_pem_x509_certificate(mx_cert.cert_pem()).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    tlsa = f"_25._tcp.mx TLSA 3 1 1 {hashlib.sha256(spki).hexdigest()}\n"
+    yield from knot_server(tmp_path_factory.mktemp("knot"), {"good.test.": tlsa})
+
+
+def policy_server(folder: Path, ca: KeyPair, address: str, name: str, body: str,
+                  cert: KeyPair | None = None) -> WebServer:
+    keypair = cert or make_leaf([name], ca)
+    cert_file, key_file = keypair.write(folder, f"{name}-{address}")
+    return WebServer(address, 0, SiteConfig(body=body), server_tls_context(cert_file, key_file)).start()
+
+
+@pytest.fixture(scope="module")
+def policies(ca: KeyPair, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, WebServer]]:
+    folder = tmp_path_factory.mktemp("policies")
+    servers = {"good": policy_server(folder, ca, "127.16.0.21", "mta-sts.good.test", GOOD_POLICY),
+               "weak": policy_server(folder, ca, "127.16.0.22", "mta-sts.weak.test", WEAK_POLICY),
+               "expired": policy_server(folder, ca, "127.16.0.21", "mta-sts.good.test", GOOD_POLICY,
+                                        make_leaf(["mta-sts.good.test"], ca, expired=True)),
+               "mismatched": policy_server(folder, ca, "127.16.0.21", "mta-sts.good.test", GOOD_POLICY,
+                                           make_leaf(["other.test"], ca))}
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+def probe(host: str, settings: dict[str, Any], ca_file: str | None = None, timeout: float = 2.0) -> ProbeAttempt:
+    async def go() -> ProbeAttempt:
+        runner = ProbeRunner(AuditOptions(timeout_seconds=timeout, ca_file=ca_file, probe_budget_seconds=60))
+        return await runner.attempt("mail", Target(host, 443), settings)
+
+    return asyncio.run(go())
+
+
+def checkdmarc_resolver(knot: Knot) -> dns.resolver.Resolver:
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = [NS_ADDRESSES[0]]
+    resolver.port = knot.port
+    return resolver
+
+
+def test_good_domain(knot: Knot, policies: dict[str, WebServer], smtp: dict[str, int], ca_file: str) -> None:
+    attempt = probe("www.good.test", knot.settings(mail_domain="good.test", dkim_selectors=["sel1", "old", "nope"],
+                                                   mta_sts_port=policies["good"].port, smtp_port=smtp["valid"]),
+                    ca_file)
+    assert attempt.status is AttemptStatus.COMPLETED, attempt.error_reason
+    facts = attempt.facts
+    assert MailProbe.check_declared(facts) == [] and "mail.errors" not in facts
+    assert facts["mail.mx.hosts"] == ["mx.good.test"]
+    assert facts["mail.spf.valid"] is True and facts["mail.spf.all_qualifier"] == "-"
+    assert facts["mail.spf.lookups"] == 2  # include:spf.good.test, then its 'a'
+    assert facts["mail.dmarc.policy"] == "reject" and facts["mail.dmarc.pct"] == 100
+    assert facts["mail.dmarc.rua"] == ["mailto:dmarc@good.test"] and facts["mail.dmarc.ruf"] == ["mailto:forensic@good.test"]
+    assert (facts["mail.dkim.found"], facts["mail.dkim.revoked"], facts["mail.dkim.missing"]) == (["sel1"], ["old"], ["nope"])
+    assert facts["mail.tlsrpt.present"] is True
+    assert facts["mail.mta_sts.present"] and facts["mail.mta_sts.policy_valid"]
+    assert facts["mail.mta_sts.mode"] == "enforce" and facts["mail.mta_sts.mx_covered"] is True
+    assert facts["mail.starttls.all_valid"] is True and facts["mail.starttls.tested_count"] == 1
+    server = facts["mail.starttls.servers"][0]
+    assert server["offered"] and server["trusted"] and server["hostname_matches"] and server["protocol"] == "TLSv1.3"
+    assert facts["mail.dane.present"] is True and server["tlsa_match"] is True and facts["mail.dane.mismatched"] == []
+
+
+@pytest.mark.parametrize(("which", "why"), [("expired", "expired"), ("mismatched", "hostname_matches")])
+def test_starttls_with_a_bad_certificate_is_a_finding(knot: Knot, smtp: dict[str, int], ca_file: str,
+                                                      which: str, why: str) -> None:
+    facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=smtp[which]), ca_file).facts
+    server = facts["mail.starttls.servers"][0]
+    assert server["offered"] is True
+    assert facts["mail.starttls.all_valid"] is False and facts["mail.starttls.invalid"] == ["mx.good.test"]
+    assert server[why] is (why == "expired")
+    assert facts["mail.dane.mismatched"] == ["mx.good.test"]  # another key than the TLSA record's
+
+
+def test_an_mx_that_does_not_answer_is_an_error(knot: Knot, ca_file: str) -> None:
+    from audit.demo.servers import free_port
+
+    facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=free_port("127.16.0.20")), ca_file).facts
+    assert "mail.starttls.all_valid" not in facts
+    assert "ConnectionRefusedError" in facts["mail.errors"]["mail.starttls"]
+
+
+def test_weak_domain(knot: Knot, policies: dict[str, WebServer], ca_file: str) -> None:
+    facts = probe("weak.test", knot.settings(mta_sts_port=policies["weak"].port), ca_file).facts
+    assert facts["mail.spf.valid"] is False and facts["mail.spf.lookups"] == 11
+    assert "more than 10" in facts["mail.spf.error"] and facts["mail.spf.all_qualifier"] == "~"
+    assert facts["mail.dmarc.policy"] == "none" and facts["mail.dmarc.pct"] == 50
+    assert facts["mail.tlsrpt.present"] is False and facts["mail.dkim.selectors_checked"] == []
+    assert facts["mail.mta_sts.mode"] == "testing"
+    assert facts["mail.mta_sts.mx_covered"] is False and facts["mail.mta_sts.uncovered_mx"] == ["mx.weak.test"]
+
+
+@pytest.mark.parametrize("domain", ["good.test", "weak.test"])
+def test_spf_and_dmarc_agree_with_checkdmarc(knot: Knot, domain: str) -> None:
+    import checkdmarc.dmarc
+    import checkdmarc.spf
+
+    resolver = checkdmarc_resolver(knot)
+    peer_spf = checkdmarc.spf.check_spf(domain, resolver=resolver, timeout=2)
+    peer_dmarc = checkdmarc.dmarc.check_dmarc(domain, resolver=resolver, timeout=2)
+    facts = probe(domain, knot.settings(mta_sts_port=1)).facts
+    assert facts["mail.spf.record"] == peer_spf["record"]
+    assert facts["mail.spf.lookups"] == peer_spf["dns_lookups"]
+    assert facts["mail.spf.valid"] is peer_spf["valid"]
+    assert facts["mail.dmarc.record"] == peer_dmarc["record"] and facts["mail.dmarc.valid"] is peer_dmarc["valid"]
+    tags = peer_dmarc["tags"]
+    assert facts["mail.dmarc.policy"] == tags["p"]["value"]
+    assert facts["mail.dmarc.subdomain_policy"] == tags["sp"]["value"]
+    rua = [f"{u['scheme']}:{u['address']}" for u in tags.get("rua", {}).get("value", [])]
+    assert facts["mail.dmarc.rua"] == rua
+    # checkdmarc follows RFC 9989 and no longer reports pct; ours is RFC 7489's (checked in the tests above)
+
+
+@pytest.mark.parametrize("which", ["expired", "mismatched"])
+def test_policy_behind_a_bad_certificate_is_no_policy(knot: Knot, policies: dict[str, WebServer], ca_file: str,
+                                                      which: str) -> None:
+    facts = probe("good.test", knot.settings(mta_sts_port=policies[which].port), ca_file).facts
+    assert facts["mail.mta_sts.present"] is True
+    assert facts["mail.mta_sts.policy_valid"] is False
+    assert "certificate" in facts["mail.mta_sts.policy_error"]
+
+
+def test_policy_server_down_is_an_error_not_a_fail(knot: Knot, ca_file: str) -> None:
+    from audit.demo.servers import free_port
+
+    facts = probe("good.test", knot.settings(mta_sts_port=free_port("127.16.0.21")), ca_file).facts
+    assert "mail.mta_sts.policy_valid" not in facts
+    assert "mail.mta_sts" in facts["mail.errors"]
+    assert facts["mail.spf.valid"] is True  # what was proven is kept
+
+
+@pytest.mark.parametrize("mode", ["servfail", "silent", "garbage"])
+def test_unanswered_mail_questions_are_errors(mode: str) -> None:
+    for server in hostile_server(mode):
+        attempt = probe("hostile.test", {"resolver": server}, timeout=0.5)
+        # Every group that asked a question is an error with its reason, and none of its facts is published
+        asked = ("mail.mx", "mail.spf", "mail.dmarc", "mail.tlsrpt", "mail.mta_sts", "mail.starttls")
+        assert attempt.status is AttemptStatus.COMPLETED
+        assert sorted(attempt.facts["mail.errors"]) == sorted(asked)
+        assert not [f for f in attempt.facts if f.startswith(asked)]
+        assert attempt.facts["mail.dkim.selectors_checked"] == []  # asked nothing, so nothing failed
+
+
+def test_the_mail_row_reads_these_facts(knot: Knot, policies: dict[str, WebServer], ca_file: str) -> None:
+    from audit.catalogue.loader import load_checklist
+    from audit.evaluation import evaluate_requirement
+    from audit.models import Status
+
+    row = load_checklist("tcvn11930-2017-l3").requirement("L3-X-MAIL-01")
+    good = probe("good.test", knot.settings(mta_sts_port=policies["good"].port), ca_file)
+    weak = probe("weak.test", knot.settings(mta_sts_port=policies["weak"].port), ca_file)
+    assert evaluate_requirement(row, {"https://good.test/": {"mail": good}}).status is Status.MANUAL  # DKIM: a person
+    assert evaluate_requirement(row, {"https://weak.test/": {"mail": weak}}).status is Status.FAIL
+    for server in hostile_server("servfail"):
+        failed = probe("hostile.test", {"resolver": server}, timeout=0.5)
+        assert evaluate_requirement(row, {"https://hostile.test/": {"mail": failed}}).status is Status.ERROR
+
+
+@pytest.mark.parametrize(("banner", "stall", "why"), [
+    (b"HTTP/1.1 400 Bad Request\r\n\r\n", False, "not an SMTP reply"),
+    (b"220-" + b"x" * 1000 + b"\r\n", False, "connection closed"),  # a greeting that never ends, then a close
+    (b"220-hello\r\n" * 8000, False, "reply too long"),  # 88 KB of continuation lines
+    (b"220 " + b"y" * 200_000, False, "reply too long"),  # one 200 KB line
+    (b"", True, "TimeoutError"),  # accepts, never speaks
+])
+def test_a_hostile_mx_is_an_error_not_a_fail(knot: Knot, banner: bytes, stall: bool, why: str) -> None:
+    from audit.demo.servers import BannerListener
+
+    with BannerListener("127.16.0.20", 0, banner, stall=stall) as hostile:
+        facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=hostile.port), timeout=1.0).facts
+    assert "mail.starttls.all_valid" not in facts
+    assert why in facts["mail.errors"]["mail.starttls"]
+    assert facts["mail.spf.valid"] is True  # what was proven is kept
