@@ -19,6 +19,11 @@ from audit.demo.certs import KeyPair, make_ca, make_leaf
 from audit.demo.servers import BannerListener, SiteConfig, WebServer, free_port, server_tls_context
 from audit.models import Target
 
+# No test may ask this machine's resolver (it is not on loopback): a dns or mail probe given no
+# --resolver asks $L3AUDIT_RESOLVER, here a closed loopback port, so it reports `error` at once.
+# Subprocesses inherit it. Tests that need DNS start Knot on loopback and pass its address.
+os.environ["L3AUDIT_RESOLVER"] = "127.0.0.1:9"
+
 _addresses = itertools.count(0)
 
 # The language default follows L3AUDIT_LANG and the locale; tests pin it so that the machine's

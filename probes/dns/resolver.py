@@ -10,6 +10,7 @@ CNAME loop are not, and become `LookupError_` with a reason so the dependent fac
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass
 
 import dns.asyncresolver
@@ -53,11 +54,12 @@ def parse_server(text: str) -> tuple[str, int]:
 
 
 def make_resolver(server: str | None, timeout_seconds: float) -> dns.asyncresolver.Resolver:
-    """A resolver asking `server` (ADDR[:PORT]) or, when None, the system's configured resolvers.
+    """A resolver asking `server` (ADDR[:PORT]), else `$L3AUDIT_RESOLVER`, else the system's resolvers.
 
     EDNS with the DO bit asks for signatures, and CD asks a validating resolver to hand over even
     data it finds bogus, so that the probe can judge DNSSEC itself (RFC 4035 section 3.2.2).
     """
+    server = server or os.environ.get("L3AUDIT_RESOLVER") or None
     if server:
         resolver = dns.asyncresolver.Resolver(configure=False)
         address, port = parse_server(server)

@@ -177,3 +177,11 @@ def test_inventory_takes_the_dns_and_mail_settings(tmp_path: Path) -> None:
     path.write_text(text.replace("smtp_port: 25", "smtp_port: 0"), encoding="utf-8")
     with pytest.raises(InventoryError, match="smtp_port|0 is less than"):
         load_inventory(path)
+
+
+def test_without_a_resolver_setting_the_environment_names_one(knot: Knot, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = {k: v for k, v in knot.settings().items() if k != "resolver"}
+    monkeypatch.setenv("L3AUDIT_RESOLVER", knot.resolver)
+    assert probe("good.test", settings).facts["dns.dnssec.status"] == "secure"
+    monkeypatch.setenv("L3AUDIT_RESOLVER", "127.0.0.1:9")  # what conftest sets for every test: nothing answers
+    assert probe("good.test", settings, timeout=0.5).status is AttemptStatus.ERROR
