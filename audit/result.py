@@ -83,14 +83,19 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+def read_result_json(path: Path) -> Any:
+    """The decoded JSON of a result file, read through the hardened reader (size, NaN, depth)."""
+    from audit.userfiles.jsonfile import load_json_file
+
+    def refuse(message: str, hint: str) -> ResultError:
+        return ResultError(f"{path}: {message}" + (f" (hint: {hint})" if hint else ""))
+
+    return load_json_file(path, refuse)[0]
+
+
 def load_result(path: Path) -> dict[str, Any]:
     """Read and validate a result file; ResultError with a clear reason when it cannot be used."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ResultError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultError(f"{path}: not a JSON result file (truncated or corrupt?): {exc}") from exc
+    data = read_result_json(path)
     if not isinstance(data, dict) or "schema_version" not in data:
         raise ResultError(f"{path}: not an l3audit result (no schema_version)")
     if data["schema_version"] != SCHEMA_VERSION:

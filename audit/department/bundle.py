@@ -33,6 +33,7 @@ import jsonschema
 
 from audit.errors import AuditError
 from audit.department.keys import TrustedKey, key_id, load_private_key
+from audit.userfiles.jsonfile import load_json_file
 from audit.result import SCHEMA_VERSION, load_result, result_schema, write_json_atomic
 from audit.department.store.store import Store
 
@@ -104,15 +105,10 @@ class VerifiedBundle:
 
 def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Collection[str] | None = None) -> VerifiedBundle:
     """Check a bundle completely before anything is stored; BundleError says what is wrong."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BundleError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        bundle = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError(f"{path}: not a complete bundle (truncated or corrupt: {exc}) (hint: ask the sender to "
-                          "send the file again)") from exc
+    def refuse(message: str, hint: str) -> BundleError:
+        return BundleError(f"{path}: {message} (hint: {hint or 'ask the sender to send the file again'})")
+
+    bundle, raw = load_json_file(path, refuse)
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
         raise BundleError(f"{path}: not an l3audit bundle (hint: made by 'l3audit bundle sign', format {FORMAT})")
     sig, payload = bundle.get("signature"), bundle.get("payload")

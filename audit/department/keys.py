@@ -108,12 +108,13 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
     """The trusted keys by id; every entry is checked (id matches key, key decodes)."""
+    from audit.errors import LocatedError
+    from audit.yamlfile import load_yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise KeyFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise KeyFileError(f"{path}: not YAML: {exc}") from exc
+        data, _raw = load_yaml(path)
+    except LocatedError as exc:
+        raise KeyFileError(str(exc)) from exc
     if not isinstance(data, dict) or data.get("schema") != TRUSTED_SCHEMA or not isinstance(data.get("keys"), list):
         raise KeyFileError(f"{path}: not a trusted-keys file (hint: 'schema: {TRUSTED_SCHEMA}' and a 'keys' list)")
     keys: dict[str, TrustedKey] = {}
