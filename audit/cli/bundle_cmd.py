@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from audit.department.bundle import import_bundle, sign_bundle, verify_bundle
-from audit.cli.common import err_console
+from audit.cli.common import err_console, plain
 from audit.cli.options import handle_errors
 from audit.cli.store_cmd import db_option
 from audit.errors import AuditError
@@ -62,7 +62,7 @@ def bundle_sign(result: Path, key: Path, output: Path, answers: Path | None, evi
                 signer_name: str) -> None:
     """Sign RESULT (a result JSON file) into a bundle for the department."""
     kid = sign_bundle(result, key, output, signer_name, answers, evidence)
-    err_console.print(f"{output}: signed by key {kid}", highlight=False)
+    err_console.print(f"{plain(output)}: signed by key {kid}", highlight=False)
 
 
 @click.command("import")
@@ -72,28 +72,36 @@ def bundle_sign(result: Path, key: Path, output: Path, answers: Path | None, evi
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Refuse results for outlets not in this inventory.")
 @click.option("--round", "round_label", default=None, help="Round label to file imports under (default: 'import DATE').")
+@click.option("--checklist", "checklist_ref", default=None,
+              help="Catalogue (id or file) the results were judged against, to re-judge them when it is not shipped.")
 @db_option
 @handle_errors
-def import_(bundles: tuple[Path, ...], trusted: Path, inventory: Path | None, round_label: str | None, db: str) -> None:
+def import_(bundles: tuple[Path, ...], trusted: Path, inventory: Path | None, round_label: str | None,
+            checklist_ref: str | None, db: str) -> None:
     """Verify signed BUNDLES and store their results (importing twice stores once).
 
     Nhập hồ sơ có chữ ký số: kiểm tra chữ ký và người ký trước khi lưu.
     """
     trusted_keys = load_trusted_keys(trusted)
     known = {o.id for o in load_inventory(inventory)} if inventory else None
+    checklist = None
+    if checklist_ref:
+        from audit.catalogue.loader import load_checklist
+
+        checklist = load_checklist(checklist_ref)
     refused = 0
     with open_store(db) as store:
         for path in bundles:
             try:
-                verified = verify_bundle(path, trusted_keys, known)
+                verified = verify_bundle(path, trusted_keys, known, checklist)
                 result_id, created = import_bundle(verified, store, round_label)
             except AuditError as exc:
                 refused += 1
-                err_console.print(f"[red]refused / từ chối:[/red] {exc}", highlight=False, soft_wrap=True)
+                err_console.print(f"[red]refused / từ chối:[/red] {plain(exc)}", highlight=False, soft_wrap=True)
                 continue
             state = "imported / đã nhập" if created else "already stored / đã có"
-            err_console.print(f"{path}: {state} (result {result_id}, outlet {verified.result['outlet']['id']}, "
-                              f"signer {verified.signer.id})", highlight=False)
+            err_console.print(f"{plain(path)}: {state} (result {result_id}, outlet {plain(verified.result['outlet']['id'])}, "
+                              f"signer {verified.signer.id} {plain(verified.signer.name)})", highlight=False)
     sys.exit(2 if refused else 0)
 
 

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from audit.department.aggregate.build import Filters, build_dashboard
 from audit.department.aggregate.output import FORMATS, format_for, write_dashboard
-from audit.cli.common import err_console, out_console
+from audit.cli.common import err_console, out_console, plain, plain_row
 from audit.cli.options import handle_errors, lang_option
 from audit.department.diff import Diff, classify, diff_results
 from audit.i18n import t
@@ -46,7 +46,7 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
         rows = store.results(outlet_id=outlet)
         statuses = store.statuses(r.id for r in rows)
     if not rows:
-        err_console.print(f"no stored result for outlet {outlet!r} (hint: check the id, or --db)", highlight=False)
+        err_console.print(f"no stored result for outlet {plain(repr(outlet))} (hint: check the id, or --db)", highlight=False)
         sys.exit(2)
     entries, before = [], None
     for row in rows:
@@ -65,12 +65,12 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
     if as_json:
         click.echo(json.dumps({"outlet": outlet, "audits": entries}, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{rows[-1].outlet_name} ({outlet})")
+    table = Table(title=plain(f"{rows[-1].outlet_name} ({outlet})"))
     for col in ("round", "finished_at", "checklist", t("report.verdict", lang), "%", "coverage", "fail", "+fixed", "-regressed"):
         table.add_column(col)
     for e in entries:
-        table.add_row(str(e["round"]), str(e["finished_at"]), str(e["checklist"]), t(f"verdict.{e['verdict']}", lang),
-                      f"{e['pass_percent']}", f"{e['coverage_percent']}", str(e["fail"]), str(e["fixed"]), str(e["regressed"]))
+        table.add_row(*plain_row(str(e["round"]), str(e["finished_at"]), str(e["checklist"]), t(f"verdict.{e['verdict']}", lang),
+                      f"{e['pass_percent']}", f"{e['coverage_percent']}", str(e["fail"]), str(e["fixed"]), str(e["regressed"])))
     out_console.print(table)
 
 
@@ -84,7 +84,7 @@ def _print_rounds(db: str, as_json: bool) -> None:
     for col in ("id", "label", "source", "started_at", "finished_at", "results"):
         table.add_column(col)
     for r in rounds:
-        table.add_row(str(r["id"]), r["label"], r["source"], r["started_at"], r["finished_at"] or "-", str(r["n"]))
+        table.add_row(*plain_row(str(r["id"]), r["label"], r["source"], r["started_at"], r["finished_at"] or "-", str(r["n"])))
     out_console.print(table)
 
 
@@ -116,7 +116,7 @@ def diff(old: str, new: str, db: str | None, as_json: bool) -> None:
 
 
 def _print_diff(result: Diff) -> None:
-    out_console.print(f"{result.old_label} -> {result.new_label}", highlight=False)
+    out_console.print(plain(f"{result.old_label} -> {result.new_label}"), highlight=False)
     out_console.print("outlets: " + ", ".join(f"{k} {v}" for k, v in result.outlet_totals().items()), highlight=False)
     out_console.print("requirements: " + ", ".join(f"{k} {v}" for k, v in result.requirement_totals().items()),
                       highlight=False)
@@ -124,8 +124,8 @@ def _print_diff(result: Diff) -> None:
     for col in ("outlet", "change", "verdict", "%", "fail"):
         table.add_column(col)
     for o in result.outlets:
-        table.add_row(o.outlet_id, o.change, f"{o.old_verdict} -> {o.new_verdict}",
-                      f"{o.old_pass_percent} -> {o.new_pass_percent}", f"{o.old_failed} -> {o.new_failed}")
+        table.add_row(*plain_row(o.outlet_id, o.change, f"{o.old_verdict} -> {o.new_verdict}",
+                      f"{o.old_pass_percent} -> {o.new_pass_percent}", f"{o.old_failed} -> {o.new_failed}"))
     out_console.print(table)
     whole = {o.outlet_id for o in result.outlets if o.change in ("new", "removed")}
     changed = [r for r in result.requirements
@@ -135,7 +135,7 @@ def _print_diff(result: Diff) -> None:
         for col in ("outlet", "requirement", "change", "status", "failing since"):
             table.add_column(col)
         for r in changed:
-            table.add_row(r.outlet_id, r.requirement_id, r.change, f"{r.old} -> {r.new}", r.failing_since or "")
+            table.add_row(*plain_row(r.outlet_id, r.requirement_id, r.change, f"{r.old} -> {r.new}", r.failing_since or ""))
         out_console.print(table)
 
 
@@ -163,7 +163,7 @@ def aggregate(db: str, output: Path, fmt: str | None, since: str | None, until: 
         view = build_dashboard(store, Filters(since, until, tuple(tags), checklist, waiver_days), lang)
     chosen = format_for(output, fmt)
     write_dashboard(view, output, chosen)
-    err_console.print(f"{output} ({chosen}): {view['totals']['outlets']} outlet(s), "
+    err_console.print(f"{plain(output)} ({chosen}): {view['totals']['outlets']} outlet(s), "
                       f"{view['totals']['compliant']} compliant", highlight=False)
 
 

@@ -13,7 +13,8 @@ A bundle is one JSON file:
 The signature covers the canonical JSON of `payload` (sorted keys, no spaces, UTF-8), so any change
 to the result, the answers, the evidence list or the signer breaks it. `verify_bundle` checks, in
 order: complete JSON, format, known signer, signature, a valid result, and that the signer may
-submit for that outlet (and, given an inventory, that the outlet is known). Only then is anything
+submit for that outlet (and, given an inventory, that the outlet is known), and that the result's
+summary follows from its own statuses (re-judged, `audit.department.rejudge`). Only then is anything
 stored, and storing is idempotent (a result already stored is not stored again).
 """
 
@@ -31,7 +32,9 @@ from typing import Any
 
 import jsonschema
 
-from audit.errors import AuditError
+from audit.catalogue.loader import Checklist
+from audit.department.rejudge import summary_differences
+from audit.errors import AuditError, ResultError
 from audit.department.keys import TrustedKey, key_id, load_private_key
 from audit.userfiles.jsonfile import load_json_file
 from audit.result import SCHEMA_VERSION, load_result, result_schema, write_json_atomic
@@ -103,8 +106,13 @@ class VerifiedBundle:
         return self.payload["result"]  # type: ignore[no-any-return]
 
 
-def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Collection[str] | None = None) -> VerifiedBundle:
-    """Check a bundle completely before anything is stored; BundleError says what is wrong."""
+def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Collection[str] | None = None,
+                  checklist: Checklist | None = None) -> VerifiedBundle:
+    """Check a bundle completely before anything is stored; BundleError says what is wrong.
+
+    The result is re-judged (`audit.department.rejudge`): a summary that does not follow from its
+    statuses is refused, with `checklist` used when the result was judged against it.
+    """
     def refuse(message: str, hint: str) -> BundleError:
         return BundleError(f"{path}: {message} (hint: {hint or 'ask the sender to send the file again'})")
 
@@ -134,6 +142,13 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
         jsonschema.validate(result, result_schema())
     except jsonschema.ValidationError as exc:
         raise BundleError(f"{path}: the signed result is invalid: {exc.message}") from exc
+    try:
+        differences = summary_differences(result, checklist)
+    except ResultError as exc:
+        raise BundleError(f"{path}: the signed result cannot be re-judged: {exc}") from exc
+    if differences:
+        raise BundleError(f"{path}: the signed result contradicts itself: " + "; ".join(differences)
+                          + " (hint: the summary must follow from the requirement statuses; ask for a new bundle)")
     outlet_id = result["outlet"]["id"]
     if known_outlets is not None and outlet_id not in known_outlets:
         raise BundleError(f"{path}: result for unknown outlet {outlet_id!r} (hint: add it to the inventory first)")
