@@ -9,8 +9,6 @@ name and renamed, so an interrupted run never leaves half a result behind.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ import jsonschema
 
 from audit.errors import ResultError
 from audit.models import OutletResult
+from audit.userfiles.output import write_bytes_atomic
 
 SCHEMA_VERSION = 1
 
@@ -55,32 +54,17 @@ def result_schema() -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to `path` through a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write JSON to `path` through a temporary file in the same folder and an atomic rename.
+
+    Only a regular file is ever replaced (`audit.userfiles.output`).
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_bytes_atomic(path, text.encode("utf-8"), fsync=True)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write text to `path` atomically (temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write text to `path` atomically (temporary file, then rename); only a regular file is replaced."""
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def read_result_json(path: Path) -> Any:

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from audit.department.aggregate.build import Filters, build_dashboard
 from audit.department.aggregate.output import FORMATS, format_for, write_dashboard
+from audit.userfiles.output import check_output
 from audit.cli.common import err_console, out_console, plain, plain_row
 from audit.cli.options import handle_errors, lang_option
 from audit.department.diff import Diff, classify, diff_results
@@ -144,7 +145,7 @@ def _print_diff(result: Diff) -> None:
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (dashboard.html, .xlsx, .csv or .json).")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
-              help="Output format (default: from the file extension, else html).")
+              help="Output format (default: from the file extension; a suffix that is no format is refused).")
 @click.option("--since", default=None, help="Only audits finished on or after this date (YYYY-MM-DD).")
 @click.option("--until", default=None, help="Only audits finished on or before this date (YYYY-MM-DD).")
 @click.option("--tag", "tags", multiple=True, help="Only outlets with this tag (repeatable: any of them).")
@@ -159,9 +160,10 @@ def aggregate(db: str, output: Path, fmt: str | None, since: str | None, until: 
 
     Bảng tổng hợp toàn bộ cơ quan báo chí đã lưu trong cơ sở dữ liệu.
     """
+    chosen = format_for(output, fmt)
+    check_output(output)
     with open_store(db, must_exist=True) as store:
         view = build_dashboard(store, Filters(since, until, tuple(tags), checklist, waiver_days), lang)
-    chosen = format_for(output, fmt)
     write_dashboard(view, output, chosen)
     err_console.print(f"{plain(output)} ({chosen}): {view['totals']['outlets']} outlet(s), "
                       f"{view['totals']['compliant']} compliant", highlight=False)

@@ -13,6 +13,7 @@ openpyxl reads it. The workbook itself is never rewritten by an import.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from audit.selfassess.answers import (
     raise_problems,
 )
 from audit.userfiles import limits
+from audit.userfiles.output import write_bytes_atomic
 from audit.userfiles.xlsxfile import open_workbook, sheet_rows
 from audit.catalogue.loader import Checklist
 from audit.selfassess.questionnaire import ANSWER_CHOICES, questions
@@ -98,7 +100,9 @@ def export_workbook(checklist: Checklist, path: Path, answers: AnswerSet | None 
            outlet or (answers.outlet if answers else None) or "")
     for key, value in zip(META_KEYS, pin):
         meta.append([key, value])
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def import_workbook(path: Path, checklist: Checklist) -> AnswerSet:
