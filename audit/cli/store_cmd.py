@@ -146,8 +146,10 @@ def _print_diff(result: Diff) -> None:
               help="File to write (dashboard.html, .xlsx, .csv or .json).")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
               help="Output format (default: from the file extension; a suffix that is no format is refused).")
-@click.option("--since", default=None, help="Only audits finished on or after this date (YYYY-MM-DD).")
-@click.option("--until", default=None, help="Only audits finished on or before this date (YYYY-MM-DD).")
+@click.option("--since", default=None,
+              help="Only audits finished on or after this day (YYYY-MM-DD or dd/mm/yyyy, in L3AUDIT_TZ, "
+                   "default Asia/Ho_Chi_Minh).")
+@click.option("--until", default=None, help="Only audits finished on or before this day (YYYY-MM-DD or dd/mm/yyyy).")
 @click.option("--tag", "tags", multiple=True, help="Only outlets with this tag (repeatable: any of them).")
 @click.option("--checklist", default=None, help="Only this catalogue id.")
 @click.option("--waiver-days", type=click.IntRange(0, 3650), default=30, show_default=True,
@@ -160,6 +162,9 @@ def aggregate(db: str, output: Path, fmt: str | None, since: str | None, until: 
 
     Bảng tổng hợp toàn bộ cơ quan báo chí đã lưu trong cơ sở dữ liệu.
     """
+    from audit.department.dates import window
+
+    window(since, until)  # a bad day is a usage error before anything is opened
     chosen = format_for(output, fmt)
     check_output(output)
     with open_store(db, must_exist=True) as store:

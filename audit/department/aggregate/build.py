@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from audit.department.dates import display_zone, local, window
 from audit.department.aggregate.groups import CatalogueInfo, catalogue_info
 from audit.department.aggregate.waivers import expiring_waivers
 from audit.department.diff import VERDICT_RANK, classify
@@ -67,7 +68,8 @@ def _trend(latest: StoredResult, previous: StoredResult | None) -> tuple[str, fl
 def _select(store: Store, f: Filters) -> dict[tuple[str, str], list[StoredResult]]:
     """Results in the window grouped by (checklist id, outlet id), oldest first, tag-filtered."""
     series: dict[tuple[str, str], list[StoredResult]] = defaultdict(list)
-    for row in store.results(since=f.since, until=f.until, checklist_id=f.checklist):
+    since, until = window(f.since, f.until)  # local days of the department, as UTC bounds
+    for row in store.results(since=since, until=until, checklist_id=f.checklist):
         series[(row.checklist_id, row.outlet_id)].append(row)
     if f.tags:
         wanted = set(f.tags)
@@ -98,7 +100,7 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
         trend, delta = _trend(row, before)
         outlets.append({
             "id": outlet_id, "name": row.outlet_name, "tags": list(row.tags), "catalogue": checklist_id,
-            "finished_at": row.finished_at, "verdict": row.verdict, "pass_percent": row.pass_percent,
+            "finished_at": local(row.finished_at), "verdict": row.verdict, "pass_percent": row.pass_percent,
             "coverage_percent": row.coverage_percent, "fail": row.counts["fail"], "error": row.counts["error"],
             "manual": row.counts["manual"], "audits": len(series[key]), "trend": trend, "delta": delta,
             "series": [r.pass_percent for r in series[key][-TREND_POINTS:]], "signer": row.signer or "",
@@ -117,8 +119,8 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
             if worse or VERDICT_RANK.get(row.verdict, 1) < VERDICT_RANK.get(before.verdict, 1):
                 regressions.append({
                     "id": outlet_id, "name": row.outlet_name, "catalogue": checklist_id,
-                    "from_verdict": before.verdict, "to_verdict": row.verdict, "from_date": before.finished_at,
-                    "to_date": row.finished_at, "requirements": worse,
+                    "from_verdict": before.verdict, "to_verdict": row.verdict, "from_date": local(before.finished_at),
+                    "to_date": local(row.finished_at), "requirements": worse,
                 })
 
     catalogue_rows = []
@@ -148,7 +150,8 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
             {"id": r["id"], "name": r["name"], "cells": [_cell(r["by_group"].get(g["id"], ())) for g in groups]}
             for r in rows]})
     return {
-        "lang": lang, "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "lang": lang, "generated_at": local(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+        "timezone": str(display_zone()),
         "today": today.isoformat(),
         "filters": {"since": filters.since, "until": filters.until, "tags": list(filters.tags),
                     "checklist": filters.checklist, "waiver_days": filters.waiver_days},

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from audit.department.dates import to_utc
 from audit.errors import StoreError
 from audit.department.store import migrations, schema
 from audit.department.store.connection import create_engine, database_url, describe, guarded
@@ -74,7 +75,7 @@ def _columns(data: dict[str, Any]) -> dict[str, Any]:
             "tags": json.dumps(list(outlet.get("tags", [])), ensure_ascii=False),
             "checklist_id": checklist["id"], "checklist_hash": checklist["content_hash"],
             "checklist_version": str(checklist.get("version", "")),
-            "started_at": data["started_at"], "finished_at": data["finished_at"],
+            "started_at": to_utc(data["started_at"]), "finished_at": to_utc(data["finished_at"]),
             "verdict": summary["verdict"], "pass_percent": summary.get("pass_percent"),
             "coverage_percent": summary.get("coverage_percent"), "total": int(summary["total"]),
             **{f"n_{s}": int(counts.get(s, 0)) for s in STATUS_COLUMNS},
