@@ -125,7 +125,7 @@ def _check_budgets(text: str) -> None:
             stack[-1][1] = max(stack[-1][1], depth + 1)
 
     for event in yaml.parse(text, Loader=_SafeBase):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark else 0
         if isinstance(event, yaml.ScalarEvent):
             if len(event.value) > limits.MAX_SCALAR_CHARS:
                 raise _BudgetError(f"a value of {len(event.value)} characters (limit {limits.MAX_SCALAR_CHARS})",
@@ -137,7 +137,7 @@ def _check_budgets(text: str) -> None:
             aliases += 1
             if aliases > limits.MAX_ALIASES:
                 raise _BudgetError(f"more than {limits.MAX_ALIASES} aliases", line, "write the values out")
-            count, depth = anchors.get(event.anchor, (1, 0))
+            count, depth = anchors.get(event.anchor or "", (1, 0))
             add(count, depth, line)
         elif isinstance(event, yaml.CollectionStartEvent):
             add(1, 1, line)

@@ -66,8 +66,9 @@ def summary_differences(result: Mapping[str, Any], checklist: Checklist | None =
     """
     stored = result["summary"]
     catalogue = catalogue_for(result, checklist)
+    problems: list[str] = []
     if catalogue is not None:
-        expected, problems = rescore(result, catalogue), []
+        expected = rescore(result, catalogue)
     else:
         expected, problems = _without_catalogue(result)
     for key in CHECKED:
