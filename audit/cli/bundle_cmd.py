@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from audit.department.bundle import import_bundle, sign_bundle, verify_bundle
+from audit.department.bundle import IMPORTED, NEW_SUBMISSION, import_bundle, sign_bundle, verify_bundle
 from audit.cli.common import err_console, plain
 from audit.cli.options import handle_errors
 from audit.cli.store_cmd import db_option
@@ -94,12 +94,13 @@ def import_(bundles: tuple[Path, ...], trusted: Path, inventory: Path | None, ro
         for path in bundles:
             try:
                 verified = verify_bundle(path, trusted_keys, known, checklist)
-                result_id, created = import_bundle(verified, store, round_label)
+                result_id, done = import_bundle(verified, store, round_label)
             except AuditError as exc:
                 refused += 1
                 err_console.print(f"[red]refused / từ chối:[/red] {plain(exc)}", highlight=False, soft_wrap=True)
                 continue
-            state = "imported / đã nhập" if created else "already stored / đã có"
+            state = {IMPORTED: "imported / đã nhập", NEW_SUBMISSION: "result already stored, submission kept / "
+                     "kết quả đã có, đã lưu lần nộp mới"}.get(done, "already stored / đã có")
             err_console.print(f"{plain(path)}: {state} (result {result_id}, outlet {plain(verified.result['outlet']['id'])}, "
                               f"signer {verified.signer.id} {plain(verified.signer.name)})", highlight=False)
     sys.exit(2 if refused else 0)

@@ -158,8 +158,16 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
     return VerifiedBundle(path, signer, payload, hashlib.sha256(raw).hexdigest())
 
 
-def import_bundle(bundle: VerifiedBundle, store: Store, round_label: str | None = None) -> tuple[int, bool]:
-    """Store a verified bundle's result; returns (result id, created). Importing twice stores once."""
+IMPORTED, NEW_SUBMISSION, ALREADY_STORED = "imported", "new submission", "already stored"
+"""What `import_bundle` did: stored the result, kept a new submission of a stored one, or nothing."""
+
+
+def import_bundle(bundle: VerifiedBundle, store: Store, round_label: str | None = None) -> tuple[int, str]:
+    """Store a verified bundle's result and submission; returns (result id, what was done).
+
+    A result already stored (by `run`, or by another bundle) still gets this bundle's submission;
+    the very same bundle imported twice stores nothing the second time.
+    """
     label = round_label or "import " + dt.date.today().isoformat()
     round_id = store.round_by_label(label, "import")
     attachments = {"answers": bundle.payload.get("answers"), "evidence": bundle.payload.get("evidence", [])}
@@ -169,4 +177,7 @@ def import_bundle(bundle: VerifiedBundle, store: Store, round_label: str | None 
         "signed_at": str(bundle.payload.get("signed_at", "")),
         "attachments": json.dumps(attachments, ensure_ascii=False),
     }
-    return store.add_result(bundle.result, round_id, signer=bundle.signer.id, submission=submission)
+    result_id, created = store.add_result(bundle.result, round_id, signer=bundle.signer.id, submission=submission)
+    if created:
+        return result_id, IMPORTED
+    return result_id, NEW_SUBMISSION if store.add_submission(result_id, submission) else ALREADY_STORED

@@ -194,6 +194,28 @@ class Store:
                 conn.execute(schema.submissions.insert().values(result_id=result_id, imported_at=now_iso(), **submission))
             return result_id, True
 
+    def add_submission(self, result_id: int, submission: dict[str, Any]) -> bool:
+        """Record one more signed submission of an already stored result; False if this bundle is known.
+
+        A result stored by `run` and then sent as a bundle, or re-signed with new answers, keeps each
+        submission (signer, answers, evidence hashes): a submission is history, never dropped.
+        """
+        with self.write("store a submission") as conn:
+            known = conn.execute(sa.select(schema.submissions.c.id).where(
+                schema.submissions.c.bundle_sha256 == submission["bundle_sha256"])).scalar()
+            if known is not None:
+                return False
+            conn.execute(schema.submissions.insert().values(result_id=result_id, imported_at=now_iso(), **submission))
+            return True
+
+    def submissions(self, result_id: int) -> list[dict[str, Any]]:
+        """The submissions of a stored result, oldest first."""
+        s = schema.submissions.c
+        query = (sa.select(s.bundle_sha256, s.key_id, s.signer_name, s.signed_at, s.imported_at)
+                 .where(s.result_id == result_id).order_by(s.id))
+        with self.read("read submissions") as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
     def results(self, *, outlet_id: str | None = None, round_id: int | None = None, since: str | None = None,
                 until: str | None = None, checklist_id: str | None = None) -> list[StoredResult]:
         """Query columns of stored results, oldest first; `since`/`until` compare `finished_at`."""
