@@ -93,7 +93,8 @@ def _print_rounds(db: str, as_json: bool) -> None:
 @click.argument("old")
 @click.argument("new")
 @click.option("--db", default=None, envvar="L3AUDIT_DB",
-              help="Database for round ids (7, round:7) and dates (@2026-11-01); gives first-seen dates from history.")
+              help="Database for round ids (7, round:7) and dates (@2026-11-01); gives first-seen dates from history "
+                   f"(default: $L3AUDIT_DB, else ./{DEFAULT_DB} when it exists).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @handle_errors
 def diff(old: str, new: str, db: str | None, as_json: bool) -> None:
@@ -101,6 +102,8 @@ def diff(old: str, new: str, db: str | None, as_json: bool) -> None:
 
     So sánh hai đợt đánh giá. Exit 1 when something regressed, else 0.
     """
+    if db is None and Path(DEFAULT_DB).is_file():  # the documented default, but two folders need no database
+        db = DEFAULT_DB
     store = open_store(db, must_exist=True) if db else None
     try:
         old_docs, new_docs = load_side(old, store), load_side(new, store)
