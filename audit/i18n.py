@@ -81,6 +81,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.points": {"vi": "điểm", "en": "points"},
     "report.scoring_model": {"vi": "Mô hình tính điểm", "en": "Scoring model"},
     "cli.demo_done": {"vi": "Báo cáo demo nằm trong", "en": "Demo reports are in"},
+    # --- issue 14 ---
+    "verdict.no_result": {"vi": "Chưa đáp ứng: chưa có kết quả", "en": "Not compliant: no result"},
+    "dashboard.low_coverage": {"vi": "Độ bao phủ dưới {n}%: điểm chưa đủ tin cậy",
+                               "en": "Coverage under {n}%: the score is not yet reliable"},
+    "dashboard.no_result": {"vi": "Chưa có kết quả", "en": "No result"},
+    "outlets.imported": {"vi": "Đã lưu danh sách cơ quan báo chí", "en": "Inventory stored"},
 }
 
 

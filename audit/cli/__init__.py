@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                   "Dashboard across outlets: compliance share against the national target, heatmap, trends."),
     "keys": ("audit.cli.bundle_cmd:keys", "Signing keys for submissions (Ed25519). Khóa ký số cho hồ sơ nộp."),
     "bundle": ("audit.cli.bundle_cmd:bundle", "Signed result bundles. Gói kết quả có chữ ký số."),
+    "outlets": ("audit.cli.outlets_cmd:outlets",
+                "The department's inventory of outlets: every one counts on the dashboard, results or not."),
     "import": ("audit.cli.bundle_cmd:import_",
                "Verify signed BUNDLES and store their results (importing twice stores once)."),
 }

@@ -25,6 +25,16 @@ from audit.department.store.store import Store, StoredResult
 
 NATIONAL_TARGET_PERCENT = 100.0
 TREND_POINTS = 8
+COVERAGE_THRESHOLD_PERCENT = 50.0
+"""Below this coverage a score is shown greyed: too little was decided for the number to mean much."""
+
+
+def _no_result(entry: dict[str, Any], checklist_id: str) -> dict[str, Any]:
+    """The row of an inventory outlet with no result in the window: counted, and not compliant."""
+    return {"id": entry["id"], "name": entry["name"], "tags": list(entry["tags"]), "catalogue": checklist_id,
+            "finished_at": None, "verdict": "no_result", "pass_percent": None, "coverage_percent": None,
+            "low_coverage": True, "fail": 0, "error": 0, "manual": 0, "audits": 0, "trend": "none",
+            "delta": None, "series": [], "signer": ""}
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,9 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
         outlets.append({
             "id": outlet_id, "name": row.outlet_name, "tags": list(row.tags), "catalogue": checklist_id,
             "finished_at": local(row.finished_at), "verdict": row.verdict, "pass_percent": row.pass_percent,
-            "coverage_percent": row.coverage_percent, "fail": row.counts["fail"], "error": row.counts["error"],
+            "coverage_percent": row.coverage_percent,
+            "low_coverage": row.coverage_percent is None or row.coverage_percent < COVERAGE_THRESHOLD_PERCENT,
+            "fail": row.counts["fail"], "error": row.counts["error"],
             "manual": row.counts["manual"], "audits": len(series[key]), "trend": trend, "delta": delta,
             "series": [r.pass_percent for r in series[key][-TREND_POINTS:]], "signer": row.signer or "",
         })
@@ -123,6 +135,12 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
                     "to_date": local(row.finished_at), "requirements": worse,
                 })
 
+    # The inventory is the denominator: an outlet that sent nothing counts, as "not compliant: no result".
+    inventory = [e for e in store.inventory() if not filters.tags or set(filters.tags) & set(e["tags"])]
+    for checklist_id in sorted(catalogues) or ([filters.checklist or ""] if inventory else []):
+        have = {o["id"] for o in outlets if o["catalogue"] == checklist_id}
+        outlets.extend(_no_result(e, checklist_id) for e in inventory if e["id"] not in have)
+
     catalogue_rows = []
     for checklist_id, info in sorted(catalogues.items()):
         mine = [o for o in outlets if o["catalogue"] == checklist_id]
@@ -131,7 +149,7 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
         catalogue_rows.append({
             "id": checklist_id, "title": info.title, "standard": info.standard, "outlets": len(mine),
             "compliant": verdicts["compliant"], "not_compliant": verdicts["not_compliant"],
-            "incomplete": verdicts["incomplete"], "share_percent": share,
+            "incomplete": verdicts["incomplete"], "no_result": verdicts["no_result"], "share_percent": share,
             "target_percent": NATIONAL_TARGET_PERCENT, "gap": len(mine) - verdicts["compliant"],
         })
 
@@ -156,7 +174,10 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
         "filters": {"since": filters.since, "until": filters.until, "tags": list(filters.tags),
                     "checklist": filters.checklist, "waiver_days": filters.waiver_days},
         "totals": {"outlets": len(outlets), "results": sum(len(v) for v in series.values()),
-                   "compliant": sum(1 for o in outlets if o["verdict"] == "compliant")},
+                   "compliant": sum(1 for o in outlets if o["verdict"] == "compliant"),
+                   "no_result": sum(1 for o in outlets if o["verdict"] == "no_result"),
+                   "inventory": len(inventory)},
+        "coverage_threshold_percent": COVERAGE_THRESHOLD_PERCENT,
         "catalogues": catalogue_rows, "outlets": outlets, "heatmaps": heatmaps,
         "top_failed": top_failed, "regressions": regressions, "waivers": waivers,
     }

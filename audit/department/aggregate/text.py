@@ -36,6 +36,7 @@ LABELS: dict[str, dict[str, str]] = {
     "trend.down": {"vi": "xấu đi", "en": "worse"},
     "trend.same": {"vi": "không đổi", "en": "unchanged"},
     "trend.new": {"vi": "lần đầu", "en": "first audit"},
+    "trend.none": {"vi": "chưa có", "en": "none"},
     "heatmap": {"vi": "Bản đồ nhiệt: cơ quan × nhóm yêu cầu (đạt / đã kết luận)",
                 "en": "Heatmap: outlets × requirement groups (passed / decided)"},
     "top_failed": {"vi": "Yêu cầu không đạt nhiều nhất", "en": "Requirements failed most"},
@@ -59,7 +60,8 @@ LABELS: dict[str, dict[str, str]] = {
 
 def label(key: str, lang: str, **values: object) -> str:
     """A dashboard word in `lang` (verdict.* and status.* come from audit.i18n)."""
-    if key.startswith(("verdict.", "status.")):
-        return base_text(key, lang)
+    if key.startswith(("verdict.", "status.", "dashboard.")):
+        text = base_text(key, lang)
+        return text.format(**values) if values else text
     text = LABELS[key]["en" if lang == "en" else "vi"]
     return text.format(**values) if values else text

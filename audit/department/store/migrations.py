@@ -71,9 +71,21 @@ def _v2_signed_submissions(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_reqres_requirement ON requirement_results (requirement_id, status)"))
 
 
+def _v3_inventory(conn: sa.Connection) -> None:
+    """Version 3 (issue 14): the department's inventory of outlets, the dashboard's denominator."""
+    m = sa.MetaData()
+    sa.Table("outlets", m,
+             sa.Column("id", sa.String(200), primary_key=True),
+             sa.Column("name", sa.String(500), nullable=False),
+             sa.Column("tags", sa.Text, nullable=False),
+             sa.Column("imported_at", sa.String(40), nullable=False))
+    m.tables["outlets"].create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
+    (3, "inventory of outlets", _v3_inventory),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -77,3 +77,12 @@ submissions = sa.Table(
     sa.Column("imported_at", sa.String(40), nullable=False),
     sa.Column("attachments", sa.Text, nullable=False),  # JSON: answers and evidence hashes
 )
+
+outlets = sa.Table(
+    "outlets", metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("tags", sa.Text, nullable=False),  # JSON list
+    sa.Column("imported_at", sa.String(40), nullable=False),
+)
+"""The department's inventory (`l3audit outlets import`): every outlet counts, results or not."""

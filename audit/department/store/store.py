@@ -194,6 +194,27 @@ class Store:
                 conn.execute(schema.submissions.insert().values(result_id=result_id, imported_at=now_iso(), **submission))
             return result_id, True
 
+    # Inventory --------------------------------------------------------------------------------
+    def replace_inventory(self, outlets: Iterable[tuple[str, str, Sequence[str]]]) -> int:
+        """Make (id, name, tags) the department's inventory, in one transaction; returns how many.
+
+        The inventory file is the whole list: an outlet no longer in it stops counting; results stay.
+        """
+        rows = [{"id": i, "name": n, "tags": json.dumps(list(t), ensure_ascii=False), "imported_at": now_iso()}
+                for i, n, t in outlets]
+        with self.write("store the inventory") as conn:
+            conn.execute(schema.outlets.delete())
+            if rows:
+                conn.execute(schema.outlets.insert(), rows)
+        return len(rows)
+
+    def inventory(self) -> list[dict[str, Any]]:
+        """The stored inventory, by id: dicts with id, name, tags, imported_at."""
+        o = schema.outlets.c
+        with self.read("read the inventory") as conn:
+            return [{"id": r.id, "name": r.name, "tags": json.loads(r.tags), "imported_at": r.imported_at}
+                    for r in conn.execute(sa.select(o.id, o.name, o.tags, o.imported_at).order_by(o.id))]
+
     def add_submission(self, result_id: int, submission: dict[str, Any]) -> bool:
         """Record one more signed submission of an already stored result; False if this bundle is known.
 
