@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                   "Dashboard across outlets: compliance share against the national target, heatmap, trends."),
     "keys": ("audit.cli.bundle_cmd:keys", "Signing keys for submissions (Ed25519). Khóa ký số cho hồ sơ nộp."),
     "bundle": ("audit.cli.bundle_cmd:bundle", "Signed result bundles. Gói kết quả có chữ ký số."),
+    "export": ("audit.cli.export_cmd:export",
+               "Write stored result RESULT_ID (see 'l3audit history OUTLET') as a result file for 'l3audit report'."),
     "outlets": ("audit.cli.outlets_cmd:outlets",
                 "The department's inventory of outlets: every one counts on the dashboard, results or not."),
     "import": ("audit.cli.bundle_cmd:import_",

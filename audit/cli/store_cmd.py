@@ -58,7 +58,7 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
                 kind = classify(before.get(req), now.get(req))
                 if kind in diff:
                     diff[kind] += 1
-        entries.append({"round": row.round_id, "finished_at": row.finished_at, "checklist": row.checklist_id,
+        entries.append({"result_id": row.id, "round": row.round_id, "finished_at": row.finished_at, "checklist": row.checklist_id,
                         "verdict": row.verdict, "pass_percent": row.pass_percent,
                         "coverage_percent": row.coverage_percent, "fail": row.counts["fail"],
                         "signer": row.signer, **diff})
@@ -67,10 +67,11 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
         click.echo(json.dumps({"outlet": outlet, "audits": entries}, ensure_ascii=False, indent=2))
         return
     table = Table(title=plain(f"{rows[-1].outlet_name} ({outlet})"))
-    for col in ("round", "finished_at", "checklist", t("report.verdict", lang), "%", "coverage", "fail", "+fixed", "-regressed"):
+    for col in ("result", "round", "finished_at", "checklist", t("report.verdict", lang), "%", "coverage", "fail",
+                "+fixed", "-regressed"):
         table.add_column(col)
     for e in entries:
-        table.add_row(*plain_row(str(e["round"]), str(e["finished_at"]), str(e["checklist"]), t(f"verdict.{e['verdict']}", lang),
+        table.add_row(*plain_row(str(e["result_id"]), str(e["round"]), str(e["finished_at"]), str(e["checklist"]), t(f"verdict.{e['verdict']}", lang),
                       f"{e['pass_percent']}", f"{e['coverage_percent']}", str(e["fail"]), str(e["fixed"]), str(e["regressed"])))
     out_console.print(table)
 

@@ -81,3 +81,20 @@ def test_a_bad_inventory_is_refused_and_the_stored_one_kept(tmp_path: Path) -> N
     assert code == 2 and "duplicate outlet id 'bao-a'" in output, output
     with Store(db) as store:
         assert [e["id"] for e in store.inventory()] == ["bao-a", "bao-b", "bao-c"]
+
+
+def test_a_stored_result_is_exported_for_report(tmp_path: Path) -> None:
+    """Given a result stored by run or import, `export ID` writes it back out and `report` renders it."""
+    db = str(tmp_path / "so.db")
+    document = make_result("bao-a", {"L3-TLS-01": "pass"}, "2026-12-01T08:00:00+00:00")
+    with Store(db) as store:
+        result_id, _ = store.add_result(document, store.start_round("12", "run"))
+    code, output = run("history", "bao-a", "--db", db, "--json")
+    assert json.loads(output)["audits"][0]["result_id"] == result_id
+    out = tmp_path / "bao-a.json"
+    code, output = run("export", result_id, "--db", db, "-o", out)
+    assert code == 0 and json.loads(out.read_text(encoding="utf-8")) == document, output
+    code, output = run("report", out, "-o", tmp_path / "bao-a.md")
+    assert code == 0 and "bao-a" in (tmp_path / "bao-a.md").read_text(encoding="utf-8"), output
+    code, output = run("export", 999, "--db", db, "-o", tmp_path / "none.json")
+    assert code == 2 and "no stored result 999" in output and not (tmp_path / "none.json").exists()
