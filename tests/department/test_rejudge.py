@@ -64,3 +64,24 @@ def test_with_the_shipped_catalogue_a_forged_verdict_is_found_by_rescoring(tmp_p
     problems = summary_differences(result)
     assert "verdict: stored 'compliant', the statuses give 'not_compliant'" in problems, problems
     assert any(p.startswith("counts: stored") for p in problems), problems
+
+
+def test_a_wrong_import_is_withdrawn_kept_and_no_longer_counted(tmp_path: Path) -> None:
+    """Given an imported bundle, when it is withdrawn with a reason, then the result stays stored (history)
+    but the dashboard no longer counts it; a withdrawal without a reason is a usage error."""
+    bundle, public = sign(tmp_path, make_result("bao-a", STATUSES, "2026-12-01T19:12:00+00:00"))
+    db = str(tmp_path / "so.db")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["import", str(bundle), "--trusted-keys", str(public), "--db", db])
+    assert done.exit_code == 0 and "signer" in done.output and "bundle " in done.output, done.output
+    digest = done.output.split("bundle ")[-1].split(")")[0]
+    assert runner.invoke(cli, ["import", "--withdraw", digest, "--db", db]).exit_code == 2
+    gone = runner.invoke(cli, ["import", "--withdraw", digest, "--reason", "gửi nhầm kết quả", "--db", db])
+    assert gone.exit_code == 0 and "withdrawn" in gone.output, gone.output
+    history = runner.invoke(cli, ["history", "bao-a", "--db", db, "--json"])
+    assert len(json.loads(history.output)["audits"]) == 1
+    out = tmp_path / "d.json"
+    assert runner.invoke(cli, ["aggregate", "--db", db, "-o", str(out)]).exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["outlets"] == []
+    unknown = runner.invoke(cli, ["import", "--withdraw", "0" * 16, "--reason", "x", "--db", db])
+    assert unknown.exit_code == 2 and "no stored import(s) match" in unknown.output

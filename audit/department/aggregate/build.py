@@ -79,7 +79,7 @@ def _select(store: Store, f: Filters) -> dict[tuple[str, str], list[StoredResult
     """Results in the window grouped by (checklist id, outlet id), oldest first, tag-filtered."""
     series: dict[tuple[str, str], list[StoredResult]] = defaultdict(list)
     since, until = window(f.since, f.until)  # local days of the department, as UTC bounds
-    for row in store.results(since=since, until=until, checklist_id=f.checklist):
+    for row in store.results(since=since, until=until, checklist_id=f.checklist, include_withdrawn=False):
         series[(row.checklist_id, row.outlet_id)].append(row)
     if f.tags:
         wanted = set(f.tags)

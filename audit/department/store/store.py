@@ -215,6 +215,34 @@ class Store:
             return [{"id": r.id, "name": r.name, "tags": json.loads(r.tags), "imported_at": r.imported_at}
                     for r in conn.execute(sa.select(o.id, o.name, o.tags, o.imported_at).order_by(o.id))]
 
+    def withdraw(self, digest: str, reason: str) -> int:
+        """Mark the result of a bundle (its sha256) or a result (its digest) withdrawn; returns its id.
+
+        A prefix of at least 12 hex digits is enough. The result stays stored (history, diff, export);
+        the dashboard no longer counts it. StoreError when nothing or several things match.
+        """
+        key = digest.strip().lower().removeprefix("sha256:")
+        if len(key) < 12 or any(ch not in "0123456789abcdef" for ch in key):
+            raise StoreError(f"{digest!r} is not a digest (hint: at least 12 hex digits, as 'import' printed)")
+        s, r = schema.submissions.c, schema.results.c
+        with self.write("withdraw an import") as conn:
+            found = {int(i) for (i,) in conn.execute(sa.select(s.result_id).where(s.bundle_sha256.like(key + "%")))}
+            found |= {int(i) for (i,) in conn.execute(sa.select(r.id).where(
+                r.digest.like(key + "%") | r.digest.like("sha256:" + key + "%")))}
+            if len(found) != 1:
+                raise StoreError(f"{'no' if not found else len(found)} stored import(s) match {digest!r} "
+                                 "(hint: give more digits of the bundle's sha256, as 'import' printed it)")
+            result_id = found.pop()
+            conn.execute(schema.withdrawals.insert().values(result_id=result_id, digest=key, reason=reason,
+                                                            withdrawn_at=now_iso()))
+            return result_id
+
+    def withdrawn(self) -> dict[int, str]:
+        """Withdrawn result ids and the reason given (the latest, when withdrawn twice)."""
+        w = schema.withdrawals.c
+        with self.read("read withdrawals") as conn:
+            return {int(i): str(reason) for i, reason in conn.execute(sa.select(w.result_id, w.reason).order_by(w.id))}
+
     def add_submission(self, result_id: int, submission: dict[str, Any]) -> bool:
         """Record one more signed submission of an already stored result; False if this bundle is known.
 
@@ -238,7 +266,8 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def results(self, *, outlet_id: str | None = None, round_id: int | None = None, since: str | None = None,
-                until: str | None = None, checklist_id: str | None = None) -> list[StoredResult]:
+                until: str | None = None, checklist_id: str | None = None,
+                include_withdrawn: bool = True) -> list[StoredResult]:
         """Query columns of stored results, oldest first; `since`/`until` compare `finished_at`."""
         c = schema.results.c
         cols = [col for col in schema.results.columns if col.name != "document"]
@@ -254,6 +283,8 @@ class Store:
             query = query.where(c.finished_at <= (until + "~" if len(until) == 10 else until))
         if checklist_id:
             query = query.where(c.checklist_id == checklist_id)
+        if not include_withdrawn:
+            query = query.where(c.id.not_in(sa.select(schema.withdrawals.c.result_id)))
         with self.read("read results") as conn:
             return [_row(r) for r in conn.execute(query)]
 
