@@ -97,7 +97,7 @@ def _same_outlet(assessment: SelfAssessment, outlet_id: str, waivers_file: Path 
             raise AnswersError(f"the answers are for outlet '{key}', but this audit is of outlet '{outlet_id}'",
                                path=answer_set.path, line=1,
                                hint=f"audit it with --outlet {key}, or give outlet '{outlet_id}' its own answers")
-    named = [w for w in assessment.waivers.waivers]
+    named = assessment.waivers.waivers
     if named and not any(fnmatch.fnmatchcase(outlet_id, w.outlet) for w in named):
         others = ", ".join(sorted({w.outlet for w in named}))
         raise WaiverError(f"no waiver in the file applies to outlet '{outlet_id}'; they are for: {others}",
