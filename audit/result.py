@@ -9,8 +9,6 @@ name and renamed, so an interrupted run never leaves half a result behind.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ import jsonschema
 
 from audit.errors import ResultError
 from audit.models import OutletResult
+from audit.userfiles.output import write_bytes_atomic
 
 SCHEMA_VERSION = 1
 
@@ -55,42 +54,32 @@ def result_schema() -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to `path` through a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write JSON to `path` through a temporary file in the same folder and an atomic rename.
+
+    Only a regular file is ever replaced (`audit.userfiles.output`).
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_bytes_atomic(path, text.encode("utf-8"), fsync=True)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write text to `path` atomically (temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write text to `path` atomically (temporary file, then rename); only a regular file is replaced."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def read_result_json(path: Path) -> Any:
+    """The decoded JSON of a result file, read through the hardened reader (size, NaN, depth)."""
+    from audit.userfiles.jsonfile import load_json_file
+
+    def refuse(message: str, hint: str) -> ResultError:
+        return ResultError(f"{path}: {message}" + (f" (hint: {hint})" if hint else ""))
+
+    return load_json_file(path, refuse)[0]
 
 
 def load_result(path: Path) -> dict[str, Any]:
     """Read and validate a result file; ResultError with a clear reason when it cannot be used."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ResultError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultError(f"{path}: not a JSON result file (truncated or corrupt?): {exc}") from exc
+    data = read_result_json(path)
     if not isinstance(data, dict) or "schema_version" not in data:
         raise ResultError(f"{path}: not an l3audit result (no schema_version)")
     if data["schema_version"] != SCHEMA_VERSION:

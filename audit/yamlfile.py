@@ -3,10 +3,17 @@
 Mappings load as `LineDict` (a dict that remembers the line of itself and of each key), and lists as
 `LineList`. JSON Schema validation errors are turned into located errors by walking their path to the
 nearest remembered line. PyYAML's safe loader is used: no tags, no object construction.
+
+User files are hostile: before anything is built, one pass over the parser's events enforces the
+budgets of `audit.userfiles.limits` (size, nesting depth, alias uses and the node count with
+aliases expanded, scalar length), so an alias bomb or a deeply nested file is refused with its line
+instead of hanging or overflowing the stack. Impossible dates (`2027-02-30`) and NaN/infinity are
+refused where they are written.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -14,6 +21,8 @@ import jsonschema
 import yaml
 
 from audit.errors import LocatedError
+from audit.userfiles import limits
+from audit.userfiles.raw import read_limited
 
 
 class LineDict(dict):  # type: ignore[type-arg]
@@ -45,6 +54,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (dict, list)):
+            raise yaml.constructor.ConstructorError(None, None, "a mapping or list used as a key", key_node.start_mark)
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -61,8 +72,83 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:  # 2027-02-30: the resolver matched the shape, the calendar says no
+        raise yaml.constructor.ConstructorError(
+            None, None, f"impossible date or time '{node.value}' ({exc})", node.start_mark) from exc
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+    if not math.isfinite(value):  # .nan / .inf pass every range check and compare as nothing
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a finite number", node.start_mark)
+    return float(value)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+
+
+class _BudgetError(Exception):
+    """A budget of `limits` was exceeded at a line."""
+
+    def __init__(self, message: str, line: int, hint: str) -> None:
+        super().__init__(message)
+        self.line, self.hint = line, hint
+
+
+def _check_budgets(text: str) -> None:
+    """Walk the parser's events (flat, no recursion) and refuse what would explode when built.
+
+    Each anchor remembers its expanded node count and depth, so an alias adds what a consumer
+    walking the built data would really visit: nine levels of ten aliases count 10**9, not 90.
+    """
+    anchors: dict[str, tuple[int, int]] = {}
+    stack: list[list[Any]] = []  # [nodes, depth below, anchor] per open collection
+    nodes = aliases = 0
+
+    def add(count: int, depth: int, line: int) -> None:
+        nonlocal nodes
+        nodes += count
+        if len(stack) + depth > limits.MAX_DEPTH:
+            raise _BudgetError(f"nested more than {limits.MAX_DEPTH} levels deep", line, "flatten the file")
+        if nodes > limits.MAX_NODES:
+            raise _BudgetError(f"more than {limits.MAX_NODES} values with aliases expanded", line,
+                               "remove the aliases (*name), write the values out")
+        if stack:
+            stack[-1][0] += count
+            stack[-1][1] = max(stack[-1][1], depth + 1)
+
+    for event in yaml.parse(text, Loader=_SafeBase):
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, yaml.ScalarEvent):
+            if len(event.value) > limits.MAX_SCALAR_CHARS:
+                raise _BudgetError(f"a value of {len(event.value)} characters (limit {limits.MAX_SCALAR_CHARS})",
+                                   line, "shorten it, or attach the text as an evidence file")
+            add(1, 0, line)
+            if event.anchor:
+                anchors[event.anchor] = (1, 0)
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > limits.MAX_ALIASES:
+                raise _BudgetError(f"more than {limits.MAX_ALIASES} aliases", line, "write the values out")
+            count, depth = anchors.get(event.anchor or "", (1, 0))
+            add(count, depth, line)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            add(1, 1, line)
+            stack.append([1, 1, event.anchor])
+        elif isinstance(event, yaml.CollectionEndEvent) and stack:
+            count, depth, anchor = stack.pop()
+            if anchor:
+                anchors[anchor] = (count, depth)
+            if stack:  # the opening event already counted this collection's own node
+                stack[-1][0] += count - 1
+                stack[-1][1] = max(stack[-1][1], depth + 1)
 
 
 def load_yaml(
@@ -72,10 +158,12 @@ def load_yaml(
 
     Unreadable files, invalid UTF-8 and YAML syntax errors raise `error_class` with the line.
     """
-    try:
-        raw = path.read_bytes() if text is None else text.encode()
-    except OSError as exc:
-        raise error_class(f"cannot read file: {exc.strerror or exc}", path=str(path)) from exc
+    def refuse(message: str, hint: str) -> LocatedError:
+        return error_class(message, path=str(path), hint=hint)
+
+    raw = read_limited(path, limits.MAX_YAML_BYTES, refuse) if text is None else text.encode()
+    if len(raw) > limits.MAX_YAML_BYTES:
+        raise refuse(f"file too large ({len(raw)} bytes, limit {limits.MAX_YAML_BYTES})", "split the file")
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -83,7 +171,10 @@ def load_yaml(
             f"not valid UTF-8 at byte {exc.start}", path=str(path), hint="save the file as UTF-8"
         ) from exc
     try:
+        _check_budgets(decoded)
         data = yaml.load(decoded, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except _BudgetError as exc:
+        raise error_class(str(exc), path=str(path), line=exc.line, hint=exc.hint) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from audit.department.bundle import import_bundle, sign_bundle, verify_bundle
-from audit.cli.common import err_console
+from audit.department.bundle import IMPORTED, NEW_SUBMISSION, import_bundle, sign_bundle, verify_bundle
+from audit.cli.common import err_console, plain
 from audit.cli.options import handle_errors, lang_flag
 from audit.cli.store_cmd import db_option
 from audit.errors import AuditError
@@ -64,39 +64,62 @@ def bundle_sign(result: Path, key: Path, output: Path, answers: Path | None, evi
                 signer_name: str) -> None:
     """Sign RESULT (a result JSON file) into a bundle for the department."""
     kid = sign_bundle(result, key, output, signer_name, answers, evidence)
-    err_console.print(f"{output}: signed by key {kid}", highlight=False)
+    err_console.print(f"{plain(output)}: signed by key {kid}", highlight=False)
 
 
 @click.command("import")
-@click.argument("bundles", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--trusted-keys", "trusted", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+@click.argument("bundles", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--trusted-keys", "trusted", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="YAML file of public keys the department accepts, with the outlets each may submit for.")
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Refuse results for outlets not in this inventory.")
 @click.option("--round", "round_label", default=None, help="Round label to file imports under (default: 'import DATE').")
+@click.option("--checklist", "checklist_ref", default=None,
+              help="Catalogue (id or file) the results were judged against, to re-judge them when it is not shipped.")
+@click.option("--withdraw", "withdraw_digest", default=None, metavar="DIGEST",
+              help="Withdraw a wrong import (the bundle's sha256 as import printed it, or a result digest).")
+@click.option("--reason", default="", help="Why the import is withdrawn (required with --withdraw; logged).")
 @db_option
 @lang_flag
 @handle_errors
-def import_(bundles: tuple[Path, ...], trusted: Path, inventory: Path | None, round_label: str | None, db: str) -> None:
+def import_(bundles: tuple[Path, ...], trusted: Path | None, inventory: Path | None, round_label: str | None,
+            checklist_ref: str | None, withdraw_digest: str | None, reason: str, db: str) -> None:
     """Verify signed BUNDLES and store their results (importing twice stores once).
 
-    Nhập hồ sơ có chữ ký số: kiểm tra chữ ký và người ký trước khi lưu.
+    Nhập hồ sơ có chữ ký số: kiểm tra chữ ký và người ký trước khi lưu. `--withdraw DIGEST --reason ...`
+    marks a wrong import withdrawn: kept and logged, no longer counted on the dashboard.
     """
+    if withdraw_digest is not None:
+        if not reason.strip() or bundles:
+            raise click.UsageError("--withdraw takes no bundles and needs --reason (hint: --reason \"gửi nhầm\")")
+        with open_store(db, must_exist=True) as store:
+            result_id = store.withdraw(withdraw_digest, reason.strip())
+        err_console.print(f"withdrawn / đã rút: result {result_id} ({plain(reason.strip())})", highlight=False)
+        return
+    if not bundles or trusted is None:
+        raise click.UsageError("give BUNDLES and --trusted-keys (or --withdraw DIGEST --reason TEXT)")
     trusted_keys = load_trusted_keys(trusted)
     known = {o.id for o in load_inventory(inventory)} if inventory else None
+    checklist = None
+    if checklist_ref:
+        from audit.catalogue.loader import load_checklist
+
+        checklist = load_checklist(checklist_ref)
     refused = 0
     with open_store(db) as store:
         for path in bundles:
             try:
-                verified = verify_bundle(path, trusted_keys, known)
-                result_id, created = import_bundle(verified, store, round_label)
+                verified = verify_bundle(path, trusted_keys, known, checklist)
+                result_id, done = import_bundle(verified, store, round_label)
             except AuditError as exc:
                 refused += 1
-                err_console.print(f"[red]refused / từ chối:[/red] {exc}", highlight=False, soft_wrap=True)
+                err_console.print(f"[red]refused / từ chối:[/red] {plain(exc)}", highlight=False, soft_wrap=True)
                 continue
-            state = "imported / đã nhập" if created else "already stored / đã có"
-            err_console.print(f"{path}: {state} (result {result_id}, outlet {verified.result['outlet']['id']}, "
-                              f"signer {verified.signer.id})", highlight=False)
+            state = {IMPORTED: "imported / đã nhập", NEW_SUBMISSION: "result already stored, submission kept / "
+                     "kết quả đã có, đã lưu lần nộp mới"}.get(done, "already stored / đã có")
+            err_console.print(f"{plain(path)}: {state} (result {result_id}, outlet {plain(verified.result['outlet']['id'])}, "
+                              f"signer {verified.signer.id} {plain(verified.signer.name)}, "
+                              f"bundle {verified.sha256[:16]})", highlight=False)
     sys.exit(2 if refused else 0)
 
 

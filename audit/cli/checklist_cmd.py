@@ -7,7 +7,7 @@ import sys
 import click
 
 from audit.catalogue.loader import builtin_checklists, load_checklist
-from audit.cli.common import out_console
+from audit.cli.common import out_console, plain
 from audit.cli.options import handle_errors, lang_flag, lang_option
 from audit.catalogue.lint import errors, lint_all
 from audit.exitcodes import USAGE
@@ -35,7 +35,7 @@ def list_(lang: str) -> None:
 def show(ref: str, lang: str) -> None:
     """Show a checklist's requirements: id, assessment, severity, title, clauses."""
     c = load_checklist(ref)
-    out_console.print(f"[bold]{c.id}[/bold] {c.version} – {c.title.get(lang)} ({c.standard}, level {c.level})",
+    out_console.print(f"[bold]{plain(c.id)}[/bold] {plain(c.version)} – {plain(c.title.get(lang))} ({plain(c.standard)}, level {c.level})",
                       highlight=False)
     for req in c.requirements:
         refs = "; ".join(f"{r.standard} {r.clause}" for r in req.references)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -24,6 +25,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 err_console = Console(stderr=True)
 out_console = Console()
+
+
+def plain(value: Any) -> str:
+    """Text from a file or the network, escaped for rich: an outlet id `[/b]` is shown, never parsed as markup."""
+    return escape(str(value))
+
+
+def plain_row(*values: Any) -> list[str]:
+    """A table row of escaped cells."""
+    return [plain(v) for v in values]
 
 
 def get_checklist(ref: str, tailoring_file: str | None = None) -> Checklist:
@@ -55,7 +66,7 @@ def audit_outlets(
             progress.advance(task)
             if not show_progress:
                 verdict = result.summary["verdict"]
-                err_console.print(f"[{len(results)}/{len(outlets)}] {result.outlet.id}: {verdict}", highlight=False)
+                err_console.print(f"[{len(results)}/{len(outlets)}] {plain(result.outlet.id)}: {verdict}", highlight=False)
 
         asyncio.run(run_audit(checklist, outlets, options, on_result=on_result, keep=False))
     return results
@@ -72,11 +83,11 @@ def print_summary(results: Sequence[dict[str, Any]], folder: Path | None, lang: 
         counts = data["summary"]["counts"]
         row = [data["outlet"]["name"], t(f"verdict.{data['summary']['verdict']}", lang)]
         row += [str(counts.get(s, 0)) for s in ("pass", "fail", "error", "manual", "not_applicable")]
-        table.add_row(*row)
+        table.add_row(*plain_row(*row))
     out_console.print(table)
     if folder is not None:  # full paths on their own lines, never cut by the table's width
         for data in sorted(results, key=lambda d: d["outlet"]["id"]):
-            out_console.print(f"  {folder / (data['outlet']['id'] + '.' + lang + '.html')}", highlight=False,
+            out_console.print(f"  {plain(folder / (data['outlet']['id'] + '.' + lang + '.html'))}", highlight=False,
                               soft_wrap=True)
 
 

@@ -18,7 +18,24 @@ from audit.cli.options import handle_errors, lang_option
 from audit.errors import AuditError, ResultError
 from audit.report.formats import FORMATS, render
 from audit.report.migrate import read_result_for_report
-from audit.result import write_text_atomic
+from audit.report.formats import SUFFIXES
+from audit.userfiles.output import check_output, write_bytes_atomic
+
+
+def _format_for(out_file: Path | None, fmt: str | None) -> str:
+    """--format, else the output file's suffix (html on standard output); a mismatch is refused."""
+    if out_file is None:
+        return fmt or "html"
+    name = out_file.name.lower()
+    named = next((f for f in ("oscal", "html", "pdf", "md", "json") if name.endswith(SUFFIXES[f])), None)
+    named = named or ("html" if name.endswith(".htm") else None)
+    if fmt is None and named is None:
+        raise ResultError(f"{out_file}: the suffix names no report format (hint: .html, .pdf, .md, .json, "
+                          ".oscal.json, or give --format)")
+    if fmt is not None and named is not None and named != fmt and not (fmt == "json" and named == "oscal"):
+        raise ResultError(f"{out_file}: --format {fmt} but the file name says {named} "
+                          f"(hint: name it *{SUFFIXES[fmt]}, or drop --format)")
+    return fmt or named or "html"
 
 
 def _checklist_for(data: dict[str, Any], ref: str | None) -> Checklist | None:
@@ -36,7 +53,7 @@ def _checklist_for(data: dict[str, Any], ref: str | None) -> Checklist | None:
 
 @click.command()
 @click.argument("result_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Report format (oscal: OSCAL assessment-results JSON).")
 @lang_option
 @click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -46,6 +63,9 @@ def _checklist_for(data: dict[str, Any], ref: str | None) -> Checklist | None:
 @handle_errors
 def report(result_file: Path, fmt: str, lang: str, out_file: Path | None, checklist_ref: str | None) -> None:
     """Re-render a stored RESULT_FILE without scanning again."""
+    fmt = _format_for(out_file, fmt)
+    if out_file is not None:
+        check_output(out_file)
     data = read_result_for_report(result_file)
     checklist = _checklist_for(data, checklist_ref)
     if fmt == "pdf" and out_file is None:
@@ -54,11 +74,7 @@ def report(result_file: Path, fmt: str, lang: str, out_file: Path | None, checkl
     if out_file is None:
         sys.stdout.buffer.write(body)
         return
-    if fmt == "pdf":
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-        out_file.write_bytes(body)
-    else:
-        write_text_atomic(out_file, body.decode("utf-8"))
+    write_bytes_atomic(out_file, body)
     click.echo(f"{out_file}", err=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ def tt(key: str) -> str:
 
 def new_file(path: Path) -> Path:
     """`path`, refused when it exists: l3audit writes new files and never overwrites one."""
-    if path.exists():
+    if os.path.lexists(path):  # a dangling link too: writing would create its target
         raise AnswersError("file already exists; l3audit does not overwrite it", path=str(path),
                            hint="choose another --output name")
     return path

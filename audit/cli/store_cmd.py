@@ -1,7 +1,7 @@
-"""`l3audit history`, `l3audit diff` and `l3audit aggregate`: the department's view of stored results.
+"""`l3audit history` and `l3audit aggregate`: the department's view of stored results (`diff` in diff_cmd).
 
-Thin commands: options in, one service call (audit.department.store, audit.department.diff, audit.department.aggregate.build), output and
-exit code out. `--db` takes a SQLite file path or a postgresql:// URL (default: $L3AUDIT_DB, else
+Thin commands: options in, one service call (audit.department.store, audit.department.aggregate.build),
+output and exit code out. `--db` takes a SQLite file path or a postgresql:// URL (default: $L3AUDIT_DB, else
 ./l3audit.db).
 """
 
@@ -16,13 +16,13 @@ from rich.table import Table
 
 from audit.department.aggregate.build import Filters, build_dashboard
 from audit.department.aggregate.output import FORMATS, format_for, write_dashboard
-from audit.cli.common import err_console, out_console
+from audit.userfiles.output import check_output
+from audit.cli.common import err_console, out_console, plain, plain_row
 from audit.cli.options import handle_errors, lang_option
-from audit.department.diff import Diff, classify, diff_results
+from audit.department.diff import classify
 from audit.i18n import t
 from audit.report.text import format_datetime, format_number
 from audit.department.store import DEFAULT_DB, open_store
-from audit.department.store.sources import load_side, stored_failing_since
 
 db_option = click.option("--db", default=DEFAULT_DB, envvar="L3AUDIT_DB", show_default=True,
                          help="Results database: a SQLite file or a postgresql:// URL (env L3AUDIT_DB).")
@@ -47,7 +47,7 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
         rows = store.results(outlet_id=outlet)
         statuses = store.statuses(r.id for r in rows)
     if not rows:
-        err_console.print(t("store.no_result", lang, outlet=repr(outlet)), highlight=False)
+        err_console.print(t("store.no_result", lang, outlet=plain(repr(outlet))), highlight=False)
         sys.exit(2)
     entries, before = [], None
     for row in rows:
@@ -58,7 +58,7 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
                 kind = classify(before.get(req), now.get(req))
                 if kind in diff:
                     diff[kind] += 1
-        entries.append({"round": row.round_id, "finished_at": row.finished_at, "checklist": row.checklist_id,
+        entries.append({"result_id": row.id, "round": row.round_id, "finished_at": row.finished_at, "checklist": row.checklist_id,
                         "verdict": row.verdict, "pass_percent": row.pass_percent,
                         "coverage_percent": row.coverage_percent, "fail": row.counts["fail"],
                         "signer": row.signer, **diff})
@@ -66,13 +66,15 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
     if as_json:
         click.echo(json.dumps({"outlet": outlet, "audits": entries}, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{rows[-1].outlet_name} ({outlet})")
-    for col in ("round", "finished_at", "checklist", "verdict", "pass_percent", "coverage", "fail", "fixed", "regressed"):
+    table = Table(title=plain(f"{rows[-1].outlet_name} ({outlet})"))
+    for col in ("result", "round", "finished_at", "checklist", "verdict", "pass_percent", "coverage", "fail", "fixed",
+                "regressed"):
         table.add_column(t(f"store.col.{col}", lang))
     for e in entries:
-        table.add_row(str(e["round"]), format_datetime(e["finished_at"], lang), str(e["checklist"]),
-                      t(f"verdict.{e['verdict']}", lang), format_number(e["pass_percent"], lang),
-                      format_number(e["coverage_percent"], lang), str(e["fail"]), str(e["fixed"]), str(e["regressed"]))
+        table.add_row(*plain_row(str(e["result_id"]), str(e["round"]), format_datetime(e["finished_at"], lang),
+                                 str(e["checklist"]), t(f"verdict.{e['verdict']}", lang),
+                                 format_number(e["pass_percent"], lang), format_number(e["coverage_percent"], lang),
+                                 str(e["fail"]), str(e["fixed"]), str(e["regressed"])))
     out_console.print(table)
 
 
@@ -86,77 +88,9 @@ def _print_rounds(db: str, as_json: bool, lang: str) -> None:
     for col in ("id", "label", "source", "started_at", "finished_at", "results"):
         table.add_column(t(f"store.col.{col}", lang))
     for r in rounds:
-        table.add_row(str(r["id"]), r["label"], r["source"], format_datetime(r["started_at"], lang),
-                      format_datetime(r["finished_at"], lang) if r["finished_at"] else "-", str(r["n"]))
+        table.add_row(*plain_row(str(r["id"]), r["label"], r["source"], format_datetime(r["started_at"], lang),
+                                 format_datetime(r["finished_at"], lang) if r["finished_at"] else "-", str(r["n"])))
     out_console.print(table)
-
-
-@click.command()
-@click.argument("old")
-@click.argument("new")
-@click.option("--db", default=None, envvar="L3AUDIT_DB",
-              help="Database for round ids (7, round:7) and dates (@2026-11-01); gives first-seen dates from history.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-@lang_option
-@handle_errors
-def diff(old: str, new: str, db: str | None, as_json: bool, lang: str) -> None:
-    """Compare two audits: OLD and NEW are result files, run folders, round ids or @dates.
-
-    So sánh hai đợt đánh giá. Exit 1 when something regressed, else 0.
-    """
-    store = open_store(db, must_exist=True) if db else None
-    try:
-        old_docs, new_docs = load_side(old, store), load_side(new, store)
-        since = stored_failing_since(store, new_docs) if store else None
-    finally:
-        if store:
-            store.close()
-    result = diff_results(old_docs, new_docs, old, new, since)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        _print_diff(result, lang)
-    sys.exit(1 if result.requirement_totals()["regressed"] or result.outlet_totals()["regressed"] else 0)
-
-
-def _change(kind: str, lang: str) -> str:
-    return t(f"store.change.{kind}", lang)
-
-
-def _verdict(code: str | None, lang: str) -> str:
-    return t(f"verdict.{code}", lang) if code else "-"
-
-
-def _status(code: str | None, lang: str) -> str:
-    return t(f"status.{code}", lang) if code else "-"
-
-
-def _print_diff(result: Diff, lang: str) -> None:
-    out_console.print(f"{result.old_label} -> {result.new_label}", highlight=False)
-    for part, totals in (("outlets", result.outlet_totals()), ("requirements", result.requirement_totals())):
-        out_console.print(t(f"store.{part}", lang) + ": " + ", ".join(f"{_change(k, lang)} {v}" for k, v in totals.items()),
-                          highlight=False)
-    table = Table(title=t("store.outlets", lang))
-    for col in ("outlet", "change", "verdict", "pass_percent", "fail"):
-        table.add_column(t(f"store.col.{col}", lang))
-    for o in result.outlets:
-        table.add_row(o.outlet_id, _change(o.change, lang),
-                      f"{_verdict(o.old_verdict, lang)} -> {_verdict(o.new_verdict, lang)}",
-                      f"{format_number(o.old_pass_percent, lang)} -> {format_number(o.new_pass_percent, lang)}",
-                      f"{o.old_failed} -> {o.new_failed}")
-    out_console.print(table)
-    whole = {o.outlet_id for o in result.outlets if o.change in ("new", "removed")}
-    changed = [r for r in result.requirements
-               if r.new == "fail" or (r.change != "unchanged" and r.outlet_id not in whole)]
-    if changed:
-        table = Table(title=t("store.requirements", lang))
-        for col in ("outlet", "requirement", "change", "status", "failing_since"):
-            table.add_column(t(f"store.col.{col}", lang))
-        for r in changed:
-            table.add_row(r.outlet_id, r.requirement_id, _change(r.change, lang),
-                          f"{_status(r.old, lang)} -> {_status(r.new, lang)}",
-                          format_datetime(r.failing_since, lang) if r.failing_since else "")
-        out_console.print(table)
 
 
 @click.command()
@@ -164,9 +98,11 @@ def _print_diff(result: Diff, lang: str) -> None:
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (dashboard.html, .xlsx, .csv or .json).")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
-              help="Output format (default: from the file extension, else html).")
-@click.option("--since", default=None, help="Only audits finished on or after this date (YYYY-MM-DD).")
-@click.option("--until", default=None, help="Only audits finished on or before this date (YYYY-MM-DD).")
+              help="Output format (default: from the file extension; a suffix that is no format is refused).")
+@click.option("--since", default=None,
+              help="Only audits finished on or after this day (YYYY-MM-DD or dd/mm/yyyy, in L3AUDIT_TZ, "
+                   "default Asia/Ho_Chi_Minh).")
+@click.option("--until", default=None, help="Only audits finished on or before this day (YYYY-MM-DD or dd/mm/yyyy).")
 @click.option("--tag", "tags", multiple=True, help="Only outlets with this tag (repeatable: any of them).")
 @click.option("--checklist", default=None, help="Only this catalogue id.")
 @click.option("--waiver-days", type=click.IntRange(0, 3650), default=30, show_default=True,
@@ -179,15 +115,14 @@ def aggregate(db: str, output: Path, fmt: str | None, since: str | None, until: 
 
     Bảng tổng hợp toàn bộ cơ quan báo chí đã lưu trong cơ sở dữ liệu.
     """
+    from audit.department.dates import window
+
+    window(since, until)  # a bad day is a usage error before anything is opened
+    chosen = format_for(output, fmt)
+    check_output(output)
     with open_store(db, must_exist=True) as store:
         view = build_dashboard(store, Filters(since, until, tuple(tags), checklist, waiver_days), lang)
-    chosen = format_for(output, fmt)
     write_dashboard(view, output, chosen)
-    err_console.print(f"{output} ({chosen}): {view['totals']['outlets']} outlet(s), "
+    err_console.print(f"{plain(output)} ({chosen}): {view['totals']['outlets']} outlet(s), "
                       f"{view['totals']['compliant']} compliant", highlight=False)
 
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the l3audit group."""
-    for command in (history, diff, aggregate):
-        group.add_command(command)

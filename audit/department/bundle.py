@@ -13,7 +13,8 @@ A bundle is one JSON file:
 The signature covers the canonical JSON of `payload` (sorted keys, no spaces, UTF-8), so any change
 to the result, the answers, the evidence list or the signer breaks it. `verify_bundle` checks, in
 order: complete JSON, format, known signer, signature, a valid result, and that the signer may
-submit for that outlet (and, given an inventory, that the outlet is known). Only then is anything
+submit for that outlet (and, given an inventory, that the outlet is known), and that the result's
+summary follows from its own statuses (re-judged, `audit.department.rejudge`). Only then is anything
 stored, and storing is idempotent (a result already stored is not stored again).
 """
 
@@ -31,8 +32,11 @@ from typing import Any
 
 import jsonschema
 
-from audit.errors import AuditError
+from audit.catalogue.loader import Checklist
+from audit.department.rejudge import summary_differences
+from audit.errors import AuditError, ResultError
 from audit.department.keys import TrustedKey, key_id, load_private_key
+from audit.userfiles.jsonfile import load_json_file
 from audit.result import SCHEMA_VERSION, load_result, result_schema, write_json_atomic
 from audit.department.store.store import Store
 
@@ -102,17 +106,17 @@ class VerifiedBundle:
         return self.payload["result"]  # type: ignore[no-any-return]
 
 
-def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Collection[str] | None = None) -> VerifiedBundle:
-    """Check a bundle completely before anything is stored; BundleError says what is wrong."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BundleError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        bundle = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError(f"{path}: not a complete bundle (truncated or corrupt: {exc}) (hint: ask the sender to "
-                          "send the file again)") from exc
+def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Collection[str] | None = None,
+                  checklist: Checklist | None = None) -> VerifiedBundle:
+    """Check a bundle completely before anything is stored; BundleError says what is wrong.
+
+    The result is re-judged (`audit.department.rejudge`): a summary that does not follow from its
+    statuses is refused, with `checklist` used when the result was judged against it.
+    """
+    def refuse(message: str, hint: str) -> BundleError:
+        return BundleError(f"{path}: {message} (hint: {hint or 'ask the sender to send the file again'})")
+
+    bundle, raw = load_json_file(path, refuse)
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
         raise BundleError(f"{path}: not an l3audit bundle (hint: made by 'l3audit bundle sign', format {FORMAT})")
     sig, payload = bundle.get("signature"), bundle.get("payload")
@@ -138,6 +142,13 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
         jsonschema.validate(result, result_schema())
     except jsonschema.ValidationError as exc:
         raise BundleError(f"{path}: the signed result is invalid: {exc.message}") from exc
+    try:
+        differences = summary_differences(result, checklist)
+    except ResultError as exc:
+        raise BundleError(f"{path}: the signed result cannot be re-judged: {exc}") from exc
+    if differences:
+        raise BundleError(f"{path}: the signed result contradicts itself: " + "; ".join(differences)
+                          + " (hint: the summary must follow from the requirement statuses; ask for a new bundle)")
     outlet_id = result["outlet"]["id"]
     if known_outlets is not None and outlet_id not in known_outlets:
         raise BundleError(f"{path}: result for unknown outlet {outlet_id!r} (hint: add it to the inventory first)")
@@ -147,8 +158,16 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
     return VerifiedBundle(path, signer, payload, hashlib.sha256(raw).hexdigest())
 
 
-def import_bundle(bundle: VerifiedBundle, store: Store, round_label: str | None = None) -> tuple[int, bool]:
-    """Store a verified bundle's result; returns (result id, created). Importing twice stores once."""
+IMPORTED, NEW_SUBMISSION, ALREADY_STORED = "imported", "new submission", "already stored"
+"""What `import_bundle` did: stored the result, kept a new submission of a stored one, or nothing."""
+
+
+def import_bundle(bundle: VerifiedBundle, store: Store, round_label: str | None = None) -> tuple[int, str]:
+    """Store a verified bundle's result and submission; returns (result id, what was done).
+
+    A result already stored (by `run`, or by another bundle) still gets this bundle's submission;
+    the very same bundle imported twice stores nothing the second time.
+    """
     label = round_label or "import " + dt.date.today().isoformat()
     round_id = store.round_by_label(label, "import")
     attachments = {"answers": bundle.payload.get("answers"), "evidence": bundle.payload.get("evidence", [])}
@@ -158,4 +177,7 @@ def import_bundle(bundle: VerifiedBundle, store: Store, round_label: str | None 
         "signed_at": str(bundle.payload.get("signed_at", "")),
         "attachments": json.dumps(attachments, ensure_ascii=False),
     }
-    return store.add_result(bundle.result, round_id, signer=bundle.signer.id, submission=submission)
+    result_id, created = store.add_result(bundle.result, round_id, signer=bundle.signer.id, submission=submission)
+    if created:
+        return result_id, IMPORTED
+    return result_id, NEW_SUBMISSION if store.add_submission(result_id, submission) else ALREADY_STORED

@@ -78,7 +78,7 @@ def generate_key(folder: Path, name: str, outlets: tuple[str, ...]) -> tuple[Pat
     """
     folder.mkdir(parents=True, exist_ok=True)
     private_path, public_path = folder / f"{name}.key", folder / f"{name}.pub.yaml"
-    if private_path.exists():
+    if os.path.lexists(private_path):
         raise KeyFileError(f"{private_path}: a key already exists (hint: choose another --name or folder)")
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -89,7 +89,9 @@ def generate_key(folder: Path, name: str, outlets: tuple[str, ...]) -> tuple[Pat
     public = private.public_key()
     entry = {"schema": TRUSTED_SCHEMA, "keys": [{
         "id": key_id(public), "name": name, "public_key": public_b64(public), "outlets": list(outlets or ("*",))}]}
-    public_path.write_text(yaml.safe_dump(entry, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    from audit.userfiles.output import write_bytes_atomic
+
+    write_bytes_atomic(public_path, yaml.safe_dump(entry, allow_unicode=True, sort_keys=False).encode("utf-8"))
     return private_path, public_path, key_id(public)
 
 
@@ -108,12 +110,13 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
     """The trusted keys by id; every entry is checked (id matches key, key decodes)."""
+    from audit.errors import LocatedError
+    from audit.yamlfile import load_yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise KeyFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise KeyFileError(f"{path}: not YAML: {exc}") from exc
+        data, _raw = load_yaml(path)
+    except LocatedError as exc:
+        raise KeyFileError(str(exc)) from exc
     if not isinstance(data, dict) or data.get("schema") != TRUSTED_SCHEMA or not isinstance(data.get("keys"), list):
         raise KeyFileError(f"{path}: not a trusted-keys file (hint: 'schema: {TRUSTED_SCHEMA}' and a 'keys' list)")
     keys: dict[str, TrustedKey] = {}

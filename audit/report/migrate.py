@@ -9,13 +9,12 @@ is not an l3audit result, and a schema version no migration leads from.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from audit.errors import ResultError
-from audit.result import SCHEMA_VERSION
+from audit.result import SCHEMA_VERSION, read_result_json
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -44,16 +43,7 @@ def migrate(data: dict[str, Any], origin: str) -> dict[str, Any]:
 
 def read_result_for_report(path: Path) -> dict[str, Any]:
     """The result in `path`, migrated to the current schema; parts may be missing (the view says so)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ResultError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ResultError(f"{path}: not a UTF-8 JSON result file") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ResultError(f"{path}: not a JSON result file (truncated or corrupt?): {exc}") from exc
+    data = read_result_json(path)
     if not isinstance(data, dict) or "schema_version" not in data:
         raise ResultError(f"{path}: not an l3audit result (no schema_version)")
     return migrate(data, str(path))

@@ -37,6 +37,62 @@ class AnswersError(LocatedError):
     """An answers file is malformed, belongs to another catalogue, or names unknown requirements."""
 
 
+class AnswersErrors(AnswersError):
+    """Every problem found in one answers file or workbook, reported at once (one located line each)."""
+
+    def __init__(self, problems: list[AnswersError]) -> None:
+        self.problems = list(problems)
+        super().__init__(f"{len(self.problems)} problem(s)", path=self.problems[0].path if self.problems else "")
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def raise_problems(problems: list[AnswersError]) -> None:
+    """Raise nothing, the one problem, or all of them together."""
+    flat = [q for p in problems for q in (p.problems if isinstance(p, AnswersErrors) else [p])]
+    if len(flat) == 1:
+        raise flat[0]
+    if flat:
+        raise AnswersErrors(flat)
+
+
+DATE_HINT = "write dates as YYYY-MM-DD (ISO 8601, optionally with a time) or dd/mm/yyyy"
+
+
+def iso_date(value: Any, today: dt.date | None = None) -> str:
+    """A date an outlet wrote (ISO 8601 or dd/mm/yyyy, or a spreadsheet date cell) as ISO text.
+
+    ValueError for anything else: a spreadsheet's day number (45992), an impossible or a future date.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"{value!r} is a number (a spreadsheet day count?), not a date")
+    if isinstance(value, (dt.datetime, dt.date)):
+        parsed: dt.date | dt.datetime = value
+    else:
+        text = str(value).strip()
+        parsed_or_none = None
+        for form in ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"):
+            try:
+                parsed_or_none = dt.datetime.strptime(text, form)
+                if form == "%d/%m/%Y":
+                    parsed_or_none = parsed_or_none.date()  # type: ignore[assignment]
+                break
+            except ValueError:
+                continue
+        if parsed_or_none is None:
+            try:
+                parsed_or_none = dt.datetime.fromisoformat(text) if ("T" in text or " " in text) else \
+                    dt.date.fromisoformat(text)  # type: ignore[assignment]
+            except ValueError:
+                raise ValueError(f"'{text}' is not a date") from None
+        parsed = parsed_or_none  # type: ignore[assignment]
+    day = parsed.date() if isinstance(parsed, dt.datetime) else parsed
+    if day > (today or dt.date.today()) + dt.timedelta(days=1):
+        raise ValueError(f"{day.isoformat()} is in the future")
+    return parsed.isoformat()
+
+
 class AnswerValue(str, enum.Enum):
     """What an outlet declares about one requirement."""
 
@@ -168,12 +224,26 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def confined(base_dir: Path, item: str) -> Path | None:
+    """The evidence file `item` inside `base_dir`, or None when it points outside (`../`, absolute, a link out).
+
+    Evidence belongs next to the answers: a file elsewhere (`../../etc/hostname`) is not the outlet's to give.
+    """
+    if not item or Path(item).is_absolute():
+        return None
+    base = base_dir.resolve()
+    target = (base / item).resolve()
+    return target if target == base or base in target.parents else None
+
+
 def evidence_from_text(item: str, base_dir: Path, error: Callable[[str], LocatedError]) -> EvidenceItem:
     """An evidence item from what a person typed: a URL, or a file path hashed now (it must exist)."""
     item = item.strip()
     if item.startswith(("http://", "https://")):
         return EvidenceItem(url=item)
-    target = base_dir / item  # an absolute path stays as it is
+    target = confined(base_dir, item)
+    if target is None:
+        raise error(f"evidence file '{item}' is outside the answers' folder {base_dir.resolve()}")
     if not target.is_file():
         raise error(f"evidence file '{item}' not found (looked in {target.parent})")
     return EvidenceItem(path=item, sha256=sha256_file(target))
@@ -183,8 +253,10 @@ def check_evidence(answer: Answer, base_dir: Path) -> list[str]:
     """Problems with an answer's evidence files now: missing, or no longer matching the recorded hash."""
     problems = []
     for item in (e for e in answer.evidence if e.path):
-        target = base_dir / item.path
-        if not target.is_file():
+        target = confined(base_dir, item.path)
+        if target is None:
+            problems.append(f"{item.path}: outside the answers' folder, not accepted as evidence")
+        elif not target.is_file():
             problems.append(f"{item.path}: file missing")
         elif item.sha256 and sha256_file(target) != item.sha256:
             problems.append(f"{item.path}: file changed since the answer (SHA-256 differs)")
@@ -244,13 +316,19 @@ def answers_from_data(data: Any, path: Path, checklist: Checklist,
         )
     known = {r.id for r in checklist.requirements}
     answers: dict[str, Answer] = {}
+    problems: list[AnswersError] = []
     for req_id, raw in (data.get("answers") or {}).items():
         where = ["answers", req_id]
         if req_id not in known:
             close = difflib.get_close_matches(str(req_id), sorted(known), n=1)
-            raise error(f"unknown requirement id '{req_id}' in checklist '{checklist.id}'", where, str(req_id),
-                        f"did you mean '{close[0]}'?" if close else "see 'l3audit checklist show'")
-        answers[req_id] = _answer(req_id, raw or {}, lambda m, w=where, r=req_id, h="": error(m, w, r, h))
+            problems.append(error(f"unknown requirement id '{req_id}' in checklist '{checklist.id}'", where, str(req_id),
+                                  f"did you mean '{close[0]}'?" if close else "see 'l3audit checklist show'"))
+            continue
+        try:
+            answers[req_id] = _answer(req_id, raw or {}, lambda m, w=where, r=req_id, h="": error(m, w, r, h))
+        except AnswersError as exc:
+            problems.append(exc)
+    raise_problems(problems)
     return AnswerSet(checklist.id, checklist.version, checklist.content_hash, answers,
                      data.get("outlet"), str(path))
 
@@ -268,10 +346,23 @@ def _answer(req_id: str, raw: Mapping[str, Any], error: Callable[..., AnswersErr
             raise error("a rejected answer needs a reason (review.reason)")
         if value is None:
             raise error("a review of an unanswered question")
+    stamps: dict[str, str] = {}
+    for key, written in (("answered_at", raw.get("answered_at")),
+                         ("reviewed_at", raw["review"].get("reviewed_at") if review else None)):
+        try:
+            stamps[key] = iso_date(written) if written else ""
+        except ValueError as exc:
+            raise error(f"{key}: {exc}", hint=DATE_HINT) from None
+    if review is not None:
+        review = replace(review, reviewed_at=stamps["reviewed_at"])
     evidence = tuple(EvidenceItem(e.get("path", ""), e.get("url", ""), e.get("sha256", ""), e.get("note", ""))
                      for e in raw.get("evidence") or [])
+    for item in evidence:
+        if item.path and (Path(item.path).is_absolute() or ".." in Path(item.path).parts):
+            raise error(f"evidence file '{item.path}' is outside the answers' folder",
+                        hint="put evidence files in the answers file's folder and give paths relative to it")
     return Answer(req_id, value, justification, (raw.get("text") or "").strip(), evidence,
-                  raw.get("answered_by") or "", raw.get("answered_at") or "", review)
+                  raw.get("answered_by") or "", stamps["answered_at"], review)
 
 
 def dump_answers(answer_set: AnswerSet) -> str:

@@ -18,6 +18,7 @@ Each requirement's final status is decided in this order, and what decided it is
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,7 +35,7 @@ from audit.selfassess.answers import (
 )
 from audit.catalogue.loader import Checklist, Requirement
 from audit.models import RequirementResult, SiteResult, Status, combine_statuses
-from audit.selfassess.waivers import Waiver, WaiverSet, load_waivers
+from audit.selfassess.waivers import Waiver, WaiverError, WaiverSet, load_waivers
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,21 @@ def load_self_assessment(checklist: Checklist, answer_paths: Sequence[Path] = ()
     return SelfAssessment(answers, waivers, flags, today or dt.date.today())
 
 
+def _same_outlet(assessment: SelfAssessment, outlet_id: str, waivers_file: Path | None) -> None:
+    """Answers and waivers given for one audited outlet must be that outlet's: refused naming both ids."""
+    for key, answer_set in assessment.answers.items():
+        if key is not None and key != outlet_id:
+            raise AnswersError(f"the answers are for outlet '{key}', but this audit is of outlet '{outlet_id}'",
+                               path=answer_set.path, line=1,
+                               hint=f"audit it with --outlet {key}, or give outlet '{outlet_id}' its own answers")
+    named = assessment.waivers.waivers
+    if named and not any(fnmatch.fnmatchcase(outlet_id, w.outlet) for w in named):
+        others = ", ".join(sorted({w.outlet for w in named}))
+        raise WaiverError(f"no waiver in the file applies to outlet '{outlet_id}'; they are for: {others}",
+                           path=str(waivers_file or ""),
+                           hint="audit with --outlet ID of the outlet the waivers are for, or use '*'")
+
+
 def load_for_outlets(checklist: Checklist, answers_files: tuple[Path, ...], waivers_file: Path | None,
                      outlet_ids: list[str]) -> SelfAssessment | None:
     """Validate answers and waivers for these outlets before any scan; None when neither is given."""
@@ -102,6 +118,8 @@ def load_for_outlets(checklist: Checklist, answers_files: tuple[Path, ...], waiv
         if key is not None and len(outlet_ids) > 1 and key not in outlet_ids:
             raise AnswersError(f"outlet '{key}' is not in the inventory", path=answer_set.path, line=1,
                                hint="check the 'outlet:' id")
+    if len(outlet_ids) == 1:
+        _same_outlet(assessment, outlet_ids[0], waivers_file)
     if len(outlet_ids) == 1 and len(assessment.answers) == 1:  # one site, one file: it answers for it
         (key, answer_set), = assessment.answers.items()
         flags: dict[tuple[str | None, str], tuple[str, ...]] = {

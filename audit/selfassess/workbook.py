@@ -1,29 +1,40 @@
 """Answers as an XLSX workbook, because department staff work in spreadsheets.
 
 `export_workbook` writes one row per question (with any answers already given) on sheet `answers`,
-dropdowns (data validation) for the answer and the review decision, and the catalogue pin on sheet
-`meta`. `import_workbook` reads it back into an `AnswerSet` through the same validation as a YAML
-answers file; edited headers, a changed pin or a value outside a dropdown are refused with the cell
-named. The workbook itself is never rewritten by an import.
+a dropdown (data validation) for the answer, and the catalogue pin on sheet `meta`. The workbook is
+the outlet's: it has no reviewer columns, and one that carries them (an outlet approving itself) is
+refused. `import_workbook` reads it back into an `AnswerSet` through the same validation as a YAML
+answers file and reports every problem at once, each with its cell and a hint: edited headers, a
+changed pin, values outside the dropdown, duplicated, unknown or missing requirement rows, dates
+that are not ISO or dd/mm/yyyy (a spreadsheet day number is not a date), evidence outside the
+workbook's folder, over-long cells. The file is checked through `audit.userfiles.xlsxfile` before
+openpyxl reads it. The workbook itself is never rewritten by an import.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from audit.selfassess.answers import (
+    DATE_HINT,
     SCHEMA_ID,
     AnswersError,
     AnswerSet,
     answers_from_data,
     evidence_from_text,
+    iso_date,
+    raise_problems,
 )
+from audit.userfiles import limits
+from audit.userfiles.output import write_bytes_atomic
+from audit.userfiles.xlsxfile import open_workbook, sheet_rows
 from audit.catalogue.loader import Checklist
 from audit.selfassess.questionnaire import ANSWER_CHOICES, questions
 
@@ -39,15 +50,12 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("text", "Mô tả / Description", 40),
     ("evidence", "Bằng chứng (tệp hoặc URL, mỗi dòng một mục) / Evidence (file or URL, one per line)", 40),
     ("answered_by", "Người trả lời / Answered by", 18),
-    ("answered_at", "Thời điểm trả lời / Answered at", 20),
-    ("review_decision", "Kết luận thẩm định / Review decision", 14),
-    ("review_reason", "Lý do / Reason", 30),
-    ("reviewer", "Người thẩm định / Reviewer", 18),
-    ("reviewed_at", "Thời điểm thẩm định / Reviewed at", 20),
+    ("answered_at", "Thời điểm trả lời (YYYY-MM-DD hoặc dd/mm/yyyy) / Answered at", 20),
 )
 KEYS = [c[0] for c in COLUMNS]
 META_KEYS = ("schema", "checklist_id", "checklist_version", "content_hash", "outlet")
-DECISIONS = ("accepted", "rejected")
+REVIEWER_WORDS = ("review", "thẩm định", "reviewer", "accepted", "decision")
+"""Header words of reviewer columns: an outlet's workbook carrying them is refused (it would approve itself)."""
 
 
 def _col(key: str) -> str:
@@ -66,7 +74,6 @@ def export_workbook(checklist: Checklist, path: Path, answers: AnswerSet | None 
     for q in questions(checklist):
         given = answers.answers.get(q.requirement_id) if answers else None
         data = given.to_dict() if given else {}
-        review = data.get("review") or {}
         evidence = "\n".join(
             (e.get("url") or e["path"]) + (f" sha256:{e['sha256']}" if e.get("sha256") else "")
             for e in data.get("evidence", [])
@@ -75,14 +82,13 @@ def export_workbook(checklist: Checklist, path: Path, answers: AnswerSet | None 
             q.requirement_id, q.group, "x" if q.mandatory else "", f"{q.title.vi}. {q.description.vi}",
             f"{q.title.en}. {q.description.en}", "\n".join(f"- {e.vi} / {e.en}" for e in q.evidence),
             data.get("answer"), data.get("justification"), data.get("text"), evidence or None,
-            data.get("answered_by"), data.get("answered_at"), review.get("decision"), review.get("reason"),
-            review.get("reviewer"), review.get("reviewed_at"),
+            data.get("answered_by"), data.get("answered_at"),
         ])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     last = max(sheet.max_row, 2)
-    for key, choices in (("answer", ANSWER_CHOICES), ("review_decision", DECISIONS)):
+    for key, choices in (("answer", ANSWER_CHOICES),):
         rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
                               showErrorMessage=True, errorTitle="l3audit",
                               error="Chọn trong danh sách / pick from the list")
@@ -94,29 +100,32 @@ def export_workbook(checklist: Checklist, path: Path, answers: AnswerSet | None 
            outlet or (answers.outlet if answers else None) or "")
     for key, value in zip(META_KEYS, pin):
         meta.append([key, value])
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def import_workbook(path: Path, checklist: Checklist) -> AnswerSet:
-    """Read a filled-in workbook; AnswersError naming the row and cell on any problem."""
+    """Read a filled-in workbook; AnswersError (AnswersErrors for several) naming each row and cell."""
+
+    def refuse(message: str, hint: str) -> AnswersError:
+        return AnswersError(message, path=str(path), hint=hint)
+
+    book = open_workbook(path, refuse)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise AnswersError(f"not a readable XLSX workbook: {exc}", path=str(path)) from exc
-    for name in ("answers", "meta"):
-        if name not in book.sheetnames:
-            raise AnswersError(f"sheet '{name}' is missing", path=str(path), hint="export a new workbook")
-    rows = list(book["answers"].iter_rows(values_only=True))
-    meta = {str(r[0]): ("" if r[1] is None else str(r[1])) for r in book["meta"].iter_rows(values_only=True) if r and r[0]}
-    book.close()
-    header = [("" if v is None else str(v)) for v in (rows[0] if rows else ())]
-    for i, (_key, label, _width) in enumerate(COLUMNS):
-        found = header[i] if i < len(header) else ""
-        if found != label:
-            raise AnswersError(f"header '{found}' in cell {get_column_letter(i + 1)}1 should be '{label}'",
-                               path=str(path), line=1, hint="do not edit the header row; export a new workbook")
+        for name in ("answers", "meta"):
+            if name not in book.sheetnames:
+                raise AnswersError(f"sheet '{name}' is missing", path=str(path), hint="export a new workbook")
+        rows = sheet_rows(book, "answers", refuse)
+        meta = {str(r[0]): ("" if r[1] is None else str(r[1]))
+                for r in sheet_rows(book, "meta", refuse) if len(r) > 1 and r[0]}
+    finally:
+        book.close()
+    problems: list[AnswersError] = []
+    _check_header(rows[0] if rows else (), path, problems)
     if meta.get("schema") != SCHEMA_ID:
-        raise AnswersError(f"sheet meta: schema is '{meta.get('schema')}', expected '{SCHEMA_ID}'", path=str(path))
+        problems.append(AnswersError(f"sheet meta: schema is '{meta.get('schema')}', expected '{SCHEMA_ID}'",
+                                     path=str(path), hint="export a new workbook"))
     data: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "checklist": {"id": meta.get("checklist_id", ""), "version": meta.get("checklist_version", ""),
@@ -127,14 +136,53 @@ def import_workbook(path: Path, checklist: Checklist) -> AnswerSet:
     row_of: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = {k: (row[i] if i < len(row) else None) for i, k in enumerate(KEYS)}
-        req_id = cells["requirement_id"]
-        if req_id is None or str(req_id).strip() == "":
+        extra = [(i, v) for i, v in enumerate(row[len(KEYS):], start=len(KEYS)) if _text(v) is not None]
+        req_id = _text(cells["requirement_id"])
+        if req_id is None:
+            if any(_text(v) is not None for v in row):
+                problems.append(AnswersError(f"row {number} has answers but no requirement id (cell A{number})",
+                                             path=str(path), line=number, hint="do not delete the requirement id"))
             continue
-        req_id = str(req_id).strip()
+        if extra:
+            problems.append(AnswersError(f"cell {get_column_letter(extra[0][0] + 1)}{number} is outside the "
+                                         "answer columns", path=str(path), line=number, item=f"requirement {req_id}",
+                                         hint="reviewer decisions are not written in the outlet's workbook"))
+        if req_id in row_of:
+            problems.append(AnswersError(f"requirement {req_id} appears twice (rows {row_of[req_id]} and {number})",
+                                         path=str(path), line=number, item=f"requirement {req_id}",
+                                         hint="keep one row per requirement"))
+            continue
         row_of[req_id] = number
-        data["answers"][req_id] = _row_answer(cells, number, path)
-    return answers_from_data(data, path, checklist,
-                             locate=lambda where: row_of.get(where[1]) if len(where) > 1 else 1)
+        data["answers"][req_id] = _row_answer(cells, number, path, problems)
+    for q in questions(checklist):
+        if q.requirement_id not in row_of and meta.get("checklist_id") == checklist.id:
+            problems.append(AnswersError(f"the row of requirement {q.requirement_id} is missing", path=str(path),
+                                         item=f"requirement {q.requirement_id}",
+                                         hint="do not delete rows; leave the answer empty instead"))
+    try:
+        answer_set = answers_from_data(data, path, checklist,
+                                       locate=lambda where: row_of.get(where[1]) if len(where) > 1 else 1)
+    except AnswersError as exc:
+        problems.append(exc)
+    raise_problems(problems)
+    return answer_set
+
+
+def _check_header(header_row: tuple[Any, ...], path: Path, problems: list[AnswersError]) -> None:
+    header = [("" if v is None else str(v)) for v in header_row]
+    for i, (_key, label, _width) in enumerate(COLUMNS):
+        found = header[i] if i < len(header) else ""
+        if found != label:
+            problems.append(AnswersError(f"header '{found}' in cell {get_column_letter(i + 1)}1 should be '{label}'",
+                                         path=str(path), line=1,
+                                         hint="do not edit the header row; export a new workbook"))
+    for i, found in enumerate(header[len(COLUMNS):], start=len(COLUMNS)):
+        if found.strip() and any(word in found.lower() for word in REVIEWER_WORDS):
+            problems.append(AnswersError(
+                f"reviewer column '{found}' (cell {get_column_letter(i + 1)}1) in an outlet's workbook",
+                path=str(path), line=1,
+                hint="an outlet does not review its own answers; export a new workbook (reviews are the "
+                     "department's, in their own file)"))
 
 
 def _text(value: Any) -> str | None:
@@ -144,17 +192,28 @@ def _text(value: Any) -> str | None:
     return text.strip() or None
 
 
-def _row_answer(cells: dict[str, Any], number: int, path: Path) -> dict[str, Any]:
+def _row_answer(cells: dict[str, Any], number: int, path: Path, problems: list[AnswersError]) -> dict[str, Any]:
     req_id = str(cells["requirement_id"]).strip()
 
-    def error(message: str, key: str = "", hint: str = "") -> AnswersError:
+    def error(message: str, key: str = "", hint: str = "") -> None:
         where = f"requirement {req_id}" + (f", cell {_col(key)}{number}" if key else "")
-        return AnswersError(message, path=str(path), line=number, item=where, hint=hint)
+        problems.append(AnswersError(message, path=str(path), line=number, item=where, hint=hint))
 
-    for key, choices in (("answer", ANSWER_CHOICES), ("review_decision", DECISIONS)):
-        value = _text(cells[key])
-        if value is not None and value not in choices:
-            raise error(f"'{value}' is not an allowed value", key, "use one of: " + ", ".join(choices))
+    for key in KEYS:
+        text = _text(cells[key])
+        if text is not None and len(text) > limits.MAX_SCALAR_CHARS:
+            error(f"{len(text)} characters (limit {limits.MAX_SCALAR_CHARS})", key, "attach long text as evidence")
+            cells[key] = None
+    value = _text(cells["answer"])
+    if value is not None and value not in ANSWER_CHOICES:
+        error(f"'{value}' is not an allowed value", "answer", "use one of: " + ", ".join(ANSWER_CHOICES))
+        cells["answer"] = None
+    answered_at = None
+    if cells["answered_at"] is not None and _text(cells["answered_at"]) is not None:
+        try:
+            answered_at = iso_date(cells["answered_at"])
+        except ValueError as exc:
+            error(f"answered_at: {exc}", "answered_at", DATE_HINT)
     evidence = []
     for line in (_text(cells["evidence"]) or "").splitlines():
         parts = line.split()
@@ -163,17 +222,15 @@ def _row_answer(cells: dict[str, Any], number: int, path: Path) -> dict[str, Any
         digest = next((p[len("sha256:"):] for p in parts[1:] if p.startswith("sha256:")), "")
         if parts[0].startswith(("http://", "https://")):
             evidence.append({"url": parts[0]})
-        elif digest:
-            evidence.append({"path": parts[0], "sha256": digest})
-        else:  # hashed now: the import is when the answer is handed in
-            item = evidence_from_text(parts[0], path.parent, lambda m: error(m, "evidence"))
-            evidence.append({"path": item.path, "sha256": item.sha256})
-    answer: dict[str, Any] = {
+            continue
+        try:  # hashed now unless recorded: the import is when the answer is handed in
+            item = evidence_from_text(parts[0], path.parent, lambda m: AnswersError(m))
+        except AnswersError as exc:
+            error(exc.message, "evidence", "put evidence files in the workbook's folder, paths relative to it")
+            continue
+        evidence.append({"path": item.path, "sha256": digest or item.sha256})
+    return {
         "answer": _text(cells["answer"]), "justification": _text(cells["justification"]),
         "text": _text(cells["text"]), "evidence": evidence, "answered_by": _text(cells["answered_by"]),
-        "answered_at": _text(cells["answered_at"]),
+        "answered_at": answered_at,
     }
-    if _text(cells["review_decision"]):
-        answer["review"] = {"decision": _text(cells["review_decision"]), "reason": _text(cells["review_reason"]),
-                            "reviewer": _text(cells["reviewer"]) or "", "reviewed_at": _text(cells["reviewed_at"]) or ""}
-    return answer

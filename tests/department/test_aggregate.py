@@ -68,7 +68,7 @@ def test_dashboard_numbers_on_a_constructed_history(store: Store) -> None:
     assert outlets[("l3-starter", "a")]["series"] == [50.0, 100.0]
     assert outlets[("l3-starter", "b")]["trend"] == "down"
     assert outlets[("l3-starter", "c")]["trend"] == "new"
-    assert view["totals"] == {"outlets": 5, "results": 7, "compliant": 2}
+    assert view["totals"] == {"outlets": 5, "results": 7, "compliant": 2, "no_result": 0, "inventory": 0}
     # Most failed: L3-TLS-01 fails for 1 of 3 outlets, N3-DAT-10 for 1 of 2
     assert [(r["requirement_id"], r["failed"], r["outlets"]) for r in view["top_failed"]] == [
         ("L3-TLS-01", 1, 3), ("N3-DAT-10", 1, 2)]

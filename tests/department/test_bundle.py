@@ -66,7 +66,7 @@ def test_unknown_signer_truncated_file_and_wrong_outlet_are_refused(signed: dict
         verify_bundle(signed["bundle"], load_trusted_keys(other_public))
     truncated = folder / "cut.json"
     truncated.write_bytes(signed["bundle"].read_bytes()[:-40])
-    with pytest.raises(BundleError, match="not a complete bundle"):
+    with pytest.raises(BundleError, match="not complete JSON \\(truncated"):
         verify_bundle(truncated, load_trusted_keys(signed["trusted"]))
     # A key trusted only for another outlet may not submit for bao-a
     limited = yaml.safe_load(signed["trusted"].read_text(encoding="utf-8"))
@@ -93,11 +93,32 @@ def test_importing_twice_stores_once(signed: dict[str, Path], kind: str, tmp_pat
     with Store(db) as store:
         first = import_bundle(verify_bundle(signed["bundle"], trusted), store)
         second = import_bundle(verify_bundle(signed["bundle"], trusted), store)
-        assert first[1] and not second[1] and first[0] == second[0]
+        assert first[1] == "imported" and second[1] == "already stored" and first[0] == second[0]
         [row] = store.results()
         assert row.signer == trusted[next(iter(trusted))].id
         with store.read("count") as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM submissions").scalar() == 1
+
+
+def test_a_bundle_of_a_result_already_stored_keeps_its_submission(signed: dict[str, Path], tmp_path: Path) -> None:
+    """Given a result stored by `run`, then signed twice (the second time with new answers), when both
+    bundles are imported, then each submission is kept, with its signer name, on the one stored result."""
+    db = str(tmp_path / "history.db")
+    trusted = load_trusted_keys(signed["trusted"])
+    with Store(db) as store:
+        stored_id, _ = store.add_result(json.loads(signed["result"].read_text(encoding="utf-8")),
+                                        store.start_round("run 12", "run"))
+        first = import_bundle(verify_bundle(signed["bundle"], trusted), store)
+        answers = signed["folder"] / "answers-2.yaml"
+        answers.write_text("answers: {L3-ORG-01: partly}\n", encoding="utf-8")
+        resigned = signed["folder"] / "bao-a.2.bundle.json"
+        sign_bundle(signed["result"], signed["key"], resigned, "Trưởng phòng Kỹ thuật", answers)
+        second = import_bundle(verify_bundle(resigned, trusted), store)
+        again = import_bundle(verify_bundle(resigned, trusted), store)
+        assert first == (stored_id, "new submission") and second == (stored_id, "new submission")
+        assert again == (stored_id, "already stored")
+        names = [s["signer_name"] for s in store.submissions(stored_id)]
+        assert names == ["Phòng Kỹ thuật Báo A", "Trưởng phòng Kỹ thuật"] and len(store.results()) == 1
 
 
 def test_import_command_stores_good_bundles_and_refuses_bad_ones(signed: dict[str, Path]) -> None:

@@ -117,5 +117,19 @@ def test_history_command_lists_audits_with_changes_and_rounds(tmp_path: Path) ->
     assert unknown.exit_code == 2 and "không có kết quả nào được lưu" in unknown.output
     english = runner.invoke(cli, ["history", "khong-co", "--db", db, "--lang", "en"])
     assert english.exit_code == 2 and "no stored result" in english.output
-    table = runner.invoke(cli, ["history", "a", "--db", db])
+    table = runner.invoke(cli, ["history", "a", "--db", db], env={"COLUMNS": "160"})
     assert "Đợt" in table.output and "Xấu đi" in table.output
+
+
+def test_diff_without_db_uses_the_documented_default_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given ./l3audit.db with two rounds, when `diff 1 2` runs without --db, then the rounds are found."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("L3AUDIT_DB", raising=False)
+    with Store("l3audit.db") as store:
+        store.add_result(make_result("bao-a", {"L3-TLS-01": "pass"}, "2026-10-01T08:00:00+00:00"),
+                         store.start_round("10", "run"))
+        store.add_result(make_result("bao-a", {"L3-TLS-01": "fail"}, "2026-11-01T08:00:00+00:00"),
+                         store.start_round("11", "run"))
+    done = CliRunner().invoke(cli, ["diff", "1", "2", "--json"])
+    assert done.exit_code == 1, done.output  # L3-TLS-01 regressed
+    assert json.loads(done.output)["outlets"][0]["outlet_id"] == "bao-a"

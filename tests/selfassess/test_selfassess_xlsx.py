@@ -50,17 +50,14 @@ def test_workbook_round_trip_gives_the_same_answers_and_verdict(tmp_path: Path) 
     assert [c.value for c in sheet[1]] == [label for _k, label, _w in COLUMNS]
     lists = {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
     assert '"implemented,partly,not_implemented,not_applicable"' in lists.values()
-    assert '"accepted,rejected"' in lists.values()
+    assert '"accepted,rejected"' not in lists.values()  # the outlet's workbook has no reviewer columns
     assert set(rows(book)) == {"POL-01", "OPS-01", "OPS-02"}
 
     (tmp_path / "quy-che.pdf").write_bytes(b"%PDF policy")
     filled = edit(book, tmp_path / "filled.xlsx", {
         ("POL-01", "answer"): "implemented", ("POL-01", "evidence"): "quy-che.pdf\nhttps://baomau.vn/qc",
-        ("POL-01", "answered_by"): "Trần Thị B", ("POL-01", "review_decision"): "accepted",
-        ("POL-01", "reviewer"): "Cục Báo chí", ("POL-01", "reviewed_at"): "2026-11-25T10:00:00+00:00",
+        ("POL-01", "answered_by"): "Trần Thị B", ("POL-01", "answered_at"): "25/11/2026",
         ("OPS-01", "answer"): "partly", ("OPS-01", "text"): "Sao lưu hằng tuần",
-        ("OPS-01", "review_decision"): "accepted", ("OPS-01", "reviewer"): "Cục Báo chí",
-        ("OPS-01", "reviewed_at"): "2026-11-25T10:00:00+00:00",
     })
     out = tmp_path / "answers.yaml"
     result = invoke("self-assess", "import-xlsx", filled, "--checklist", checklist_file, "-o", out)
@@ -70,13 +67,20 @@ def test_workbook_round_trip_gives_the_same_answers_and_verdict(tmp_path: Path) 
     assert answers.outlet == "bao-mau"
     pol = answers.get("POL-01")
     assert pol.answered_by == "Trần Thị B" and len(pol.evidence[0].sha256) == 64 and pol.evidence[1].url
+    assert pol.answered_at == "2026-11-25" and pol.review is None
     # Export again from the YAML: the same answers come back out of the workbook.
     again = tmp_path / "again.xlsx"
     assert invoke("self-assess", "export-xlsx", "--checklist", checklist_file, "--answers", out, "-o", again).exit_code == OK
     assert import_workbook(again, checklist).answers == answers.answers
 
+    reviewed = out
+    for req in ("POL-01", "OPS-01"):  # the department's decisions, made apart from the outlet's workbook
+        nxt = tmp_path / f"reviewed-{req}.yaml"
+        assert invoke("self-assess", "review", reviewed, "--checklist", checklist_file, "--requirement", req,
+                      "--decision", "accepted", "--reviewer", "Cục Báo chí", "-o", nxt).exit_code == OK
+        reviewed = nxt
     summary = summarise(checklist, judge_outlet(checklist, "bao-mau", {},
-                                                load_self_assessment(checklist, [out], None, dt.date(2026, 11, 26))))
+                                                load_self_assessment(checklist, [reviewed], None, dt.date(2026, 11, 26))))
     assert summary["verdict"] == "not_compliant" and summary["mandatory_failed"] == ["OPS-01"]
     assert summary["score"]["requirements"]["OPS-01"]["points"] == 5.0  # accepted 'partly': half of 10
 
@@ -84,7 +88,13 @@ def test_workbook_round_trip_gives_the_same_answers_and_verdict(tmp_path: Path) 
 @pytest.mark.parametrize("change, message", [
     ({("header", "answer"): "Answer"}, "header 'Answer' in cell G1 should be 'Trả lời / Answer'"),
     ({("POL-01", "answer"): "yes"}, ":2: requirement POL-01, cell G2: 'yes' is not an allowed value"),
-    ({("OPS-01", "review_decision"): "ok"}, "cell M3: 'ok' is not an allowed value (hint: use one of: accepted, rejected)"),
+    ({("POL-01", "answered_at"): 45992}, "cell L2: answered_at: 45992 is a number"),
+    ({("POL-01", "answered_at"): "31/02/2026"}, "answered_at: '31/02/2026' is not a date"),
+    ({("POL-01", "answered_at"): "30/11/2099"}, "answered_at: 2099-11-30 is in the future"),
+    ({("POL-01", "answer"): "implemented", ("POL-01", "evidence"): "../../etc/hostname"},
+     "evidence file '../../etc/hostname' is outside the answers' folder"),
+    ({("OPS-01", "requirement_id"): "POL-01"}, "requirement POL-01 appears twice (rows 2 and 3)"),
+    ({("OPS-01", "requirement_id"): None, ("OPS-01", "answer"): "partly"}, "row 3 has answers but no requirement id"),
     ({("POL-01", "requirement_id"): "POL-9"}, "unknown requirement id 'POL-9'"),
     ({("POL-01", "answer"): "not_applicable"}, "'not_applicable' needs a justification"),
     ({("POL-01", "answer"): "implemented", ("POL-01", "evidence"): "mat.pdf"}, "evidence file 'mat.pdf' not found"),
@@ -109,3 +119,59 @@ def test_a_workbook_for_another_catalogue_version_is_refused(tmp_path: Path) -> 
     _checklist_file, book = export(tmp_path)
     with pytest.raises(AnswersError, match="uses version 2"):
         import_workbook(book, load(tmp_path, version="2"))
+
+
+def test_an_outlet_workbook_with_reviewer_columns_is_refused(tmp_path: Path) -> None:
+    """Given a workbook where the outlet added the old reviewer columns and approved itself."""
+    checklist_file, book = export(tmp_path)
+    workbook = load_workbook(book)
+    sheet = workbook["answers"]
+    base = len(KEYS) + 1
+    sheet.cell(1, base).value = "Kết luận thẩm định / Review decision"
+    sheet.cell(1, base + 1).value = "Người thẩm định / Reviewer"
+    sheet.cell(rows(book)["POL-01"], col("answer")).value = "implemented"
+    sheet.cell(rows(book)["POL-01"], base).value = "accepted"
+    bad = tmp_path / "self-approved.xlsx"
+    workbook.save(bad)
+    out = tmp_path / "answers.yaml"
+    result = invoke("self-assess", "import-xlsx", bad, "--checklist", checklist_file, "-o", out)
+    text = result.output.replace("\n", " ")
+    assert result.exit_code == USAGE and "reviewer column 'Kết luận thẩm định / Review decision'" in text, text
+    assert "cell M2 is outside the answer columns" in text and not out.exists()
+
+
+def test_every_problem_of_a_workbook_is_reported_at_once(tmp_path: Path) -> None:
+    """Given a workbook with a deleted row, a bad value and a bad date, then all three are named."""
+    checklist_file, book = export(tmp_path)
+    workbook = load_workbook(book)
+    sheet = workbook["answers"]
+    where = rows(book)
+    sheet.cell(where["POL-01"], col("answer")).value = "yes"
+    sheet.cell(where["POL-01"], col("answered_at")).value = "hom-qua"
+    sheet.delete_rows(where["OPS-02"])
+    bad = tmp_path / "many.xlsx"
+    workbook.save(bad)
+    with pytest.raises(AnswersError) as caught:
+        import_workbook(bad, load(tmp_path))
+    lines = str(caught.value).splitlines()
+    assert any("cell G2: 'yes' is not an allowed value" in x for x in lines), lines
+    assert any("cell L2: answered_at: 'hom-qua' is not a date" in x for x in lines), lines
+    assert any("the row of requirement OPS-02 is missing" in x for x in lines), lines
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    """Given an XLSX whose shared strings unpack to 200 MB from a few hundred kB."""
+    import zipfile
+
+    _checklist_file, book = export(tmp_path)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        with dst.open("xl/padding.xml", "w") as handle:
+            block = b"A" * (1 << 20)
+            for _ in range(200):
+                handle.write(block)
+    assert bomb.stat().st_size < 2_000_000
+    with pytest.raises(AnswersError, match="unpacks to .* bytes"):
+        import_workbook(bomb, load(tmp_path))

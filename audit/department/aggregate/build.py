@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from audit.department.dates import display_zone, local, window
 from audit.department.aggregate.groups import CatalogueInfo, catalogue_info
 from audit.department.aggregate.waivers import expiring_waivers
 from audit.department.diff import VERDICT_RANK, classify
@@ -24,6 +25,16 @@ from audit.department.store.store import Store, StoredResult
 
 NATIONAL_TARGET_PERCENT = 100.0
 TREND_POINTS = 8
+COVERAGE_THRESHOLD_PERCENT = 50.0
+"""Below this coverage a score is shown greyed: too little was decided for the number to mean much."""
+
+
+def _no_result(entry: dict[str, Any], checklist_id: str) -> dict[str, Any]:
+    """The row of an inventory outlet with no result in the window: counted, and not compliant."""
+    return {"id": entry["id"], "name": entry["name"], "tags": list(entry["tags"]), "catalogue": checklist_id,
+            "finished_at": None, "verdict": "no_result", "pass_percent": None, "coverage_percent": None,
+            "low_coverage": True, "fail": 0, "error": 0, "manual": 0, "audits": 0, "trend": "none",
+            "delta": None, "series": [], "signer": ""}
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,8 @@ def _trend(latest: StoredResult, previous: StoredResult | None) -> tuple[str, fl
 def _select(store: Store, f: Filters) -> dict[tuple[str, str], list[StoredResult]]:
     """Results in the window grouped by (checklist id, outlet id), oldest first, tag-filtered."""
     series: dict[tuple[str, str], list[StoredResult]] = defaultdict(list)
-    for row in store.results(since=f.since, until=f.until, checklist_id=f.checklist):
+    since, until = window(f.since, f.until)  # local days of the department, as UTC bounds
+    for row in store.results(since=since, until=until, checklist_id=f.checklist, include_withdrawn=False):
         series[(row.checklist_id, row.outlet_id)].append(row)
     if f.tags:
         wanted = set(f.tags)
@@ -98,8 +110,10 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
         trend, delta = _trend(row, before)
         outlets.append({
             "id": outlet_id, "name": row.outlet_name, "tags": list(row.tags), "catalogue": checklist_id,
-            "finished_at": row.finished_at, "verdict": row.verdict, "pass_percent": row.pass_percent,
-            "coverage_percent": row.coverage_percent, "fail": row.counts["fail"], "error": row.counts["error"],
+            "finished_at": local(row.finished_at), "verdict": row.verdict, "pass_percent": row.pass_percent,
+            "coverage_percent": row.coverage_percent,
+            "low_coverage": row.coverage_percent is None or row.coverage_percent < COVERAGE_THRESHOLD_PERCENT,
+            "fail": row.counts["fail"], "error": row.counts["error"],
             "manual": row.counts["manual"], "audits": len(series[key]), "trend": trend, "delta": delta,
             "series": [r.pass_percent for r in series[key][-TREND_POINTS:]], "signer": row.signer or "",
         })
@@ -117,9 +131,15 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
             if worse or VERDICT_RANK.get(row.verdict, 1) < VERDICT_RANK.get(before.verdict, 1):
                 regressions.append({
                     "id": outlet_id, "name": row.outlet_name, "catalogue": checklist_id,
-                    "from_verdict": before.verdict, "to_verdict": row.verdict, "from_date": before.finished_at,
-                    "to_date": row.finished_at, "requirements": worse,
+                    "from_verdict": before.verdict, "to_verdict": row.verdict, "from_date": local(before.finished_at),
+                    "to_date": local(row.finished_at), "requirements": worse,
                 })
+
+    # The inventory is the denominator: an outlet that sent nothing counts, as "not compliant: no result".
+    inventory = [e for e in store.inventory() if not filters.tags or set(filters.tags) & set(e["tags"])]
+    for checklist_id in sorted(catalogues) or ([filters.checklist or ""] if inventory else []):
+        have = {o["id"] for o in outlets if o["catalogue"] == checklist_id}
+        outlets.extend(_no_result(e, checklist_id) for e in inventory if e["id"] not in have)
 
     catalogue_rows = []
     for checklist_id, info in sorted(catalogues.items()):
@@ -129,7 +149,7 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
         catalogue_rows.append({
             "id": checklist_id, "title": info.title, "standard": info.standard, "outlets": len(mine),
             "compliant": verdicts["compliant"], "not_compliant": verdicts["not_compliant"],
-            "incomplete": verdicts["incomplete"], "share_percent": share,
+            "incomplete": verdicts["incomplete"], "no_result": verdicts["no_result"], "share_percent": share,
             "target_percent": NATIONAL_TARGET_PERCENT, "gap": len(mine) - verdicts["compliant"],
         })
 
@@ -148,12 +168,16 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
             {"id": r["id"], "name": r["name"], "cells": [_cell(r["by_group"].get(g["id"], ())) for g in groups]}
             for r in rows]})
     return {
-        "lang": lang, "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "lang": lang, "generated_at": local(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+        "timezone": str(display_zone()),
         "today": today.isoformat(),
         "filters": {"since": filters.since, "until": filters.until, "tags": list(filters.tags),
                     "checklist": filters.checklist, "waiver_days": filters.waiver_days},
         "totals": {"outlets": len(outlets), "results": sum(len(v) for v in series.values()),
-                   "compliant": sum(1 for o in outlets if o["verdict"] == "compliant")},
+                   "compliant": sum(1 for o in outlets if o["verdict"] == "compliant"),
+                   "no_result": sum(1 for o in outlets if o["verdict"] == "no_result"),
+                   "inventory": len(inventory)},
+        "coverage_threshold_percent": COVERAGE_THRESHOLD_PERCENT,
         "catalogues": catalogue_rows, "outlets": outlets, "heatmaps": heatmaps,
         "top_failed": top_failed, "regressions": regressions, "waivers": waivers,
     }

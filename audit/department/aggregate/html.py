@@ -45,7 +45,9 @@ def render_dashboard_html(view: dict[str, Any]) -> str:
     lang = view["lang"]
     words = {k: label(k, lang) for k in WORDS}
     words["within_days"] = label("within_days", lang, n=view["filters"]["waiver_days"])
-    verdicts = {v: label(f"verdict.{v}", lang) for v in ("compliant", "not_compliant", "incomplete")}
+    verdicts = {v: label(f"verdict.{v}", lang) for v in ("compliant", "not_compliant", "incomplete", "no_result")}
+    words["no_result"] = label("dashboard.no_result", lang)
+    words["low_coverage"] = label("dashboard.low_coverage", lang, n=f"{view['coverage_threshold_percent']:g}")
     outlets = [o | {"spark": sparkline_points(o["series"]), "score_text": _pct(o["pass_percent"]),
                     "coverage_text": _pct(o["coverage_percent"]),
                     "verdict_text": verdicts.get(o["verdict"], o["verdict"]),

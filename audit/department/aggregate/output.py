@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +9,8 @@ from typing import Any
 from audit.department.aggregate.csv import render_dashboard_csv, render_dashboard_json
 from audit.department.aggregate.html import render_dashboard_html
 from audit.department.aggregate.xlsx import render_dashboard_xlsx
+from audit.errors import AuditError
+from audit.userfiles.output import write_bytes_atomic
 
 FORMATS: dict[str, Callable[[dict[str, Any]], str | bytes]] = {
     "html": render_dashboard_html,
@@ -20,24 +20,31 @@ FORMATS: dict[str, Callable[[dict[str, Any]], str | bytes]] = {
 }
 
 
+class OutputFormatError(AuditError):
+    """The output file's suffix names no format we write, or another format than --format."""
+
+
 def format_for(path: Path, explicit: str | None) -> str:
-    """The format named by --format, else by the file's extension (html by default)."""
-    if explicit:
-        return explicit
+    """The format the file's suffix names (.htm counts as html), agreeing with --format when both are given.
+
+    A suffix we do not write (`x.pdf`) is refused rather than filled with HTML under a wrong name.
+    """
     suffix = path.suffix.lower().lstrip(".")
-    return suffix if suffix in FORMATS else "html"
+    suffix = "html" if suffix == "htm" else suffix
+    if suffix in FORMATS:
+        if explicit and explicit != suffix:
+            raise OutputFormatError(f"{path}: --format {explicit} but the file name says .{suffix} "
+                                    f"(hint: name it *.{explicit}, or drop --format)")
+        return suffix
+    if explicit and not suffix:
+        return explicit
+    raise OutputFormatError(f"{path}: the dashboard is written as {', '.join(sorted(FORMATS))}; "
+                            f"'.{suffix}' is none of them" + (" (PDF dashboards are not made yet)" if suffix == "pdf" else "")
+                            + " (hint: name the file dashboard.html, .xlsx, .csv or .json)")
 
 
 def write_dashboard(view: dict[str, Any], path: Path, fmt: str) -> None:
     """Render `view` as `fmt` and write it to `path` through a temporary file and a rename."""
     rendered = FORMATS[fmt](view)
     data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, data)

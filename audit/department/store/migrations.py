@@ -71,9 +71,29 @@ def _v2_signed_submissions(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_reqres_requirement ON requirement_results (requirement_id, status)"))
 
 
+def _v3_inventory(conn: sa.Connection) -> None:
+    """Version 3 (issue 14): the inventory of outlets (the dashboard's denominator) and withdrawals."""
+    m = sa.MetaData()
+    sa.Table("outlets", m,
+             sa.Column("id", sa.String(200), primary_key=True),
+             sa.Column("name", sa.String(500), nullable=False),
+             sa.Column("tags", sa.Text, nullable=False),
+             sa.Column("imported_at", sa.String(40), nullable=False))
+    sa.Table("results", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("withdrawals", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("result_id", sa.Integer, sa.ForeignKey("results.id"), nullable=False),
+             sa.Column("digest", sa.String(80), nullable=False),
+             sa.Column("reason", sa.Text, nullable=False),
+             sa.Column("withdrawn_at", sa.String(40), nullable=False))
+    m.tables["outlets"].create(conn)
+    m.tables["withdrawals"].create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
+    (3, "inventory of outlets, withdrawals", _v3_inventory),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -77,3 +77,22 @@ submissions = sa.Table(
     sa.Column("imported_at", sa.String(40), nullable=False),
     sa.Column("attachments", sa.Text, nullable=False),  # JSON: answers and evidence hashes
 )
+
+outlets = sa.Table(
+    "outlets", metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("tags", sa.Text, nullable=False),  # JSON list
+    sa.Column("imported_at", sa.String(40), nullable=False),
+)
+"""The department's inventory (`l3audit outlets import`): every outlet counts, results or not."""
+
+withdrawals = sa.Table(
+    "withdrawals", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("result_id", sa.Integer, sa.ForeignKey("results.id"), nullable=False),
+    sa.Column("digest", sa.String(80), nullable=False),  # what the officer named: a bundle's or a result's
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("withdrawn_at", sa.String(40), nullable=False),
+)
+"""Imports withdrawn (`l3audit import --withdraw`): the result is kept and logged, not counted on the dashboard."""

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from audit.department.dates import to_utc
 from audit.errors import StoreError
 from audit.department.store import migrations, schema
 from audit.department.store.connection import create_engine, database_url, describe, guarded
@@ -74,7 +75,7 @@ def _columns(data: dict[str, Any]) -> dict[str, Any]:
             "tags": json.dumps(list(outlet.get("tags", [])), ensure_ascii=False),
             "checklist_id": checklist["id"], "checklist_hash": checklist["content_hash"],
             "checklist_version": str(checklist.get("version", "")),
-            "started_at": data["started_at"], "finished_at": data["finished_at"],
+            "started_at": to_utc(data["started_at"]), "finished_at": to_utc(data["finished_at"]),
             "verdict": summary["verdict"], "pass_percent": summary.get("pass_percent"),
             "coverage_percent": summary.get("coverage_percent"), "total": int(summary["total"]),
             **{f"n_{s}": int(counts.get(s, 0)) for s in STATUS_COLUMNS},
@@ -193,8 +194,80 @@ class Store:
                 conn.execute(schema.submissions.insert().values(result_id=result_id, imported_at=now_iso(), **submission))
             return result_id, True
 
+    # Inventory --------------------------------------------------------------------------------
+    def replace_inventory(self, outlets: Iterable[tuple[str, str, Sequence[str]]]) -> int:
+        """Make (id, name, tags) the department's inventory, in one transaction; returns how many.
+
+        The inventory file is the whole list: an outlet no longer in it stops counting; results stay.
+        """
+        rows = [{"id": i, "name": n, "tags": json.dumps(list(t), ensure_ascii=False), "imported_at": now_iso()}
+                for i, n, t in outlets]
+        with self.write("store the inventory") as conn:
+            conn.execute(schema.outlets.delete())
+            if rows:
+                conn.execute(schema.outlets.insert(), rows)
+        return len(rows)
+
+    def inventory(self) -> list[dict[str, Any]]:
+        """The stored inventory, by id: dicts with id, name, tags, imported_at."""
+        o = schema.outlets.c
+        with self.read("read the inventory") as conn:
+            return [{"id": r.id, "name": r.name, "tags": json.loads(r.tags), "imported_at": r.imported_at}
+                    for r in conn.execute(sa.select(o.id, o.name, o.tags, o.imported_at).order_by(o.id))]
+
+    def withdraw(self, digest: str, reason: str) -> int:
+        """Mark the result of a bundle (its sha256) or a result (its digest) withdrawn; returns its id.
+
+        A prefix of at least 12 hex digits is enough. The result stays stored (history, diff, export);
+        the dashboard no longer counts it. StoreError when nothing or several things match.
+        """
+        key = digest.strip().lower().removeprefix("sha256:")
+        if len(key) < 12 or any(ch not in "0123456789abcdef" for ch in key):
+            raise StoreError(f"{digest!r} is not a digest (hint: at least 12 hex digits, as 'import' printed)")
+        s, r = schema.submissions.c, schema.results.c
+        with self.write("withdraw an import") as conn:
+            found = {int(i) for (i,) in conn.execute(sa.select(s.result_id).where(s.bundle_sha256.like(key + "%")))}
+            found |= {int(i) for (i,) in conn.execute(sa.select(r.id).where(
+                r.digest.like(key + "%") | r.digest.like("sha256:" + key + "%")))}
+            if len(found) != 1:
+                raise StoreError(f"{'no' if not found else len(found)} stored import(s) match {digest!r} "
+                                 "(hint: give more digits of the bundle's sha256, as 'import' printed it)")
+            result_id = found.pop()
+            conn.execute(schema.withdrawals.insert().values(result_id=result_id, digest=key, reason=reason,
+                                                            withdrawn_at=now_iso()))
+            return result_id
+
+    def withdrawn(self) -> dict[int, str]:
+        """Withdrawn result ids and the reason given (the latest, when withdrawn twice)."""
+        w = schema.withdrawals.c
+        with self.read("read withdrawals") as conn:
+            return {int(i): str(reason) for i, reason in conn.execute(sa.select(w.result_id, w.reason).order_by(w.id))}
+
+    def add_submission(self, result_id: int, submission: dict[str, Any]) -> bool:
+        """Record one more signed submission of an already stored result; False if this bundle is known.
+
+        A result stored by `run` and then sent as a bundle, or re-signed with new answers, keeps each
+        submission (signer, answers, evidence hashes): a submission is history, never dropped.
+        """
+        with self.write("store a submission") as conn:
+            known = conn.execute(sa.select(schema.submissions.c.id).where(
+                schema.submissions.c.bundle_sha256 == submission["bundle_sha256"])).scalar()
+            if known is not None:
+                return False
+            conn.execute(schema.submissions.insert().values(result_id=result_id, imported_at=now_iso(), **submission))
+            return True
+
+    def submissions(self, result_id: int) -> list[dict[str, Any]]:
+        """The submissions of a stored result, oldest first."""
+        s = schema.submissions.c
+        query = (sa.select(s.bundle_sha256, s.key_id, s.signer_name, s.signed_at, s.imported_at)
+                 .where(s.result_id == result_id).order_by(s.id))
+        with self.read("read submissions") as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
     def results(self, *, outlet_id: str | None = None, round_id: int | None = None, since: str | None = None,
-                until: str | None = None, checklist_id: str | None = None) -> list[StoredResult]:
+                until: str | None = None, checklist_id: str | None = None,
+                include_withdrawn: bool = True) -> list[StoredResult]:
         """Query columns of stored results, oldest first; `since`/`until` compare `finished_at`."""
         c = schema.results.c
         cols = [col for col in schema.results.columns if col.name != "document"]
@@ -210,6 +283,8 @@ class Store:
             query = query.where(c.finished_at <= (until + "~" if len(until) == 10 else until))
         if checklist_id:
             query = query.where(c.checklist_id == checklist_id)
+        if not include_withdrawn:
+            query = query.where(c.id.not_in(sa.select(schema.withdrawals.c.result_id)))
         with self.read("read results") as conn:
             return [_row(r) for r in conn.execute(query)]
 

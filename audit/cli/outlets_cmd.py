@@ -1,0 +1,60 @@
+"""`l3audit outlets import FILE | list`: the department's inventory, the denominator of the dashboard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from audit.cli.common import out_console, plain_row
+from audit.cli.options import handle_errors
+from audit.cli.store_cmd import db_option
+
+
+@click.group()
+def outlets() -> None:
+    """The department's inventory of outlets: every one counts on the dashboard, results or not."""
+
+
+@outlets.command("import")
+@click.argument("inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@handle_errors
+def import_inventory(inventory: Path, db: str) -> None:
+    """Store INVENTORY (the YAML of `l3audit run`) as the department's list of outlets, replacing the last one."""
+    from audit.department.store import open_store
+    from audit.i18n import t
+    from audit.inventory import load_inventory
+
+    entries = load_inventory(inventory)  # validated whole before the store is touched
+    with open_store(db) as store:
+        count = store.replace_inventory((o.id, o.name, o.tags) for o in entries)
+    click.echo(f"{t('outlets.imported', 'vi')} / {t('outlets.imported', 'en')}: {count}")
+
+
+@outlets.command("list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@handle_errors
+def list_inventory(db: str, as_json: bool) -> None:
+    """The stored inventory, with each outlet's latest stored verdict ('-' when it has none)."""
+    from rich.table import Table
+
+    from audit.department.store import open_store
+
+    with open_store(db, must_exist=True) as store:
+        entries = store.inventory()
+        latest = {r.outlet_id: r for r in store.results()}  # oldest first: the last one wins
+    rows = [{**e, "latest_verdict": latest[e["id"]].verdict if e["id"] in latest else None,
+             "latest_finished_at": latest[e["id"]].finished_at if e["id"] in latest else None} for e in entries]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title="outlets")
+    for col in ("id", "name", "tags", "latest verdict", "finished_at (UTC)"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*plain_row(r["id"], r["name"], ", ".join(r["tags"]), r["latest_verdict"] or "-",
+                                 r["latest_finished_at"] or "-"))
+    out_console.print(table)

@@ -1,0 +1,66 @@
+"""JSON user files (results, bundles): bounded size, no NaN/Infinity, no duplicate keys, bounded depth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from audit.errors import AuditError
+from audit.userfiles import limits
+from audit.userfiles.raw import read_limited
+
+
+class _JsonRefusal(ValueError):
+    """Raised from inside the decoder hooks; turned into the caller's error."""
+
+
+def _no_constant(name: str) -> Any:
+    # Python's json accepts NaN, Infinity and -Infinity, which RFC 8259 section 6 does not allow.
+    raise _JsonRefusal(f"'{name}' is not a JSON number")
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:  # the last one would silently win (RFC 8259 section 4: names SHOULD be unique)
+            raise _JsonRefusal(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _depth_ok(data: Any, max_depth: int) -> bool:
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > max_depth:
+                return False
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return True
+
+
+def parse_json(raw: bytes, error: Callable[[str, str], AuditError], max_depth: int = limits.MAX_DEPTH) -> Any:
+    """Decode JSON bytes strictly; `error(message, hint)` is raised for anything refused."""
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_unique)
+    except UnicodeDecodeError as exc:
+        raise error(f"not valid UTF-8 at byte {exc.start}", "save the file as UTF-8") from exc
+    except json.JSONDecodeError as exc:
+        raise error(f"not complete JSON (truncated or corrupt?): {exc.msg} at line {exc.lineno}",
+                    "ask for the file again") from exc
+    except _JsonRefusal as exc:
+        raise error(str(exc), "the file was not written by l3audit, or was edited") from exc
+    except RecursionError as exc:
+        raise error("nested too deeply", "the file was not written by l3audit") from exc
+    if not _depth_ok(data, max_depth):
+        raise error(f"nested more than {max_depth} levels deep", "the file was not written by l3audit")
+    return data
+
+
+def load_json_file(path: Path, error: Callable[[str, str], AuditError],
+                   max_bytes: int = limits.MAX_JSON_BYTES) -> tuple[Any, bytes]:
+    """Read and decode a JSON user file; return the data and its raw bytes (for digests)."""
+    raw = read_limited(path, max_bytes, error)
+    return parse_json(raw, error), raw
