@@ -63,3 +63,7 @@ class ResultError(AuditError):
 
 class StoreError(AuditError):
     """The results database cannot be used (locked, down, newer schema, bad URL); nothing was half-written."""
+
+
+class ScheduleError(AuditError):
+    """A schedule, job or queue request that cannot be done (unknown schedule, Redis unreachable, ...)."""

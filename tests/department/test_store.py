@@ -118,14 +118,15 @@ def test_a_failing_migration_rolls_back_entirely(db: str, monkeypatch: pytest.Mo
         conn.execute(sa.text("CREATE TABLE half_done (x INTEGER)"))
         raise sa.exc.OperationalError("ALTER TABLE", {}, Exception("disk full"))
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + ((3, "broken", broken),))
-    monkeypatch.setattr(migrations, "LATEST", 3)
+    broken_version = migrations.LATEST + 1
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + ((broken_version, "broken", broken),))
+    monkeypatch.setattr(migrations, "LATEST", broken_version)
     # When the store opens, the error is clear, and the half-made table is gone
     with pytest.raises(StoreError, match="upgrade the schema"):
         Store(db)
     monkeypatch.undo()
     with Store(db) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == broken_version - 1
         with store.read("inspect") as conn:
             assert not sa.inspect(conn).has_table("half_done")
 

@@ -71,9 +71,45 @@ def _v2_signed_submissions(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_reqres_requirement ON requirement_results (requirement_id, status)"))
 
 
+def _v3_schedules_and_jobs(conn: sa.Connection) -> None:
+    """Version 3: schedules of re-audits and the jobs each firing queues (audit.schedule)."""
+    m = sa.MetaData()
+    sa.Table("rounds", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("schedules", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("name", sa.String(200), nullable=False, unique=True),
+             sa.Column("every", sa.String(10), nullable=False),
+             sa.Column("outlets", sa.Text, nullable=False),
+             sa.Column("inventory", sa.String(1000), nullable=False),
+             sa.Column("checklist", sa.String(1000), nullable=False),
+             sa.Column("options", sa.Text, nullable=False),
+             sa.Column("next_at", sa.String(40), nullable=False),
+             sa.Column("first_at", sa.String(40), nullable=False),
+             sa.Column("last_round_id", sa.Integer))
+    sa.Table("jobs", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+             sa.Column("schedule_id", sa.Integer),
+             sa.Column("outlet_id", sa.String(200), nullable=False),
+             sa.Column("outlet", sa.Text, nullable=False),
+             sa.Column("checklist", sa.String(1000), nullable=False),
+             sa.Column("options", sa.Text, nullable=False),
+             sa.Column("status", sa.String(20), nullable=False),
+             sa.Column("attempts", sa.Integer, nullable=False),
+             sa.Column("worker", sa.String(200)),
+             sa.Column("error", sa.Text),
+             sa.Column("result_id", sa.Integer),
+             sa.Column("created_at", sa.String(40), nullable=False),
+             sa.Column("updated_at", sa.String(40), nullable=False))
+    m.tables["schedules"].create(conn)
+    m.tables["jobs"].create(conn)
+    conn.execute(sa.text("CREATE INDEX ix_jobs_status ON jobs (status, round_id)"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
+    (3, "schedules and jobs", _v3_schedules_and_jobs),
 )
 LATEST = MIGRATIONS[-1][0]
 
