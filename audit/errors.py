@@ -67,3 +67,7 @@ class StoreError(AuditError):
 
 class ScheduleError(AuditError):
     """A schedule, job or queue request that cannot be done (unknown schedule, Redis unreachable, ...)."""
+
+
+class AlertConfigError(LocatedError):
+    """The alerts file (`l3audit worker --alerts`) is not usable: which file, which field, what to do."""

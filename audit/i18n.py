@@ -81,6 +81,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.points": {"vi": "điểm", "en": "points"},
     "report.scoring_model": {"vi": "Mô hình tính điểm", "en": "Scoring model"},
     "cli.demo_done": {"vi": "Báo cáo demo nằm trong", "en": "Demo reports are in"},
+    # --- issue 17 ---
+    "alert.subject": {"vi": "[l3audit] {outlet}: {count} cảnh báo mới", "en": "[l3audit] {outlet}: {count} new alert(s)"},
+    "alert.digest_subject": {"vi": "[l3audit] {outlet}: bản tổng hợp hằng ngày, {count} cảnh báo",
+                             "en": "[l3audit] {outlet}: daily digest, {count} alert(s)"},
+    "alert.intro": {"vi": "Đợt đánh giá định kỳ của {outlet} phát hiện các thay đổi sau:",
+                    "en": "The scheduled audit of {outlet} found these changes:"},
+    "alert.new_failure": {"vi": "Yêu cầu {requirement} không đạt", "en": "Requirement {requirement} failed"},
+    "alert.cert_expiring": {"vi": "Chứng thư số của {site} hết hạn sau {days} ngày",
+                            "en": "The certificate of {site} expires in {days} days"},
+    "alert.new_exposure": {"vi": "Lộ tệp hoặc đường dẫn {path} tại {site}", "en": "{path} is exposed at {site}"},
+    "alert.outlet_down": {"vi": "{outlet} không còn phản hồi", "en": "{outlet} stopped answering"},
+    "alert.footer": {"vi": "Mỗi phát hiện chỉ được báo một lần cho tới khi được khắc phục.",
+                     "en": "Each finding is reported once, until it is fixed."},
 }
 
 

@@ -13,6 +13,9 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 redis_option = click.option("--redis", "redis_url", default=DEFAULT_REDIS, envvar="L3AUDIT_REDIS", show_default=True,
                             help="The queue's Redis (env L3AUDIT_REDIS); every worker and machine uses the same one.")
 
+alerts_option = click.option("--alerts", "alerts_file", type=click.Path(exists=True, dir_okay=False), default=None,
+                             help="Alerts file (e-mail, webhook, digest, rate limit); see docs/scheduling.md.")
+
 
 def queue_settings_options(func: F) -> F:
     """--heartbeat-seconds and --host-slot-seconds (how fast a dead worker's jobs move on)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from audit.cli.options import ca_file_option, handle_errors, nmap_option, timeout_option
-from audit.cli.queue_options import redis_option
+from audit.cli.queue_options import alerts_option, redis_option
 from audit.cli.store_cmd import db_option
 
 
@@ -89,14 +89,16 @@ def remove(name: str, db: str) -> None:
 @db_option
 @redis_option
 @click.option("--now", "now", default=None, help="Fire as if it were this time (ISO 8601); default: now.")
+@alerts_option
 @handle_errors
-def tick_(db: str, redis_url: str, now: str | None) -> None:
+def tick_(db: str, redis_url: str, now: str | None, alerts_file: str | None) -> None:
     """Fire due schedules and send pending jobs once (what each worker does every --tick-seconds)."""
     from audit.schedule.queue import QueueSettings
     from audit.schedule.schedules import parse_time
     from audit.schedule.worker import tick
 
-    rounds, sent, left = tick(QueueSettings(redis_url=redis_url, db=db), parse_time(now) if now else None)
+    settings = QueueSettings(redis_url=redis_url, db=db, alerts_file=alerts_file)
+    rounds, sent, left = tick(settings, parse_time(now) if now else None)
     click.echo(f"{len(rounds)} round(s) fired {rounds}, {sent} job(s) sent, {left} waiting for Redis")
 
 

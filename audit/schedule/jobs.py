@@ -11,6 +11,7 @@ so a job retried after its worker died is stored once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,7 +103,11 @@ def start_job(store: Store, job_id: int, worker: str) -> Job | None:
     return get_job(store, job_id)
 
 
-def finish_job(store: Store, job_id: int, data: dict[str, Any]) -> bool:
+AfterStore = Callable[[sa.Connection, dict[str, Any], int], object]
+"""Called in the storing transaction with (connection, result, round id): alerts are opened there."""
+
+
+def finish_job(store: Store, job_id: int, data: dict[str, Any], after_store: AfterStore | None = None) -> bool:
     """Store the job's result and mark it done, in one transaction; False if it was already done.
 
     The round is marked finished when this was its last open job.
@@ -113,6 +118,8 @@ def finish_job(store: Store, job_id: int, data: dict[str, Any]) -> bool:
         if row is None or row.status == "done":
             return False
         result_id, _ = insert_result(conn, data, int(row.round_id))
+        if after_store is not None:
+            after_store(conn, data, int(row.round_id))
         _set(conn, job_id, status="done", result_id=result_id, error=None)
         _finish_round_if_complete(conn, int(row.round_id))
     return True

@@ -48,6 +48,8 @@ class QueueSettings:
     """How long a host's slot is held at most (a dead worker's slot frees itself after this)."""
     max_retries: int = 3
     """Retries of a job that raised (not of a measurement that failed: that is a stored result)."""
+    alerts_file: str | None = None
+    """The alerts file (audit.alerts.config); without it no alert is recorded or sent."""
 
     def broker(self) -> RedisBroker:
         """A Redis broker for these settings (no connection is made until it is used)."""
@@ -133,10 +135,23 @@ def run_job(settings: QueueSettings, broker: RedisBroker, job_id: int) -> None:
                                    concurrency=1)
             with host_slots(broker, outlet, settings.host_slot_seconds):
                 (result,) = asyncio.run(run_audit(checklist, [outlet], options))
-            jobs.finish_job(store, job_id, result_to_dict(result))
+            jobs.finish_job(store, job_id, result_to_dict(result), _alert_recorder(settings))
         except Exception as exc:
             jobs.fail_job(store, job_id, f"{type(exc).__name__}: {exc}")
             raise
+
+
+def _alert_recorder(settings: QueueSettings) -> jobs.AfterStore | None:
+    """Opens and closes alerts in the transaction that stores a result (None without an alerts file)."""
+    if not settings.alerts_file:
+        return None
+    from pathlib import Path
+
+    from audit.alerts.config import load_alert_config
+    from audit.alerts.state import record_findings
+
+    expiry_days = load_alert_config(Path(settings.alerts_file)).expiry_days
+    return lambda conn, data, round_id: record_findings(conn, data, round_id, expiry_days)
 
 
 def check_redis(settings: QueueSettings) -> None:

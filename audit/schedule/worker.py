@@ -22,12 +22,25 @@ from audit.schedule.schedules import fire_due
 
 
 def tick(settings: QueueSettings, now: dt.datetime | None = None) -> tuple[list[int], int, int]:
-    """Fire due schedules and send pending jobs once. Returns (rounds fired, jobs sent, jobs left pending)."""
+    """Fire due schedules, send pending jobs and due alerts once.
+
+    Returns (rounds fired, jobs sent, jobs left pending because Redis is down).
+    """
+    now = now or dt.datetime.now(dt.timezone.utc)
     broker = settings.broker()
     actor = declare_actor(broker, settings)
     with Store(settings.db) as store:
-        rounds = fire_due(store, now or dt.datetime.now(dt.timezone.utc))
+        rounds = fire_due(store, now)
         sent, left = push_pending(store, actor)
+        if settings.alerts_file:
+            from pathlib import Path
+
+            from audit.alerts.config import load_alert_config
+            from audit.alerts.delivery import deliver_alerts
+
+            report = deliver_alerts(store, load_alert_config(Path(settings.alerts_file)), now)
+            for problem in report.problems:
+                logging.getLogger("l3audit.alerts").warning("alerts: %s (kept for the next tick)", problem)
     broker.close()
     return rounds, sent, left
 

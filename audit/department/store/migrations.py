@@ -72,7 +72,7 @@ def _v2_signed_submissions(conn: sa.Connection) -> None:
 
 
 def _v3_schedules_and_jobs(conn: sa.Connection) -> None:
-    """Version 3: schedules of re-audits and the jobs each firing queues (audit.schedule)."""
+    """Version 3: schedules of re-audits, the jobs each firing queues (audit.schedule), alerts (audit.alerts)."""
     m = sa.MetaData()
     sa.Table("rounds", m, sa.Column("id", sa.Integer, primary_key=True))
     sa.Table("schedules", m,
@@ -101,15 +101,27 @@ def _v3_schedules_and_jobs(conn: sa.Connection) -> None:
              sa.Column("result_id", sa.Integer),
              sa.Column("created_at", sa.String(40), nullable=False),
              sa.Column("updated_at", sa.String(40), nullable=False))
-    m.tables["schedules"].create(conn)
-    m.tables["jobs"].create(conn)
+    sa.Table("alerts", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("outlet_id", sa.String(200), nullable=False),
+             sa.Column("outlet_name", sa.String(500), nullable=False),
+             sa.Column("contact_email", sa.String(500), nullable=False),
+             sa.Column("finding", sa.String(1000), nullable=False),
+             sa.Column("detail", sa.Text, nullable=False),
+             sa.Column("round_id", sa.Integer, nullable=False),
+             sa.Column("opened_at", sa.String(40), nullable=False),
+             sa.Column("fixed_at", sa.String(40)),
+             sa.Column("email_sent_at", sa.String(40)),
+             sa.Column("webhook_sent_at", sa.String(40)))
+    m.create_all(conn)
     conn.execute(sa.text("CREATE INDEX ix_jobs_status ON jobs (status, round_id)"))
+    conn.execute(sa.text("CREATE INDEX ix_alerts_outlet ON alerts (outlet_id, fixed_at)"))
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
-    (3, "schedules and jobs", _v3_schedules_and_jobs),
+    (3, "schedules, jobs and alerts", _v3_schedules_and_jobs),
 )
 LATEST = MIGRATIONS[-1][0]
 

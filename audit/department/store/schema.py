@@ -111,3 +111,18 @@ jobs = sa.Table(
     sa.Column("created_at", sa.String(40), nullable=False),
     sa.Column("updated_at", sa.String(40), nullable=False),
 )
+
+alerts = sa.Table(
+    "alerts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("outlet_id", sa.String(200), nullable=False),
+    sa.Column("outlet_name", sa.String(500), nullable=False),
+    sa.Column("contact_email", sa.String(500), nullable=False),  # the outlet's, when the alert opened
+    sa.Column("finding", sa.String(1000), nullable=False),  # kind|target|item (audit.alerts.findings)
+    sa.Column("detail", sa.Text, nullable=False),  # JSON
+    sa.Column("round_id", sa.Integer, nullable=False),  # the round that first saw it
+    sa.Column("opened_at", sa.String(40), nullable=False),
+    sa.Column("fixed_at", sa.String(40)),  # set by the first later result that measured it fixed
+    sa.Column("email_sent_at", sa.String(40)),
+    sa.Column("webhook_sent_at", sa.String(40)),
+)
