@@ -17,6 +17,7 @@ from audit.schedule.jobs import list_jobs
 from audit.schedule.queue import QueueSettings
 from audit.schedule.schedules import add_schedule, fire_due, list_schedules
 from audit.schedule.worker import tick
+from tests.department.support import database
 from tests.schedule.redis_server import RedisServer
 from tests.schedule.support import start_worker, tls_only_checklist, wait_for, write_inventory
 
@@ -37,6 +38,12 @@ def slow_site() -> Iterator[BannerListener]:
         yield listener
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh results database on each backend (several machines share one PostgreSQL)."""
+    return database(request.param, tmp_path)
+
+
 def _by_outlet(store: Store, round_id: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     for row in store.results(round_id=round_id):
@@ -45,9 +52,9 @@ def _by_outlet(store: Store, round_id: int) -> dict[str, int]:
 
 
 def test_a_job_whose_worker_is_killed_is_retried_and_stored_once(
-        tmp_path: Path, redis_server: RedisServer, slow_site: BannerListener) -> None:
+        tmp_path: Path, redis_server: RedisServer, slow_site: BannerListener, any_db: str) -> None:
     # Given a schedule over one slow outlet and two that refuse at once, and two worker processes
-    db = f"sqlite:///{tmp_path / 'audits.db'}"
+    db = any_db
     inventory = write_inventory(tmp_path / "outlets.yaml", {
         "cham": ("127.17.1.1", slow_site.port), "tat-1": ("127.17.1.2", 9), "tat-2": ("127.17.1.3", 9)})
     settings = QueueSettings(redis_url=redis_server.url, db=db, heartbeat_seconds=2, host_slot_seconds=8)
@@ -85,9 +92,9 @@ def test_a_job_whose_worker_is_killed_is_retried_and_stored_once(
                 w.wait(timeout=60)
 
 
-def test_schedules_fire_by_the_injected_clock_and_once_per_period(tmp_path: Path) -> None:
+def test_schedules_fire_by_the_injected_clock_and_once_per_period(tmp_path: Path, any_db: str) -> None:
     # Given a weekly schedule over one tag and a monthly one starting on the 31st
-    db = f"sqlite:///{tmp_path / 'audits.db'}"
+    db = any_db
     inventory = write_inventory(tmp_path / "outlets.yaml", {"a": ("127.17.2.1", 9), "b": ("127.17.2.2", 9)},
                                 tags={"a": ["ha-noi"], "b": ["hue"]})
     with Store(db) as store:
