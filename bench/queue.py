@@ -131,7 +131,9 @@ def render(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
     lines += ["", ("Overhead per job = (queue wall - in-process wall at the same number of jobs at once) x jobs at "
                    "once / outlets: the slot-time a job costs beyond its audit (message round trip, the database "
                    "reads and the transaction that stores result and state, a fresh event loop per job, the host "
-                   "slot in Redis). Negative values mean the noise of a shared machine exceeds it."), ""]
+                   "slot in Redis). `run` also renders an HTML report per outlet, which a job does not (reports are "
+                   "made from the database afterwards, `l3audit report`), so a negative value means the queue costs "
+                   "less than that rendering, or the noise of a shared machine exceeds it."), ""]
     return "\n".join(lines)
 
 

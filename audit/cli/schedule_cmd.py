@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 
@@ -135,13 +136,9 @@ def jobs_list(db: str, status: str | None, round_id: int | None, as_json: bool) 
 @handle_errors
 def jobs_retry(job_ids: tuple[int, ...], db: str) -> None:
     """Queue failed or cancelled jobs again (a worker's next tick sends them)."""
-    from audit.department.store.store import Store
     from audit.schedule.jobs import retry_job
 
-    with Store(db) as store:
-        for job_id in job_ids:
-            retry_job(store, job_id)
-    click.echo(f"{len(job_ids)} job(s) pending again")
+    _each_job(db, job_ids, retry_job, "pending again")
 
 
 @jobs.command("cancel")
@@ -150,10 +147,15 @@ def jobs_retry(job_ids: tuple[int, ...], db: str) -> None:
 @handle_errors
 def jobs_cancel(job_ids: tuple[int, ...], db: str) -> None:
     """Cancel jobs that are not running yet."""
-    from audit.department.store.store import Store
     from audit.schedule.jobs import cancel_job
+
+    _each_job(db, job_ids, cancel_job, "cancelled")
+
+
+def _each_job(db: str, job_ids: tuple[int, ...], action: Callable[[Any, int], None], done: str) -> None:
+    from audit.department.store.store import Store
 
     with Store(db) as store:
         for job_id in job_ids:
-            cancel_job(store, job_id)
-    click.echo(f"{len(job_ids)} job(s) cancelled")
+            action(store, job_id)
+    click.echo(f"{len(job_ids)} job(s) {done}")

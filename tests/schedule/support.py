@@ -12,17 +12,11 @@ from pathlib import Path
 
 import yaml
 
+from tests.test_fleet_resume import _tls_only_checklist as tls_only_checklist  # one requirement: TLS offered
+
+__all__ = ["start_worker", "tls_only_checklist", "wait_for", "write_inventory"]
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def tls_only_checklist(folder: Path) -> Path:
-    """The starter checklist cut to its first requirement (TLS offered): one probe per site."""
-    data = yaml.safe_load((ROOT / "checklists" / "l3-starter.yaml").read_text(encoding="utf-8"))
-    data["id"] = "l3-queue-test"
-    data["requirements"] = data["requirements"][:1]
-    path = folder / "queue-test.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def write_inventory(path: Path, sites: dict[str, tuple[str, int]], tags: dict[str, list[str]] | None = None) -> Path:
