@@ -174,3 +174,21 @@ def test_a_schedule_through_two_workers_sends_one_mail_and_one_webhook_for_an_ex
     assert len(smtp.inbox.messages) == 1 and len(hook.received) == 1
     assert f"Chứng thư số của https://sap-het-han.test:{site.port}/ hết hạn sau" in smtp.inbox.messages[0][1].get_content()
     assert hook.received[0]["kind"] == "cert_expiring" and hook.received[0]["detail"]["days"] in (9, 10)
+
+
+def test_an_exposure_and_an_outlet_that_stopped_answering_read_well_in_both_languages() -> None:
+    from audit.alerts.messages import compose_email
+
+    # Given a result whose exposure probe found a readable .git, and one where nothing answered
+    doc = make_result("bao-a", {"L3-TLS-01": "pass"}, "2026-12-01T00:00:00+00:00")
+    doc["probe_attempts"] = [{"probe": "exposure", "target": "https://bao-a.test/", "status": "completed",
+                              "facts": {"exposure.findings": [{"id": "git", "path": "/.git/config"}]}}]
+    exposed = findings_of(doc, 30)
+    (detail,) = exposed.present.values()
+    down = findings_of(_with_tls(doc, None), 30).present["down||"]
+    # Then the e-mail says so in Vietnamese first, then English
+    body = compose_email("Báo A", [{"detail": detail}, {"detail": down}], "l3audit@so.test", ["kt@bao-a.test"],
+                         digest=False).get_content()
+    assert "Lộ tệp hoặc đường dẫn /.git/config tại https://bao-a.test/" in body
+    assert "Báo A không còn phản hồi" in body and "Báo A stopped answering" in body
+    assert body.index("không còn phản hồi") < body.index("stopped answering")

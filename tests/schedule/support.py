@@ -32,7 +32,8 @@ def write_inventory(path: Path, sites: dict[str, tuple[str, int]], tags: dict[st
 def start_worker(db: str, redis_url: str, log: Path, threads: int = 1, *extra: str) -> subprocess.Popen[bytes]:
     """One `l3audit worker` process (no ticking: the test fires schedules with its own clock)."""
     return subprocess.Popen(
-        [sys.executable, "-c", "from audit.cli import main; main()", "worker", "--db", db, "--redis", redis_url, "--tick-seconds", "0",
+        [sys.executable, "-c", "from audit.cli import main; main()", "worker", "--db", db, "--redis", redis_url,
+         "--tick-seconds", "0",
          "--threads", str(threads), "--heartbeat-seconds", "2", "--host-slot-seconds", "8", *extra],
         cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
 

@@ -171,3 +171,32 @@ def test_two_workers_never_audit_one_host_at_once(tmp_path: Path, redis_server: 
     first, second = sorted((rows["mot"], rows["hai"]), key=lambda r: r.started_at)
     assert second.started_at >= first.finished_at
     assert len(workers_used) >= 1 and set(rows) == {"mot", "hai", "ba"}
+
+
+def test_queued_jobs_survive_a_redis_restart_and_a_ticking_worker_runs_them(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    # Given jobs sent to Redis while no worker runs
+    db = f"sqlite:///{tmp_path / 'audits.db'}"
+    inventory = write_inventory(tmp_path / "outlets.yaml", {"p": ("127.17.9.1", 9), "q": ("127.17.9.2", 9)})
+    settings = QueueSettings(redis_url=redis_server.url, db=db)
+    with Store(db) as store:
+        add_schedule(store, "ngay", "day", ["all"], inventory, str(tls_only_checklist(tmp_path)), T0,
+                     {"timeout_seconds": 2, "use_nmap": False})
+    (round_id,), sent, _ = tick(settings, now=T0)
+    assert sent == 2
+    # When Redis restarts (append-only file) and `l3audit worker --processes 2` starts, ticking
+    redis_server.stop()
+    redis_server.start()
+    # (its own clock is today's: the daily schedule from T0 is due again, so it fires the next round itself)
+    worker = start_worker(db, redis_server.url, tmp_path / "worker.log", 2, "--processes", "2", "--tick-seconds", "1")
+    try:
+        with Store(db) as store:
+            # Then the queued jobs run and are stored once each, and the worker's tick fired one more round
+            wait_for(lambda: all(j.status == "done" for j in list_jobs(store, round_id=round_id)), 90,
+                     "the jobs queued before the restart")
+            assert _by_outlet(store, round_id) == {"p": 1, "q": 1}
+            wait_for(lambda: len(list_jobs(store, status="done")) == 4, 90, "the round the worker fired")
+            assert len([r for r in store.rounds() if r["source"] == "schedule"]) == 2
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=90) == 0
