@@ -63,3 +63,11 @@ class ResultError(AuditError):
 
 class StoreError(AuditError):
     """The results database cannot be used (locked, down, newer schema, bad URL); nothing was half-written."""
+
+
+class ScheduleError(AuditError):
+    """A schedule, job or queue request that cannot be done (unknown schedule, Redis unreachable, ...)."""
+
+
+class AlertConfigError(LocatedError):
+    """The alerts file (`l3audit worker --alerts`) is not usable: which file, which field, what to do."""

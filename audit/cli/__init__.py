@@ -41,6 +41,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "The department's inventory of outlets: every one counts on the dashboard, results or not."),
     "import": ("audit.cli.bundle_cmd:import_",
                "Verify signed BUNDLES and store their results (importing twice stores once)."),
+    "worker": ("audit.cli.worker_cmd:worker", "Run queued audits and fire due schedules, until stopped (SIGTERM or Ctrl-C)."),
+    "schedule": ("audit.cli.schedule_cmd:schedule",
+                 "Re-audits on a schedule: each firing is a round of queued jobs. Lịch đánh giá lại định kỳ."),
+    "jobs": ("audit.cli.schedule_cmd:jobs", "Queued audits: list, retry, cancel. Các lượt đánh giá trong hàng đợi."),
 }
 """Command name -> ('module:attribute', the first paragraph of its help)."""
 

@@ -90,10 +90,58 @@ def _v3_inventory(conn: sa.Connection) -> None:
     m.tables["withdrawals"].create(conn)
 
 
+def _v4_schedules_and_jobs(conn: sa.Connection) -> None:
+    """Version 4 (issue 17): schedules of re-audits, the jobs each firing queues (audit.schedule), alerts (audit.alerts)."""
+    m = sa.MetaData()
+    sa.Table("rounds", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("schedules", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("name", sa.String(200), nullable=False, unique=True),
+             sa.Column("every", sa.String(10), nullable=False),
+             sa.Column("outlets", sa.Text, nullable=False),
+             sa.Column("inventory", sa.String(1000), nullable=False),
+             sa.Column("checklist", sa.String(1000), nullable=False),
+             sa.Column("options", sa.Text, nullable=False),
+             sa.Column("next_at", sa.String(40), nullable=False),
+             sa.Column("first_at", sa.String(40), nullable=False),
+             sa.Column("last_round_id", sa.Integer))
+    sa.Table("jobs", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+             sa.Column("schedule_id", sa.Integer),
+             sa.Column("outlet_id", sa.String(200), nullable=False),
+             sa.Column("outlet", sa.Text, nullable=False),
+             sa.Column("checklist", sa.String(1000), nullable=False),
+             sa.Column("options", sa.Text, nullable=False),
+             sa.Column("status", sa.String(20), nullable=False),
+             sa.Column("attempts", sa.Integer, nullable=False),
+             sa.Column("worker", sa.String(200)),
+             sa.Column("error", sa.Text),
+             sa.Column("result_id", sa.Integer),
+             sa.Column("created_at", sa.String(40), nullable=False),
+             sa.Column("updated_at", sa.String(40), nullable=False))
+    sa.Table("alerts", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("outlet_id", sa.String(200), nullable=False),
+             sa.Column("outlet_name", sa.String(500), nullable=False),
+             sa.Column("contact_email", sa.String(500), nullable=False),
+             sa.Column("finding", sa.String(1000), nullable=False),
+             sa.Column("detail", sa.Text, nullable=False),
+             sa.Column("round_id", sa.Integer, nullable=False),
+             sa.Column("opened_at", sa.String(40), nullable=False),
+             sa.Column("fixed_at", sa.String(40)),
+             sa.Column("email_sent_at", sa.String(40)),
+             sa.Column("webhook_sent_at", sa.String(40)))
+    m.create_all(conn)
+    conn.execute(sa.text("CREATE INDEX ix_jobs_status ON jobs (status, round_id)"))
+    conn.execute(sa.text("CREATE INDEX ix_alerts_outlet ON alerts (outlet_id, fixed_at)"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
     (3, "inventory of outlets, withdrawals", _v3_inventory),
+    (4, "schedules, jobs and alerts", _v4_schedules_and_jobs),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -96,3 +96,52 @@ withdrawals = sa.Table(
     sa.Column("withdrawn_at", sa.String(40), nullable=False),
 )
 """Imports withdrawn (`l3audit import --withdraw`): the result is kept and logged, not counted on the dashboard."""
+
+# Schema v4 (issue 17): re-audits on a schedule. The database, not the queue, is the record of what
+# was asked and what was done; Redis only carries job ids to workers (audit.schedule).
+schedules = sa.Table(
+    "schedules", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("every", sa.String(10), nullable=False),  # day | week | month
+    sa.Column("outlets", sa.Text, nullable=False),  # JSON list: ["all"] | ["tag:NAME", "ID", ...]
+    sa.Column("inventory", sa.String(1000), nullable=False),  # read again at each firing
+    sa.Column("checklist", sa.String(1000), nullable=False),  # id or file, as --checklist takes it
+    sa.Column("options", sa.Text, nullable=False),  # JSON: timeout_seconds, per_host, ca_file, use_nmap
+    sa.Column("next_at", sa.String(40), nullable=False),  # ISO 8601 UTC of the next firing
+    sa.Column("first_at", sa.String(40), nullable=False),  # the first firing: a month keeps its day
+    sa.Column("last_round_id", sa.Integer),
+)
+
+jobs = sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+    sa.Column("schedule_id", sa.Integer),  # null for a job not started by a schedule
+    sa.Column("outlet_id", sa.String(200), nullable=False),
+    sa.Column("outlet", sa.Text, nullable=False),  # JSON: the outlet as the inventory gave it at firing
+    sa.Column("checklist", sa.String(1000), nullable=False),
+    sa.Column("options", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending queued running done failed cancelled
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("worker", sa.String(200)),  # pid@host of the last worker that started it
+    sa.Column("error", sa.Text),
+    sa.Column("result_id", sa.Integer),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+alerts = sa.Table(
+    "alerts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("outlet_id", sa.String(200), nullable=False),
+    sa.Column("outlet_name", sa.String(500), nullable=False),
+    sa.Column("contact_email", sa.String(500), nullable=False),  # the outlet's, when the alert opened
+    sa.Column("finding", sa.String(1000), nullable=False),  # kind|target|item (audit.alerts.findings)
+    sa.Column("detail", sa.Text, nullable=False),  # JSON
+    sa.Column("round_id", sa.Integer, nullable=False),  # the round that first saw it
+    sa.Column("opened_at", sa.String(40), nullable=False),
+    sa.Column("fixed_at", sa.String(40)),  # set by the first later result that measured it fixed
+    sa.Column("email_sent_at", sa.String(40)),
+    sa.Column("webhook_sent_at", sa.String(40)),
+)

@@ -178,21 +178,8 @@ class Store:
         Returns (result id, created). A document already stored (same digest) is not stored again.
         """
         columns = _columns(data)
-        digest = document_digest(data)
         with self.write(f"store the result of {columns['outlet_id']}") as conn:
-            existing = conn.execute(sa.select(schema.results.c.id).where(schema.results.c.digest == digest)).scalar()
-            if existing is not None:
-                return int(existing), False
-            result_id = int(conn.execute(schema.results.insert().values(
-                round_id=round_id, digest=digest, signer=signer, stored_at=now_iso(),
-                document=json.dumps(data, ensure_ascii=False), **columns)).inserted_primary_key[0])  # type: ignore[index]
-            statuses = {r["requirement_id"]: r["status"] for r in data.get("requirements", [])}
-            if statuses:
-                conn.execute(schema.requirement_results.insert(), [
-                    {"result_id": result_id, "requirement_id": k, "status": v} for k, v in statuses.items()])
-            if submission is not None:
-                conn.execute(schema.submissions.insert().values(result_id=result_id, imported_at=now_iso(), **submission))
-            return result_id, True
+            return insert_result(conn, data, round_id, signer, submission)
 
     # Inventory --------------------------------------------------------------------------------
     def replace_inventory(self, outlets: Iterable[tuple[str, str, Sequence[str]]]) -> int:
@@ -328,6 +315,31 @@ class Store:
     def outlets_in_round(self, round_id: int) -> set[str]:
         """Outlet ids with a result in this round."""
         return {r.outlet_id for r in self.results(round_id=round_id)}
+
+
+def insert_result(conn: sa.Connection, data: dict[str, Any], round_id: int, signer: str | None = None,
+                  submission: dict[str, Any] | None = None) -> tuple[int, bool]:
+    """Store a result document with its statuses (and submission) in the caller's write transaction.
+
+    Returns (result id, created). A document already stored (same digest) is not stored again. Callers
+    that must decide something in the same transaction (a queued job marked done together with its
+    result, `audit.schedule.jobs`) use this; others call `Store.add_result`.
+    """
+    columns = _columns(data)
+    digest = document_digest(data)
+    existing = conn.execute(sa.select(schema.results.c.id).where(schema.results.c.digest == digest)).scalar()
+    if existing is not None:
+        return int(existing), False
+    result_id = int(conn.execute(schema.results.insert().values(
+        round_id=round_id, digest=digest, signer=signer, stored_at=now_iso(),
+        document=json.dumps(data, ensure_ascii=False), **columns)).inserted_primary_key[0])  # type: ignore[index]
+    statuses = {r["requirement_id"]: r["status"] for r in data.get("requirements", [])}
+    if statuses:
+        conn.execute(schema.requirement_results.insert(), [
+            {"result_id": result_id, "requirement_id": k, "status": v} for k, v in statuses.items()])
+    if submission is not None:
+        conn.execute(schema.submissions.insert().values(result_id=result_id, imported_at=now_iso(), **submission))
+    return result_id, True
 
 
 def open_store(db: str, must_exist: bool = False) -> Store:

@@ -1,0 +1,135 @@
+"""Sending open alerts: webhooks at once, e-mail at once or as a daily digest, within a rate limit.
+
+Nothing is dropped: an alert whose e-mail or webhook could not go (server down, rate limit reached,
+digest not due) stays unsent and the next tick tries again. The HMAC (RFC 2104, SHA-256) covers the
+exact body bytes, sent as `X-L3audit-Signature: sha256=<hex>`, so a receiver checks what it got.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import smtplib
+import ssl
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from audit.alerts.config import AlertConfig
+from audit.alerts.messages import compose_email, webhook_body
+from audit.department.store import schema
+from audit.department.store.store import Store
+
+SIGNATURE_HEADER = "X-L3audit-Signature"
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What one pass sent, and what is left for the next one."""
+
+    emails: int = 0
+    webhooks: int = 0
+    waiting: int = 0
+    problems: tuple[str, ...] = ()
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The signature header value of `body`."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _unsent(store: Store, column: str) -> list[dict[str, Any]]:
+    a = schema.alerts.c
+    with store.read("read unsent alerts") as conn:
+        rows = conn.execute(sa.select(schema.alerts).where(a[column].is_(None), a.fixed_at.is_(None)).order_by(a.id))
+        return [{**row._mapping, "detail": json.loads(row.detail)} for row in rows]
+
+
+def _mark(store: Store, ids: list[int], column: str, when: str) -> None:
+    with store.write("mark alerts sent") as conn:
+        conn.execute(schema.alerts.update().where(schema.alerts.c.id.in_(ids)).values({column: when}))
+
+
+def deliver_alerts(store: Store, config: AlertConfig, now: dt.datetime) -> DeliveryReport:
+    """Send what is due now; see the module docstring."""
+    problems: list[str] = []
+    webhooks = _send_webhooks(store, config, now, problems) if config.webhook_url else 0
+    emails, waiting = _send_emails(store, config, now, problems) if config.smtp else (0, 0)
+    return DeliveryReport(emails=emails, webhooks=webhooks, waiting=waiting, problems=tuple(problems))
+
+
+def _send_webhooks(store: Store, config: AlertConfig, now: dt.datetime, problems: list[str]) -> int:
+    import httpx
+
+    sent = 0
+    with httpx.Client(timeout=15.0, follow_redirects=False) as client:
+        for alert in _unsent(store, "webhook_sent_at"):
+            body = webhook_body(alert)
+            try:
+                answer = client.post(config.webhook_url, content=body, headers={
+                    "Content-Type": "application/json", SIGNATURE_HEADER: sign(body, config.webhook_secret)})
+            except httpx.HTTPError as exc:
+                problems.append(f"webhook {config.webhook_url}: {exc}")
+                break
+            if not answer.is_success:
+                problems.append(f"webhook {config.webhook_url}: HTTP {answer.status_code}")
+                break
+            _mark(store, [alert["id"]], "webhook_sent_at", _iso(now))
+            sent += 1
+    return sent
+
+
+def _send_emails(store: Store, config: AlertConfig, now: dt.datetime, problems: list[str]) -> tuple[int, int]:
+    assert config.smtp is not None
+    by_outlet: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for alert in _unsent(store, "email_sent_at"):
+        by_outlet[alert["outlet_id"]].append(alert)
+    a = schema.alerts.c
+    with store.read("count e-mails sent") as conn:
+        last_hour = conn.execute(sa.select(sa.func.count(sa.distinct(a.outlet_id + a.email_sent_at))).where(
+            a.email_sent_at >= _iso(now - dt.timedelta(hours=1)))).scalar() or 0
+        last_sent = dict(conn.execute(sa.select(a.outlet_id, sa.func.max(a.email_sent_at)).group_by(a.outlet_id)).all())
+    sent, waiting = 0, 0
+    groups = list(by_outlet.items())
+    for index, (outlet_id, alerts) in enumerate(groups):
+        recipients = [r for r in (alerts[0]["contact_email"], config.department_email) if r]
+        due = config.digest == "none" or not last_sent.get(outlet_id) or \
+            last_sent[outlet_id] <= _iso(now - dt.timedelta(days=1))
+        if not recipients:
+            continue
+        if not due or last_hour + sent >= config.max_emails_per_hour:
+            waiting += len(alerts)
+            continue
+        message = compose_email(alerts[0]["outlet_name"], alerts, config.smtp.sender, recipients,
+                                digest=config.digest == "daily")
+        try:
+            _smtp_send(config, message)
+        except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
+            problems.append(f"SMTP {config.smtp.host}:{config.smtp.port}: {exc}")
+            waiting += sum(len(group) for _, group in groups[index:])
+            break
+        _mark(store, [x["id"] for x in alerts], "email_sent_at", _iso(now))
+        sent += 1
+    return sent, waiting
+
+
+def _smtp_send(config: AlertConfig, message: Any) -> None:
+    """Submit over SMTP, upgraded with STARTTLS before anything else is said (never sent in clear)."""
+    smtp = config.smtp
+    assert smtp is not None
+    context = ssl.create_default_context(cafile=smtp.ca_file)
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds) as client:
+        client.ehlo()
+        client.starttls(context=context)  # raises SMTPNotSupportedError when the server does not offer it
+        client.ehlo()
+        if smtp.username:
+            client.login(smtp.username, smtp.password)
+        client.send_message(message)

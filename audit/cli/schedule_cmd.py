@@ -1,0 +1,161 @@
+"""`l3audit schedule add|list|remove|tick` and `l3audit jobs list|retry|cancel`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from audit.cli.options import ca_file_option, handle_errors, nmap_option, timeout_option
+from audit.cli.queue_options import alerts_option, redis_option
+from audit.cli.store_cmd import db_option
+
+
+@click.group()
+def schedule() -> None:
+    """Re-audits on a schedule: each firing is a round of queued jobs. Lịch đánh giá lại định kỳ."""
+
+
+@schedule.command("add")
+@click.argument("name")
+@click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The inventory, read again at each firing.")
+@click.option("--every", type=click.Choice(["day", "week", "month"]), required=True, help="How often.")
+@click.option("--outlets", "outlets", multiple=True, default=("all",), show_default=True,
+              help="all, tag:NAME, or outlet ids (repeat or separate with commas).")
+@click.option("--checklist", "checklist_ref", default="l3-starter", show_default=True, help="Checklist id or file.")
+@click.option("--first", "first_at", default=None, help="First firing, ISO 8601 (default: now).")
+@click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Probes at once against one host.")
+@timeout_option
+@ca_file_option
+@nmap_option
+@db_option
+@handle_errors
+def add(name: str, inventory: Path, every: str, outlets: tuple[str, ...], checklist_ref: str, first_at: str | None,
+        per_host: int, timeout_seconds: float, ca_file: str | None, use_nmap: bool, db: str) -> None:
+    """Add schedule NAME: audit the chosen outlets of INVENTORY every day, week or month."""
+    from audit.catalogue.loader import load_checklist
+    from audit.department.store.store import Store
+    from audit.schedule.schedules import add_schedule, parse_time
+
+    checklist = load_checklist(checklist_ref)  # refused now rather than at 2 a.m.
+    ref = checklist_ref if not Path(checklist_ref).exists() else str(Path(checklist_ref).resolve())
+    when = parse_time(first_at) if first_at else dt.datetime.now(dt.timezone.utc)
+    options = {"timeout_seconds": timeout_seconds, "per_host": per_host, "use_nmap": use_nmap,
+               "ca_file": str(Path(ca_file).resolve()) if ca_file else None}
+    with Store(db) as store:
+        item = add_schedule(store, name, every, outlets, inventory, ref, when, options)
+    click.echo(f"schedule {item.name}: every {item.every}, {' '.join(item.outlets)}, {checklist.id}, "
+               f"next at {item.next_at}")
+
+
+@schedule.command("list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def list_(db: str, as_json: bool) -> None:
+    """List schedules with their next firing."""
+    from audit.department.store.store import Store
+    from audit.schedule.schedules import list_schedules
+
+    with Store(db) as store:
+        items = list_schedules(store)
+    if as_json:
+        click.echo(json.dumps([vars(i) for i in items], ensure_ascii=False, indent=2))
+        return
+    for i in items:
+        click.echo(f"{i.name}\tevery {i.every}\t{','.join(i.outlets)}\t{i.checklist}\tnext {i.next_at}"
+                   f"\tlast round {i.last_round_id or '-'}")
+
+
+@schedule.command("remove")
+@click.argument("name")
+@db_option
+@handle_errors
+def remove(name: str, db: str) -> None:
+    """Remove schedule NAME (its rounds and results are kept)."""
+    from audit.department.store.store import Store
+    from audit.schedule.schedules import remove_schedule
+
+    with Store(db) as store:
+        remove_schedule(store, name)
+    click.echo(f"schedule {name} removed")
+
+
+@schedule.command("tick")
+@db_option
+@redis_option
+@click.option("--now", "now", default=None, help="Fire as if it were this time (ISO 8601); default: now.")
+@alerts_option
+@handle_errors
+def tick_(db: str, redis_url: str, now: str | None, alerts_file: str | None) -> None:
+    """Fire due schedules and send pending jobs once (what each worker does every --tick-seconds)."""
+    from audit.schedule.queue import QueueSettings
+    from audit.schedule.schedules import parse_time
+    from audit.schedule.worker import tick
+
+    settings = QueueSettings(redis_url=redis_url, db=db, alerts_file=alerts_file)
+    rounds, sent, left = tick(settings, parse_time(now) if now else None)
+    click.echo(f"{len(rounds)} round(s) fired {rounds}, {sent} job(s) sent, {left} waiting for Redis")
+
+
+@click.group()
+def jobs() -> None:
+    """Queued audits: list, retry, cancel. Các lượt đánh giá trong hàng đợi."""
+
+
+@jobs.command("list")
+@db_option
+@click.option("--status", type=click.Choice(["pending", "queued", "running", "done", "failed", "cancelled"]))
+@click.option("--round", "round_id", type=int, help="Only this round.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def jobs_list(db: str, status: str | None, round_id: int | None, as_json: bool) -> None:
+    """List jobs, newest round first."""
+    from audit.department.store.store import Store
+    from audit.schedule.jobs import list_jobs
+
+    with Store(db) as store:
+        found = list_jobs(store, status, round_id)
+    if as_json:
+        click.echo(json.dumps([{k: v for k, v in vars(j).items() if k not in ("outlet", "options")}
+                               for j in found], ensure_ascii=False, indent=2))
+        return
+    for j in found:
+        click.echo(f"{j.id}\tround {j.round_id}\t{j.outlet_id}\t{j.status}\ttries {j.attempts}\t"
+                   f"{j.worker or '-'}\t{j.error or ''}")
+
+
+@jobs.command("retry")
+@click.argument("job_ids", type=int, nargs=-1, required=True)
+@db_option
+@handle_errors
+def jobs_retry(job_ids: tuple[int, ...], db: str) -> None:
+    """Queue failed or cancelled jobs again (a worker's next tick sends them)."""
+    from audit.schedule.jobs import retry_job
+
+    _each_job(db, job_ids, retry_job, "pending again")
+
+
+@jobs.command("cancel")
+@click.argument("job_ids", type=int, nargs=-1, required=True)
+@db_option
+@handle_errors
+def jobs_cancel(job_ids: tuple[int, ...], db: str) -> None:
+    """Cancel jobs that are not running yet."""
+    from audit.schedule.jobs import cancel_job
+
+    _each_job(db, job_ids, cancel_job, "cancelled")
+
+
+def _each_job(db: str, job_ids: tuple[int, ...], action: Callable[[Any, int], None], done: str) -> None:
+    from audit.department.store.store import Store
+
+    with Store(db) as store:
+        for job_id in job_ids:
+            action(store, job_id)
+    click.echo(f"{len(job_ids)} job(s) {done}")
