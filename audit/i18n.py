@@ -81,6 +81,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.points": {"vi": "điểm", "en": "points"},
     "report.scoring_model": {"vi": "Mô hình tính điểm", "en": "Scoring model"},
     "cli.demo_done": {"vi": "Báo cáo demo nằm trong", "en": "Demo reports are in"},
+    # --- issue 13 ---
+    "report.redirect_chain": {"vi": "Chuỗi chuyển hướng", "en": "Redirect chain"},
 }
 
 

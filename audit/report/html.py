@@ -22,7 +22,7 @@ LABEL_KEYS = (
     "standard", "clause", "evidence_needed", "remediation", "snippets", "tls_protocols", "tls_suites",
     "certificate", "open_ports", "port", "service", "product", "headers", "all_facts", "method_intro",
     "method_when", "method_from", "method_what", "method_statuses", "status", "probe", "target", "references", "ratings", "signoff_auditor", "signoff_outlet",
-    "signoff_hint",
+    "signoff_hint", "redirect_chain",
 )
 
 

@@ -20,7 +20,7 @@ from probes.http import observatory as obs
 from probes.http.cookies import CookieJar, analyse_cookies
 from probes.http.csp import analyse_csp
 from probes.http.disclosure import disclosures
-from probes.http.domain import registrable_domain
+from probes.http.domain import registrable_domain, within
 from probes.http.fetch import CORS_ORIGIN, Chain, Response
 from probes.http.html import HTML_TYPES, Page, analyse_sri, parse_page
 from probes.http.owasp import owasp_check
@@ -82,11 +82,15 @@ def plain_facts(target: Target, chain: Chain | None) -> dict[str, Any]:
     final = httpx.URL(chain.final_url) if chain.final_url else None
     host = target.host.lower().strip("[]")
     redirects = len(chain.hops) - 1 + (1 if chain.next_url else 0)
+    # Ending on HTTPS counts only within the outlet's presence (apex -> www is the outlet's own site)
+    # and only if no HTTPS hop sent the visitor back to plain HTTP on the way.
+    to_https = bool(final and final.scheme == "https" and within(final.host, target.presence)) and not downgrades(chain)
     return {
         "http.plain.reachable": True,
         "http.plain.status": first.status,
         "http.plain.served_without_redirect": 200 <= first.status < 300,
-        "http.redirect.to_https": bool(final and final.scheme == "https" and final.host == host),
+        "http.redirect.to_https": to_https,
+        "http.redirect.downgrade": bool(downgrades(chain)),
         "http.redirect.final_https": bool(final and final.scheme == "https"),
         "http.redirect.same_host_first": bool(next_url and next_url.scheme == "https" and next_url.host == host),
         "http.redirect.chain": _hops(chain),
@@ -98,12 +102,27 @@ def plain_facts(target: Target, chain: Chain | None) -> dict[str, Any]:
     }
 
 
+def downgrades(chain: Chain) -> list[str]:
+    """URLs of HTTPS hops that redirected to plain HTTP (transport must hold on every hop)."""
+    found = []
+    urls = [h.url for h in chain.hops] + ([chain.next_url] if chain.next_url else [])
+    for here, there in zip(urls, urls[1:]):
+        if here.startswith("https://") and there.startswith("http://"):
+            found.append(here[:2048])
+    return found
+
+
 def https_facts(chain: Chain | None) -> dict[str, Any]:
     if chain is None or not chain.hops:
         return {"http.https.reachable": False}
     last = chain.hops[-1]
+    secure_hops = [h for h in chain.hops if h.url.startswith("https://")]
     return {
         "http.https.reachable": True,
+        "http.https.every_hop_https": not downgrades(chain),
+        "http.https.landing_host": httpx.URL(last.url).host[:253],
+        "http.hsts.missing_on": [h.url[:2048] for h in secure_hops
+                                 if h.header("strict-transport-security") is None][:20],
         "http.https.status": last.status,
         "http.https.certificate_valid": chain.verified,
         "http.https.http_version": last.http_version,

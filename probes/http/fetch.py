@@ -1,8 +1,10 @@
 """Bounded HTTP fetching for the `http` probe: one GET, a redirect chain, a CORS preflight.
 
 Why our own redirect following: the whole chain is evidence (does plain HTTP go to HTTPS on the same
-host first?), and the scope guard forbids contacting a name we were not given, so a redirect to
-another host is recorded and not followed. Everything a server sends is hostile input: bodies are
+host first? is every hop HTTPS?), and the scope guard forbids contacting a name we were not given:
+redirects are followed within the outlet's web presence (`Target.presence`: `baomau.vn` to
+`www.baomau.vn`), connecting where `--resolve` or the inventory says, and a redirect leaving it is
+recorded and not followed. Everything a server sends is hostile input: bodies are
 capped in size and time, oversized or malformed headers end the request with a recorded reason
 (h11 refuses header blocks over 100 KiB and invalid header bytes), and nothing here raises except
 `FetchError`.
@@ -23,6 +25,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from audit.domains import within
 from audit.models import Target
 
 MAX_REDIRECTS = 10
@@ -159,8 +162,8 @@ class Fetcher:
             await transport.aclose()
 
     def in_scope(self, url: httpx.URL) -> bool:
-        """Whether `url` is on the audited host (any port): the only name we may contact."""
-        return url.host == self.target.host.lower().strip("[]")
+        """Whether `url` is within the outlet's web presence (any port): the only names we may contact."""
+        return within(url.host, self.target.presence)
 
     async def chain(self, url: str) -> Chain:
         """Follow redirects from `url` on the audited host; a chain without hops when nothing answered.
@@ -210,10 +213,11 @@ class Fetcher:
                   headers: dict[str, str] | None = None) -> Response:
         """One request to the target's address with the audited name in Host and SNI (curl --resolve)."""
         transport = self._transports[verify]
-        connect = url.copy_with(host=self.target.address) if self.target.address else url
+        address = self.target.address_for(url.host, url.port or (443 if url.scheme == "https" else 80))
+        connect = url.copy_with(host=address) if address else url
         extensions: dict[str, object] = {"timeout": self._timeout}
         if url.scheme == "https":
-            extensions["sni_hostname"] = self.target.host
+            extensions["sni_hostname"] = url.host
         request_headers = {**self._headers, "Host": url.netloc.decode("ascii", "replace"), **(headers or {})}
         try:
             request = httpx.Request(method, connect, headers=request_headers, extensions=extensions)
