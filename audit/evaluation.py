@@ -40,6 +40,9 @@ def evaluate_site(requirement: Requirement, site: str, attempts: Mapping[str, Pr
         facts.update(attempt.facts)
     unmeasured = _unmeasured(requirement, facts)
     if unmeasured:
+        proven = _proven_failure(requirement, site, facts, unmeasured)
+        if proven is not None:
+            return proven
         return SiteResult(site, Status.ERROR, "could not measure (" + "; ".join(unmeasured) + ")")
     evidence: list[Evidence] = []
     if requirement.applies_if is not None:
@@ -57,6 +60,30 @@ def evaluate_site(requirement: Requirement, site: str, attempts: Mapping[str, Pr
     if requirement.assessment is Assessment.BOTH:
         return SiteResult(site, Status.MANUAL, "automated part passed; the rest needs a person", tuple(evidence))
     return SiteResult(site, Status.PASS, "all checks passed", tuple(evidence))
+
+
+def _proven_failure(requirement: Requirement, site: str, facts: Mapping[str, Any],
+                    unmeasured: list[str]) -> SiteResult | None:
+    """A fail already proven by measured facts alone, or None (STYLE: a proven finding stays a fail).
+
+    A check fails on proven evidence when it reads none of the unmeasured facts: a readable /.env
+    fails the secrets row even though later paths were rate limited.
+    """
+    keys = [u.split(":", 1)[0] for u in unmeasured]
+    if requirement.applies_if is not None and not evaluate(requirement.applies_if, facts)[0]:
+        return None
+    proven, evidence = [], []
+    for check in requirement.checks:
+        if any(f == k or f.startswith(f"{k}.") for f in check.facts for k in keys):
+            continue
+        satisfied, seen = evaluate(check.expect, facts)
+        if not satisfied:
+            proven.append(check.id)
+            evidence.extend(seen)
+    if not proven:
+        return None
+    return SiteResult(site, Status.FAIL, "failed check(s): " + ", ".join(proven) + " (proven; other facts not measured: "
+                      + "; ".join(unmeasured) + ")", tuple(evidence))
 
 
 def _unmeasured(requirement: Requirement, facts: Mapping[str, Any]) -> list[str]:

@@ -37,6 +37,8 @@ class PoliteClient:
         self.max_requests = max_requests
         self.requests = 0
         self.failures: list[str] = []
+        self.throttled: str | None = None
+        """Why the site stopped giving usable answers (rate limited, blocked); no more requests then."""
         self._fetcher = Fetcher(target, timeout_seconds, max_body_bytes=MAX_BODY_BYTES)
         self._lock = asyncio.Lock()
         self._next_start = 0.0

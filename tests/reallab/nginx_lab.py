@@ -9,6 +9,8 @@ kernel (`free_port`).
 from __future__ import annotations
 
 import contextlib
+import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -20,6 +22,7 @@ NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").e
 """The nginx binary (Debian installs it in /usr/sbin, often not on a user's PATH)."""
 
 HEAD = """
+{user}
 daemon off;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log;
@@ -53,7 +56,9 @@ def run_nginx(directory: Path, body: str, listeners: list[tuple[str, int]]) -> I
     if NGINX is None:
         raise RuntimeError("nginx is not installed (apt-get install nginx-light): the real-world lab needs it")
     conf = directory / "nginx.conf"
-    conf.write_text(HEAD.format(dir=directory, body=body))
+    # As root, workers would run as `nobody`, who cannot read pytest's private temp folders.
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
+    conf.write_text(HEAD.format(dir=directory, body=body, user=user))
     proc = subprocess.Popen([NGINX, "-p", str(directory), "-c", str(conf)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     try:
