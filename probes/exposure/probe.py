@@ -26,6 +26,7 @@ from probes.exposure.catalogue import PathCheck, load_paths
 from probes.exposure.checks import CHECKS, Baseline, Page, error_page_version, login_evidence, stack_trace
 from probes.exposure.client import BudgetExhausted, PoliteClient
 from probes.http.blocking import block_reason, retry_after_seconds
+from probes.http.fetch import user_agent_for
 from probes.exposure.securitytxt import (
     LEGACY_PATH,
     WELL_KNOWN_PATH,
@@ -64,6 +65,7 @@ class ExposureProbe(Probe):
             target, options.timeout_seconds,
             rate_per_second=float(settings.get("exposure_rate_per_second", 4.0)),
             max_requests=int(settings.get("exposure_max_requests", 50)),
+            user_agent=user_agent_for(settings),
         )
         try:
             facts = await self._measure(client, target)

@@ -17,6 +17,7 @@ import httpx
 
 from audit.models import Target
 from probes.http import observatory as obs
+from probes.http.blocking import block_reason
 from probes.http.cookies import CookieJar, analyse_cookies
 from probes.http.csp import analyse_csp
 from probes.http.disclosure import disclosures
@@ -72,6 +73,39 @@ def _hops(chain: Chain) -> list[dict[str, Any]]:
 def error_facts(*chains: Chain | None) -> dict[str, Any]:
     errors = [{"url": c.final_url[:2048], "reason": c.error} for c in chains if c is not None and c.error]
     return {"http.errors": errors} if errors else {}
+
+
+CONTENT_FACTS = (
+    "http.headers", "http.hsts", "http.csp", "http.cookies", "http.cors", "http.referrer_policy", "http.sri",
+    "http.mixed_content", "http.x_content_type_options", "http.x_frame_options", "http.corp",
+    "http.permissions_policy", "http.coop", "http.coep", "http.owasp", "http.disclosure",
+    "http.server_version_disclosed", "http.server", "http.observatory", "http.html",
+)
+"""Facts read from the page a visitor lands on: unmeasured when that page is a block or a throttle."""
+TRANSPORT_FACTS = ("http.redirect", "http.plain.status", "http.plain.served_without_redirect")
+"""Facts read from the plain-HTTP chain: unmeasured when a hop of it is a block or a throttle."""
+
+
+def blocked_facts(http: Chain | None, https: Chain | None, auto: Chain | None) -> dict[str, str]:
+    """Fact prefixes that block, challenge or rate-limit answers leave unmeasured, with the reason.
+
+    The reason reads "blocked (...)" or "rate limited (...)" and names the URL; evaluation turns
+    every row that reads these facts into `error` (STYLE: a 429 or a block page is no evidence).
+    """
+    out: dict[str, str] = {}
+
+    def reason(chain: Chain | None) -> str | None:
+        final = chain.final if chain is not None else None
+        why = block_reason(final.status, final.headers, final.body) if final is not None else None
+        return f"{why} at {final.url[:200]}" if why and final is not None else None
+
+    page = reason(https if https is not None and https.hops else auto)
+    if page:
+        out.update({prefix: page for prefix in CONTENT_FACTS})
+    plain = reason(http)
+    if plain:
+        out.update({prefix: plain for prefix in TRANSPORT_FACTS})
+    return out
 
 
 def plain_facts(target: Target, chain: Chain | None) -> dict[str, Any]:

@@ -35,6 +35,17 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_BODY_BYTES = 2 * 1024 * 1024
 """The page is kept up to this size; the rest is not read (a never-ending body stops here)."""
 USER_AGENT = "l3audit (level-3 security audit; +https://l3audit.invalid)"
+"""By default every request says who sends it and where to read why (a contact URL), as a polite scanner does."""
+BROWSER_USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                      "Chrome/124.0 Safari/537.36 l3audit")
+"""Presented only when the inventory allows it (`user_agent: browser`), for outlets whose bot filter
+blocks the audit: the page a reader sees is then what gets judged."""
+
+
+def user_agent_for(settings: object) -> str:
+    """The User-Agent a probe sends, from the outlet's settings (`user_agent`: identify | browser)."""
+    choice = settings.get("user_agent", "identify") if hasattr(settings, "get") else "identify"
+    return BROWSER_USER_AGENT if choice == "browser" else USER_AGENT
 ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CORS_ORIGIN = "https://http-observatory.security.mozilla.org"
 """The Origin the Observatory's preflight sends (`src/config.js` retriever.corsOrigin)."""
@@ -136,12 +147,12 @@ class Fetcher:
     """Two httpx transports (verifying and not) sending every request to the target's address."""
 
     def __init__(self, target: Target, timeout_seconds: float, ca_file: str | None = None,
-                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
+                 max_body_bytes: int = MAX_BODY_BYTES, user_agent: str = USER_AGENT) -> None:
         self.target = target
         self.timeout_seconds = timeout_seconds
         self.max_body_bytes = max_body_bytes
         self._timeout = httpx.Timeout(timeout_seconds).as_dict()
-        self._headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT_HTML, "Accept-Encoding": "identity"}
+        self._headers = {"User-Agent": user_agent, "Accept": ACCEPT_HTML, "Accept-Encoding": "identity"}
         context = ssl.create_default_context()
         if ca_file:
             context.load_verify_locations(ca_file)

@@ -26,6 +26,7 @@ from probes.http import observatory as obs
 from probes.http.analysis import (
     View,
     analyse,
+    blocked_facts,
     error_facts,
     https_facts,
     parse_hsts,
@@ -40,6 +41,7 @@ from probes.http.fetch import (
     Fetcher,
     FetchError,
     Response,
+    user_agent_for,
 )
 from probes.interface import Measurement, Probe, ProbeOptions
 
@@ -67,7 +69,7 @@ class HttpProbe(Probe):
         """Fetch both roots, then derive every fact from what was received."""
         settings = options.settings or {}
         fetcher = Fetcher(target, options.timeout_seconds, options.ca_file,
-                          int(settings.get("http_max_body_bytes", MAX_BODY_BYTES)))
+                          int(settings.get("http_max_body_bytes", MAX_BODY_BYTES)), user_agent_for(settings))
         try:
             plain_url = f"http://{_netloc(target.host, target.http_port or 80, 80)}{target.path}"
             http_task = fetcher.chain(plain_url) if target.http_port else _none()
@@ -86,11 +88,17 @@ class HttpProbe(Probe):
             await fetcher.aclose()
         facts: dict[str, Any] = {}
         facts.update(error_facts(http_chain, https_chain))
+        unmeasured = blocked_facts(http_chain, https_chain, view.auto)
         if target.http_port:
             facts.update(plain_facts(target, http_chain))
         if target.scheme == "https":
             facts.update(https_facts(https_chain))
-        facts.update(analyse(target, view, preload_checker(settings)))
+        if not any(key == "http.headers" for key in unmeasured):
+            facts.update(analyse(target, view, preload_checker(settings)))
+        if unmeasured:
+            for name in [f for f in facts if any(f == k or f.startswith(k + ".") for k in unmeasured)]:
+                del facts[name]  # a block page's headers are not the site's: never published as measured
+            facts["http.unmeasured"] = unmeasured
         return Measurement(facts, "httpx GET of / over http and https (HTTP/1.1 and HTTP/2), redirects followed "
                                   "on the audited host only; CORS preflight; MDN Observatory v4 scoring")
 
