@@ -148,3 +148,17 @@ def test_a_finding_proven_before_the_rest_was_unmeasured_stays_a_fail() -> None:
     attempt = ProbeAttempt("exposure", "t", AttemptStatus.COMPLETED, "2026-11-26T00:00:00+00:00", 0.1, "x", "1",
                            facts=clean)
     assert evaluate_site(req, "t", {"exposure": attempt}).status is Status.ERROR
+
+
+def test_two_outlets_with_different_measuring_settings_get_their_own_attempts(sites, ca_file) -> None:
+    """Given one site in two outlets, one allowing a browser agent, then http runs twice and tls once."""
+    a = sites.https("chung.test", SiteConfig(headers=GOOD_HEADERS))
+    outlets = [Outlet("o1", "O1", (a,)), Outlet("o2", "O2", (a,), settings={"user_agent": "browser"})]
+    options = AuditOptions(ca_file=ca_file, probes=["http", "tls"], **OPTIONS)
+    seen: list[str] = []
+    results = asyncio.run(run_audit(load_checklist("l3-starter"), outlets, options))
+    for result in results:
+        seen += [f"{att.probe}@{att.started_at}#{id(att)}" for att in result.attempts]
+    http = {s for s in seen if s.startswith("http@")}
+    tls = {s for s in seen if s.startswith("tls@")}
+    assert len(http) == 2 and len(tls) == 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -53,6 +54,11 @@ class ExposureProbe(Probe):
 
     name = "exposure"
     tool = "l3audit-exposure (httpx)"
+    measuring_settings = ("timeout_seconds", "user_agent", "exposure_rate_per_second", "exposure_max_requests")
+
+    def settings_key(self, target: Target, settings: Mapping[str, Any]) -> str:
+        """The measuring settings, and the web presence redirects may follow (it changes the landing page)."""
+        return f"{super().settings_key(target, settings)}|{','.join(target.presence)}|{target.resolves!r}"
 
     def tool_version(self) -> str:
         """Our version and httpx's."""

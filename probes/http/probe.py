@@ -16,6 +16,7 @@ Observatory modifier is listed with its reason in Vietnamese and English.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -60,6 +61,11 @@ class HttpProbe(Probe):
 
     name = "http"
     tool = "l3audit-http (httpx)"
+    measuring_settings = ("timeout_seconds", "user_agent", "http_max_body_bytes", "http_hsts_preload_file")
+
+    def settings_key(self, target: Target, settings: Mapping[str, Any]) -> str:
+        """The measuring settings, and the web presence redirects may follow (it changes the landing page)."""
+        return f"{super().settings_key(target, settings)}|{','.join(target.presence)}|{target.resolves!r}"
 
     def tool_version(self) -> str:
         """Our version and httpx's, and the Observatory algorithm reproduced."""

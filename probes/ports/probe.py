@@ -62,6 +62,8 @@ class PortsProbe(Probe):
 
     name = "ports"
     tool = "nmap / l3audit connect scan"
+    measuring_settings = ("timeout_seconds", "ports", "top_ports", "allowed_ports", "service_detection", "version_intensity",
+                          "scan_timeout_seconds", "version_timeout_seconds", "max_rate")
     _versions: ClassVar[dict[str, str]] = {}
 
     def __init__(self, on_progress: ProgressCallback | None = None) -> None:
