@@ -105,6 +105,9 @@ def blocked_facts(http: Chain | None, https: Chain | None, auto: Chain | None) -
     plain = reason(http)
     if plain:
         out.update({prefix: plain for prefix in TRANSPORT_FACTS})
+    if http is not None and not http.hops and http.timed_out:
+        # A filtered port (no answer, no refusal) says nothing about plain HTTP: not "not applicable".
+        out.update({prefix: f"no answer ({http.error})" for prefix in (*TRANSPORT_FACTS, "http.plain.reachable")})
     return out
 
 

@@ -64,10 +64,12 @@ _NODE_FIRST_ONLY = frozenset({
 class FetchError(Exception):
     """A request got no HTTP response (refused, reset, TLS failure, malformed response, timeout)."""
 
-    def __init__(self, reason: str, *, cert_error: bool = False) -> None:
+    def __init__(self, reason: str, *, cert_error: bool = False, timed_out: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.cert_error = cert_error
+        self.timed_out = timed_out
+        """No answer in time (a filtered port, a stalled server): unmeasured, never "not listening"."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ class Chain:
     next_url: str = ""
     """Where the last redirect pointed, when it was not followed."""
     error: str = ""
+    timed_out: bool = False
+    """The request that ended the chain got no answer in time (a filtered port, not a closed one)."""
     loop: bool = False
 
     @property
@@ -197,6 +201,7 @@ class Fetcher:
                 response = await self.get(current, verify=verify)
             except FetchError as exc:
                 chain.stop, chain.error = "error", ("cert: " if exc.cert_error else "") + exc.reason
+                chain.timed_out = exc.timed_out
                 return chain
             chain.loop = chain.loop or str(current) in seen
             seen.add(str(current))
@@ -234,8 +239,8 @@ class Fetcher:
             request = httpx.Request(method, connect, headers=request_headers, extensions=extensions)
             response = await asyncio.wait_for(transport.handle_async_request(request), self.timeout_seconds)
             response.request = request
-        except TimeoutError as exc:
-            raise FetchError(f"{method} {url} timed out after {self.timeout_seconds:g} s") from exc
+        except (TimeoutError, httpx.TimeoutException) as exc:
+            raise FetchError(f"{method} {url} timed out after {self.timeout_seconds:g} s", timed_out=True) from exc
         except (httpx.HTTPError, httpx.InvalidURL, ssl.SSLError, OSError, ValueError) as exc:
             raise FetchError(f"{method} {url} failed: {_reason(exc)}", cert_error=_is_cert_error(exc)) from exc
         chunks: list[bytes] = []
