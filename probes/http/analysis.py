@@ -111,6 +111,34 @@ def blocked_facts(http: Chain | None, https: Chain | None, auto: Chain | None) -
     return out
 
 
+BODY_FACTS = ("http.mixed_content", "http.sri")
+"""Facts read from the page body: partial when the body was cut short (size cap, stall, bad encoding)."""
+
+
+def unread_facts(view: View, chains: tuple[Chain | None, ...], facts: dict[str, Any],
+                 already: dict[str, str]) -> dict[str, str]:
+    """Prefixes that answers we could not read leave unmeasured (STYLE: unreadable is error, never fail).
+
+    No usable landing page (a header bomb, a 1 MiB Set-Cookie, a malformed answer) leaves every
+    content fact unmeasured; a body cut short leaves the body facts unmeasured unless they already
+    prove a finding (mixed content seen in the part that was read stays proven).
+    """
+    out: dict[str, str] = {}
+    if view.auto is None:
+        errors = [c.error for c in chains if c is not None and c.error]
+        if errors:
+            out.update({p: f"unreadable answer ({errors[0][:200]})" for p in CONTENT_FACTS if p not in already})
+        return out
+    final = view.auto.final
+    if final is not None and (final.body_truncated or final.body_error):
+        why = final.body_error or "body larger than the size cap"
+        if facts.get("http.mixed_content.present") is not True:
+            out["http.mixed_content"] = f"partial body ({why})"
+        if not facts.get("http.sri.external_without_integrity"):
+            out["http.sri"] = f"partial body ({why})"
+    return out
+
+
 def plain_facts(target: Target, chain: Chain | None) -> dict[str, Any]:
     if chain is None or not chain.hops:
         return {"http.plain.reachable": False}

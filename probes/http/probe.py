@@ -28,6 +28,7 @@ from probes.http.analysis import (
     View,
     analyse,
     blocked_facts,
+    unread_facts,
     error_facts,
     https_facts,
     parse_hsts,
@@ -101,12 +102,13 @@ class HttpProbe(Probe):
             facts.update(https_facts(https_chain))
         if not any(key == "http.headers" for key in unmeasured):
             facts.update(analyse(target, view, preload_checker(settings)))
+        unmeasured.update(unread_facts(view, (http_chain, https_chain), facts, unmeasured))
         if unmeasured:
             for name in [f for f in facts if any(f == k or f.startswith(k + ".") for k in unmeasured)]:
                 del facts[name]  # a block page's headers are not the site's: never published as measured
             facts["http.unmeasured"] = unmeasured
         return Measurement(facts, "httpx GET of / over http and https (HTTP/1.1 and HTTP/2), redirects followed "
-                                  "on the audited host only; CORS preflight; MDN Observatory v4 scoring")
+                                  "within the outlet's domains only; CORS preflight; MDN Observatory v4 scoring")
 
     async def _preflight(self, fetcher: Fetcher, chain: Chain) -> Response | None:
         """The Observatory's CORS preflight: OPTIONS to the final URL with a foreign Origin."""

@@ -59,3 +59,19 @@ def test_a_filtered_plain_http_port_is_error_not_not_applicable(tmp_path: Path, 
     assert "timed out" in rows["L3-WEB-01"]["reason"]
     assert rows["L3-WEB-02"]["status"] == rows["L3-WEB-03"]["status"] == "pass"
     assert data["summary"]["verdict"] != "compliant"
+
+
+def test_a_headers_bomb_is_unreadable_so_content_rows_are_error(tmp_path: Path, ca, ca_file: str) -> None:
+    """Given nginx sending 10,000 headers, then the answer is unreadable: WEB-02/03 error, never fail."""
+    port = free_port(ADDRESS)
+    cert, key = make_leaf(["baomau.vn"], ca).write(tmp_path, "b")
+    bomb = "\n".join(f"    add_header X-Bomb-{i} v always;" for i in range(10_000))
+    body = GOOD.format(address=ADDRESS, port=port, cert=cert, key=key).replace("    location /", bomb + "\n    location /")
+    out = tmp_path / "r.json"
+    with run_nginx(tmp_path, body, [(ADDRESS, port)]):
+        CliRunner().invoke(cli, ["scan", f"https://baomau.vn:{port}", "--resolve", f"baomau.vn:{port}:{ADDRESS}",
+                                 "--ca-file", ca_file, "--json", str(out), "--no-nmap", "--timeout", "3",
+                                 "--http-port", str(free_port(ADDRESS))])
+    rows = {r["requirement_id"]: r for r in json.loads(out.read_text())["requirements"]}
+    assert rows["L3-WEB-03"]["status"] == "error", rows["L3-WEB-03"]
+    assert rows["L3-WEB-02"]["status"] == "error"
