@@ -114,7 +114,8 @@ class PortsProbe(Probe):
             why = "nmap disabled" if not options.use_nmap else "nmap not installed"
             how = f"asyncio TCP connect{' with banner grab' if detect else ''} ({why}; nmap -sV service detection unavailable)"
         check_answered(states, address)
-        allowed = settings.get("allowed_ports") or [80, 443, *own]
+        # The site's own ports are always needed; `allowed_ports` lists the outlet's other ones.
+        allowed = [*(settings.get("allowed_ports") or [80, 443]), *own]
         facts = build_facts(
             states, method=method, service_detection=detect, detection_complete=complete,
             catalogue=catalogue, allowed_ports=allowed, top=top,

@@ -37,17 +37,18 @@ http {{
 """
 
 
-def _wait(address: str, port: int, proc: subprocess.Popen[str], seconds: float = 10.0) -> None:
+def wait_for_port(address: str, port: int, proc: subprocess.Popen[str], seconds: float = 10.0) -> None:
+    """Wait until `address:port` accepts connections; fail with the server's stderr if it exits first."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"nginx exited early: {proc.stderr.read() if proc.stderr else ''}")
+            raise RuntimeError(f"server exited early: {proc.stderr.read() if proc.stderr else ''}")
         try:
             socket.create_connection((address, port), timeout=0.5).close()
             return
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError(f"nginx did not open {address}:{port}")
+    raise RuntimeError(f"{address}:{port} did not open")
 
 
 @contextlib.contextmanager
@@ -63,7 +64,7 @@ def run_nginx(directory: Path, body: str, listeners: list[tuple[str, int]]) -> I
                             stderr=subprocess.PIPE, text=True)
     try:
         for address, port in listeners:
-            _wait(address, port, proc)
+            wait_for_port(address, port, proc)
         yield
     finally:
         proc.terminate()
