@@ -153,7 +153,7 @@ class ExposureProbe(Probe):
             raise Unmeasured(f"not tried: {client.throttled}")
         page = await client.get(path)
         for attempt in range(2):
-            blocked = block_reason(page.status, page.headers, page.body) if page is not None else None
+            blocked = block_reason(page.status, page.headers, page.body, strict=True) if page is not None else None
             if page is not None and page.status not in _RETRY_STATUSES and not blocked:
                 break
             reason = client.failures[-1] if page is None else f"{path}: {blocked or f'HTTP {page.status}'}"
@@ -179,7 +179,7 @@ class ExposureProbe(Probe):
             if following and following not in ("/", "") and not soft:
                 followed = await client.get(following)
                 if followed is not None and followed.status not in _RETRY_STATUSES and not block_reason(
-                        followed.status, followed.headers, followed.body):
+                        followed.status, followed.headers, followed.body, strict=True):
                     return Page(path, followed.status, followed.headers, followed.body)
         return page
 

@@ -173,3 +173,11 @@ def test_given_a_path_that_hangs_when_probed_then_retried_once_then_unmeasured(t
     assert site.paths_seen.count("/.git/HEAD") == 2  # retried once, then given up
     assert "timed out" in facts["exposure.unmeasured_paths"]["/.git/HEAD"]
     assert "exposure.git_exposed" not in facts and "exposure.git_exposed" in facts["exposure.errors"]
+
+
+def test_given_a_sites_own_access_denied_page_for_a_path_then_it_is_an_answer_not_a_block(tmp_path: Path) -> None:
+    """Given /.git/HEAD answering 403 "Access denied" (a careful site), then no throttle: every path is measured."""
+    routes = {"/": Route(200, HOME), "/.git/HEAD": Route(403, b"<html><h1>Access denied</h1></html>")}
+    with WebSite(loopback_address(), routes, tls_folder=tmp_path) as site:
+        facts = run(site)
+    assert "exposure.unmeasured_paths" not in facts and facts["exposure.git_exposed"] is False
