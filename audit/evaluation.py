@@ -40,6 +40,9 @@ def evaluate_site(requirement: Requirement, site: str, attempts: Mapping[str, Pr
         facts.update(attempt.facts)
     unmeasured = _unmeasured(requirement, facts)
     if unmeasured:
+        proven = _proven_failure(requirement, site, facts, unmeasured)
+        if proven is not None:
+            return proven
         return SiteResult(site, Status.ERROR, "could not measure (" + "; ".join(unmeasured) + ")")
     evidence: list[Evidence] = []
     if requirement.applies_if is not None:
@@ -59,23 +62,54 @@ def evaluate_site(requirement: Requirement, site: str, attempts: Mapping[str, Pr
     return SiteResult(site, Status.PASS, "all checks passed", tuple(evidence))
 
 
+def _proven_failure(requirement: Requirement, site: str, facts: Mapping[str, Any],
+                    unmeasured: list[str]) -> SiteResult | None:
+    """A fail already proven by measured facts alone, or None (STYLE: a proven finding stays a fail).
+
+    A check fails on proven evidence when every fact it reads was measured: a readable /.env
+    fails the secrets row even though later paths were rate limited.
+    """
+    keys = [u.split(":", 1)[0] for u in unmeasured]
+    if requirement.applies_if is not None and not evaluate(requirement.applies_if, facts)[0]:
+        return None
+    proven, evidence = [], []
+    for check in requirement.checks:
+        if any(f == k or f.startswith(f"{k}.") for f in check.facts for k in keys):
+            continue
+        if any(f not in facts for f in check.facts):  # an absent fact proves nothing here
+            continue
+        satisfied, seen = evaluate(check.expect, facts)
+        if not satisfied:
+            proven.append(check.id)
+            evidence.extend(seen)
+    if not proven:
+        return None
+    return SiteResult(site, Status.FAIL, "failed check(s): " + ", ".join(proven) + " (proven; other facts not measured: "
+                      + "; ".join(unmeasured) + ")", tuple(evidence))
+
+
 def _unmeasured(requirement: Requirement, facts: Mapping[str, Any]) -> list[str]:
     """Facts the requirement reads that its probe could not measure, with the probe's reason.
 
-    A probe that ran may still fail single checks; it lists them in `<probe>.errors` as fact name
-    (or prefix) -> reason and leaves those facts out. Reading such an absent fact as "false" would
+    A probe that ran may still fail single checks; it lists them in `<probe>.errors` (or, for answers
+    that were blocks or throttles, `<probe>.unmeasured`) as fact name (or prefix) -> reason and
+    leaves those facts out. Reading such an absent fact as "false" would
     turn a missing measurement into a fail, so the requirement is `error` instead.
     """
     used = requirement.facts
     reasons = []
     for probe in requirement.probes:
-        errors = facts.get(f"{probe}.errors")
-        if not isinstance(errors, Mapping):
-            continue
-        for key, why in errors.items():
-            if any(fact == key or fact.startswith(f"{key}.") for fact in used):
-                reasons.append(f"{key}: {why}")
+        for name in (f"{probe}.errors", f"{probe}.unmeasured"):
+            errors = facts.get(name)
+            if isinstance(errors, Mapping):
+                reasons += _reasons_for(used, errors)
     return reasons
+
+
+def _reasons_for(used: set[str], errors: Mapping[str, Any]) -> list[str]:
+    """`key: reason` for each unmeasured fact name or prefix that one of the `used` facts falls under."""
+    return [f"{key}: {why}" for key, why in errors.items()
+            if any(fact == key or fact.startswith(f"{key}.") for fact in used)]
 
 
 def evaluate_requirement(

@@ -2,17 +2,21 @@
 
 An inventory lists outlets, each with an id, a name, a contact and sites. A site is a URL
 (`https://host[:port]`), a `host[:port]` (HTTPS assumed), or a mapping with `url` plus optional
-`address` (connect there instead of resolving the name) and `http_port`. Errors name the file, the
+`address` (connect there instead of resolving the name) and `http_port`. An outlet may declare its
+`domains:` (its web presence, where redirects are followed); by default the registrable domain of
+each site. Errors name the file, the
 line, the outlet and what to change, like checklist errors.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from audit.domains import check_domain, default_domains, norm_name, within
 from audit.errors import InventoryError, TargetError
 from audit.models import Contact, Outlet, Target
 from audit.targets import parse_target
@@ -53,6 +57,7 @@ def load_inventory(path: Path) -> list[Outlet]:
                 raise InventoryError(str(exc), path=str(path), line=line_of(data, where + ["sites", j]),
                                      item=f"outlet {raw['id']}",
                                      hint="write sites as https://host[:port] or {url: ..., address: ...}") from exc
+        sites = _with_presence(sites, raw.get("domains") or (), path, line_of(data, where), raw["id"])
         contact = raw.get("contact") or {}
         outlets.append(Outlet(
             id=raw["id"],
@@ -63,6 +68,33 @@ def load_inventory(path: Path) -> list[Outlet]:
             settings=dict(raw.get("settings") or {}),
         ))
     return outlets
+
+
+def _with_presence(sites: list[Target], domains: Sequence[str], path: Path, line: int | None,
+                   outlet_id: str) -> list[Target]:
+    """Give every site the outlet's web presence and the addresses of its other sites.
+
+    The presence is the outlet's `domains:`, by default the registrable domain of each site (Public
+    Suffix List). A site's redirect to another site of the outlet then connects to that site's
+    `address`, as `--resolve` does on the command line.
+    """
+    for domain in domains:
+        problem = check_domain(domain)
+        if problem:
+            raise InventoryError(f"domain '{domain}': {problem}", path=str(path), line=line,
+                                 item=f"outlet {outlet_id}", hint="list the outlet's own domains, e.g. baomau.vn")
+    presence = tuple(norm_name(d) for d in domains if norm_name(d)) or default_domains(s.host for s in sites)
+    for site in sites:
+        if not within(site.host, presence):
+            raise InventoryError(f"site '{site.host}' is not within the outlet's domains ({', '.join(presence)})",
+                                 path=str(path), line=line, item=f"outlet {outlet_id}",
+                                 hint="list every registrable domain of the outlet under 'domains:'")
+    known: list[tuple[str, int, str]] = []
+    for site in sites:
+        if site.address:
+            known += [(site.host.lower(), port, site.address) for port in (site.port, site.http_port) if port]
+    return [replace(site, domains=presence,
+                    resolves=tuple(r for r in known if r[0] != site.host.lower())) for site in sites]
 
 
 def _site(site: str | Mapping[str, Any]) -> Target:

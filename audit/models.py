@@ -115,11 +115,34 @@ class Target:
     """Where the plain-HTTP side of the site listens (to check the redirect to HTTPS); None if none."""
     address: str | None = None
     path: str = "/"
+    domains: tuple[str, ...] = ()
+    """The outlet's web presence: redirects may be followed to names within these (empty: this host only)."""
+    resolves: tuple[tuple[str, int, str], ...] = ()
+    """Other names of the presence and where to connect for them: (host, port, address), like curl --resolve."""
 
     @property
     def connect_host(self) -> str:
         """The address to open sockets to."""
         return self.address or self.host
+
+    @property
+    def presence(self) -> tuple[str, ...]:
+        """The domains redirects may follow: `domains`, or the host alone when none were given."""
+        return self.domains or (self.host.strip("[]").rstrip(".").lower(),)
+
+    def address_for(self, host: str, port: int) -> str | None:
+        """Where to connect for `host`:`port` of the presence: this site's address, or a --resolve entry.
+
+        curl's rule: an entry for the same host and port wins; then one for the same host on any port.
+        None means "resolve the name normally".
+        """
+        name = host.strip("[]").rstrip(".").lower()
+        if name == self.host.strip("[]").rstrip(".").lower() and self.address:
+            return self.address
+        exact = [a for h, p, a in self.resolves if h == name and p == port]
+        loose = [a for h, _, a in self.resolves if h == name]
+        found = exact or loose
+        return found[0] if found else None
 
     @property
     def url(self) -> str:

@@ -55,12 +55,12 @@ def now_iso() -> str:
 
 @dataclass
 class ProbeRunner:
-    """Runs probes with shared concurrency limits and caches each (probe, key) attempt for the run."""
+    """Runs probes with shared concurrency limits and caches each (probe, key, settings) attempt for the run."""
 
     options: AuditOptions
     _global: asyncio.Semaphore = field(init=False)
     _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
-    _tasks: dict[tuple[str, str], asyncio.Task[ProbeAttempt]] = field(default_factory=dict)
+    _tasks: dict[tuple[str, str, str], asyncio.Task[ProbeAttempt]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._global = asyncio.Semaphore(self.options.global_probes)
@@ -68,7 +68,7 @@ class ProbeRunner:
     def attempt(self, probe_name: str, target: Target, settings: dict | None = None) -> Awaitable[ProbeAttempt]:
         """The attempt of `probe_name` on `target`, started once and shared by later callers."""
         probe = get_probe(probe_name)
-        key = (probe_name, probe.key(target))
+        key = (probe_name, probe.key(target), probe.settings_key(target, settings or {}))
         if key not in self._tasks:
             self._tasks[key] = asyncio.ensure_future(self._run(probe, target, settings or {}))
         return asyncio.shield(self._tasks[key])

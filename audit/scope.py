@@ -3,7 +3,9 @@
 The inventory and the command line define the scope. Before a probe runs, the engine (or CLI) asks
 `check_in_scope(target, allowed)`; a range (CIDR block, `a-b`, wildcard, list) or a name or address
 that nobody gave is refused with `TargetError`, so a typo or a redirect cannot turn an audit into a
-scan of someone else's network. Pure code: no DNS lookups, no I/O.
+scan of someone else's network. An outlet's web presence (its declared `domains`, by default each
+site's registrable domain) widens only what a redirect may lead to: `www.baomau.vn` from
+`baomau.vn`, never a name outside the outlet's domains. Pure code: no DNS lookups, no I/O.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from audit.domains import within
 from audit.errors import TargetError
 from audit.models import Target
 
@@ -43,14 +46,18 @@ class Scope:
     hosts: frozenset[str]
     addresses: frozenset[str]
     """Connect addresses: each target's `address` (--resolve), or its host when it has none."""
+    domains: frozenset[str] = frozenset()
+    """The outlets' web presence: names within these may be reached by following a redirect."""
 
     @classmethod
     def of(cls, targets: Iterable[Target]) -> Scope:
-        """The scope made of exactly these targets."""
+        """The scope made of exactly these targets (and the names within their declared domains)."""
         targets = list(targets)
         return cls(
             hosts=frozenset(_norm_host(t.host) for t in targets),
-            addresses=frozenset(_norm_host(t.connect_host) for t in targets),
+            addresses=frozenset(_norm_host(t.connect_host) for t in targets)
+            | frozenset(_norm_host(a) for t in targets for _, _, a in t.resolves),
+            domains=frozenset(_norm_host(d) for t in targets for d in t.presence),
         )
 
     def check_target(self, target: Target) -> None:
@@ -63,6 +70,11 @@ class Scope:
             raise TargetError(f"'{target.host}' is not in the inventory or on the command line; refusing to "
                               "contact it (hint: add the site to the inventory if it belongs to the outlet)")
         self.check_address(target.connect_host)
+        for host, _, address in target.resolves:
+            if not within(host, target.presence):
+                raise TargetError(f"'{host}' is not within the domains of '{target.host}' "
+                                  f"({', '.join(target.presence)}); refusing to contact it")
+            self.check_address(address)
 
     def check_address(self, address: str) -> None:
         """Raise TargetError unless `address` is one that a given target connects to (for port scans)."""
@@ -73,12 +85,12 @@ class Scope:
                               "(hint: give the site with --resolve host:port:address or an inventory 'address')")
 
     def allows_url(self, url: str) -> bool:
-        """Whether a URL (for example a redirect target) is on an audited host."""
+        """Whether a URL (for example a redirect target) is on an audited host or within its domains."""
         try:
             host = urlsplit(url).hostname or ""
         except ValueError:
             return False
-        return _norm_host(host) in self.hosts
+        return _norm_host(host) in self.hosts or within(host, self.domains)
 
 
 def check_in_scope(target: Target, allowed: Iterable[Target]) -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import replace
 from urllib.parse import urlsplit
 
+from audit.domains import check_domain, default_domains, norm_name, within
 from audit.errors import TargetError
 from audit.models import Target
 
@@ -85,16 +87,34 @@ def parse_resolve(spec: str) -> tuple[str, int, str]:
     return host.lower(), port, address
 
 
-def target_with_resolve(text: str, resolves: tuple[str, ...], http_port: int | None) -> Target:
-    """Parse TARGET and apply a matching `--resolve host:port:address` (refusing ones that match nothing)."""
+def target_with_resolve(text: str, resolves: tuple[str, ...], http_port: int | None,
+                        domains: tuple[str, ...] = ()) -> Target:
+    """Parse TARGET, set its web presence and apply `--resolve host:port:address` entries.
+
+    The presence is `domains` (`--domain`), by default the target's registrable domain (Public
+    Suffix List). An entry for the target's own host and one of its ports sets its address; one for
+    another name within the presence (`www.` of a bare domain) says where to connect if a redirect
+    leads there. An entry for any other name is refused: it could never be used, so it is a typo.
+    """
     target = parse_target(text, http_port=http_port)
+    for domain in domains:
+        problem = check_domain(domain)
+        if problem:
+            raise TargetError(f"--domain '{domain}': {problem} (hint: give the outlet's own domain, e.g. baomau.vn)")
+    presence = tuple(norm_name(d) for d in domains if norm_name(d)) or default_domains([target.host])
     address = None
+    others: list[tuple[str, int, str]] = []
     for spec in resolves:
         host, port, addr = parse_resolve(spec)
         if host == target.host.lower() and port in (target.port, target.http_port):
             address = addr
+        elif host != target.host.lower() and within(host, presence):
+            others.append((host, port, addr))
         elif host != target.host.lower():
-            raise TargetError(f"--resolve '{spec}' names '{host}', which is not the target '{target.host}'")
-    if address is None:
-        return target
-    return Target(target.host, target.port, target.scheme, target.http_port, address, target.path)
+            raise TargetError(f"--resolve '{spec}' names '{host}', which is not the target '{target.host}' nor a "
+                              f"name within its domains ({', '.join(presence)}) (hint: add --domain for "
+                              "another domain of the same outlet)")
+    if not within(target.host, presence):
+        raise TargetError(f"'{target.host}' is not within the domains given ({', '.join(presence)}) "
+                          "(hint: --domain names the outlet's registrable domains, e.g. baomau.vn)")
+    return replace(target, address=address or target.address, domains=presence, resolves=tuple(others))

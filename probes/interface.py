@@ -48,6 +48,8 @@ class Probe(abc.ABC):
 
     name: ClassVar[str]
     tool: ClassVar[str]
+    measuring_settings: ClassVar[tuple[str, ...]] = ("timeout_seconds",)
+    """Outlet settings that change what this probe measures: they belong in the run's cache key."""
 
     @classmethod
     def facts(cls) -> tuple[FactSpec, ...]:
@@ -57,6 +59,17 @@ class Probe(abc.ABC):
     def key(self, target: Target) -> str:
         """What makes two targets the same for this probe, so that it runs once per key per run."""
         return target.url
+
+    def settings_key(self, target: Target, settings: Mapping[str, Any]) -> str:
+        """What else must match for two requests of this probe to share one attempt in a run.
+
+        Two outlets naming one site with different settings (another user agent, port list or
+        Mozilla version) measure different things, so each gets its own attempt.
+        """
+        import json
+
+        chosen = {k: settings[k] for k in self.measuring_settings if k in settings}
+        return json.dumps(chosen, sort_keys=True, default=str)
 
     def host_key(self, target: Target) -> str:
         """The host the per-host concurrency limit counts against."""

@@ -131,3 +131,34 @@ def test_the_engine_refuses_a_range_before_sending_anything() -> None:
     outlet = Outlet("o", "O", (Target("10.0.0.0/24", 443),))
     with pytest.raises(TargetError, match="range"):
         asyncio.run(run_audit(checklist, [outlet], AuditOptions(**OPTIONS)))
+
+
+def test_a_finding_proven_before_the_rest_was_unmeasured_stays_a_fail() -> None:
+    """Given /.env proven readable and the backup paths rate limited, then N3-DEV-08 fails (proven), not error."""
+    from audit.evaluation import evaluate_site
+    from audit.models import ProbeAttempt
+
+    req = load_checklist("tcvn14423-2026-l3").requirement("N3-DEV-08")
+    facts = {"exposure.secrets_exposed": True, "exposure.errors": {"exposure.backup_exposed": "rate limited (HTTP 429)"}}
+    attempt = ProbeAttempt("exposure", "t", AttemptStatus.COMPLETED, "2026-11-26T00:00:00+00:00", 0.1, "x", "1",
+                           facts=facts)
+    result = evaluate_site(req, "t", {"exposure": attempt})
+    assert result.status is Status.FAIL and "proven" in result.reason and "rate limited" in result.reason
+    clean = {**facts, "exposure.secrets_exposed": False}
+    attempt = ProbeAttempt("exposure", "t", AttemptStatus.COMPLETED, "2026-11-26T00:00:00+00:00", 0.1, "x", "1",
+                           facts=clean)
+    assert evaluate_site(req, "t", {"exposure": attempt}).status is Status.ERROR
+
+
+def test_two_outlets_with_different_measuring_settings_get_their_own_attempts(sites, ca_file) -> None:
+    """Given one site in two outlets, one allowing a browser agent, then http runs twice and tls once."""
+    a = sites.https("chung.test", SiteConfig(headers=GOOD_HEADERS))
+    outlets = [Outlet("o1", "O1", (a,)), Outlet("o2", "O2", (a,), settings={"user_agent": "browser"})]
+    options = AuditOptions(ca_file=ca_file, probes=["http", "tls"], **OPTIONS)
+    seen: list[str] = []
+    results = asyncio.run(run_audit(load_checklist("l3-starter"), outlets, options))
+    for result in results:
+        seen += [f"{att.probe}@{att.started_at}#{id(att)}" for att in result.attempts]
+    http = {s for s in seen if s.startswith("http@")}
+    tls = {s for s in seen if s.startswith("tls@")}
+    assert len(http) == 2 and len(tls) == 1

@@ -95,3 +95,24 @@ def test_resolve_specs() -> None:
     assert parse_resolve("example.vn:443:[::1]") == ("example.vn", 443, "::1")
     with pytest.raises(TargetError, match="expected host:port:address"):
         parse_resolve("example.vn:127.0.0.1")
+
+
+def test_given_apex_and_www_then_both_share_the_registrable_domain_and_addresses(tmp_path) -> None:
+    """Given two sites of one outlet with addresses, then each knows where the other one is."""
+    path = tmp_path / "inv.yaml"
+    path.write_text("outlets:\n  - id: a\n    name: A\n    sites:\n"
+                    "      - {url: 'https://baomau.com.vn', address: 127.13.2.1}\n"
+                    "      - {url: 'https://www.baomau.com.vn', address: 127.13.2.2}\n", encoding="utf-8")
+    apex, www = load_inventory(path)[0].sites
+    assert apex.domains == www.domains == ("baomau.com.vn",)  # com.vn is a public suffix (PSL)
+    assert apex.address_for("www.baomau.com.vn", 443) == "127.13.2.2"
+    assert www.address_for("baomau.com.vn", 80) == "127.13.2.1"
+
+
+@pytest.mark.parametrize(("domains", "message"), [("[com.vn]", "public suffix"), ("[khac.vn]", "not within")])
+def test_given_bad_domains_then_one_clear_error(tmp_path, domains: str, message: str) -> None:
+    path = tmp_path / "inv.yaml"
+    path.write_text(f"outlets:\n  - id: a\n    name: A\n    domains: {domains}\n    sites: ['https://baomau.com.vn']\n",
+                    encoding="utf-8")
+    with pytest.raises(InventoryError, match=message):
+        load_inventory(path)

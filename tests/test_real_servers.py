@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -15,21 +14,7 @@ from audit.cli import cli
 from audit.demo.certs import make_leaf
 from audit.demo.servers import free_port
 from tests.conftest import next_address
-
-
-def wait_for_port(address: str, port: int, proc: subprocess.Popen, seconds: float = 10.0) -> None:
-    import socket
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited early: {proc.stderr.read() if proc.stderr else ''}")
-        try:
-            socket.create_connection((address, port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{address}:{port} did not open")
+from tests.reallab.nginx_lab import run_nginx, wait_for_port
 
 
 def scan_json(tmp_path: Path, *args: str) -> dict:
@@ -68,16 +53,7 @@ def test_scan_of_openssl_s_server_tls12_only(tmp_path: Path, ca, ca_file) -> Non
     assert s["L3-WEB-02"] == "fail"  # s_server -www sends no HSTS header
 
 
-NGINX_CONF = """
-daemon off;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {dir}/body; proxy_temp_path {dir}/proxy; fastcgi_temp_path {dir}/fcgi;
-  uwsgi_temp_path {dir}/uwsgi; scgi_temp_path {dir}/scgi;
-  server_tokens off;
+NGINX_SERVERS = """
   server {{
     listen {address}:{http_port};
     return 301 https://nginx.test:{https_port}$request_uri;
@@ -92,28 +68,16 @@ http {{
     add_header X-Frame-Options DENY always;
     location / {{ return 200 "tin tuc\\n"; }}
   }}
-}}
 """
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-                    reason="nginx is not installed")
 def test_scan_of_a_well_configured_nginx(tmp_path: Path, ca, ca_file) -> None:
     address, http_port, https_port = next_address(), free_port(), free_port()
     cert, key = make_leaf(["nginx.test"], ca).write(tmp_path, "nginx")
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(dir=tmp_path, address=address, http_port=http_port, https_port=https_port,
-                                      cert=cert, key=key))
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    proc = subprocess.Popen([binary, "-p", str(tmp_path), "-c", str(conf)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for_port(address, https_port, proc)
+    body = NGINX_SERVERS.format(address=address, http_port=http_port, https_port=https_port, cert=cert, key=key)
+    with run_nginx(tmp_path, body, [(address, https_port)]):
         data = scan_json(tmp_path, f"nginx.test:{https_port}", "--resolve", f"nginx.test:{https_port}:{address}",
                          "--http-port", str(http_port), "--ca-file", ca_file)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     s = statuses(data)
     assert all(v == "pass" for v in s.values()), s
     assert data["summary"]["verdict"] == "compliant"

@@ -41,3 +41,21 @@ def test_scope_checks_scan_addresses_and_redirect_urls() -> None:
         scope.check_address("127.0.0.1")
     assert scope.allows_url("https://baochi.vn/x") and not scope.allows_url("https://evil.vn/")
     assert is_single_host("::1") and is_single_host("[::1]") and is_single_host("news-24h.vn")
+
+
+def test_given_a_presence_then_redirects_within_it_are_allowed_and_nothing_else() -> None:
+    """Given baomau.vn with its domain, then www/m are reachable by redirect; a look-alike or suffix is not."""
+    site = Target(host="baomau.vn", port=443, address="127.13.1.1", domains=("baomau.vn",),
+                  resolves=(("www.baomau.vn", 443, "127.13.1.2"),))
+    scope = Scope.of([site])
+    scope.check_target(site)
+    scope.check_address("127.13.1.2")
+    assert scope.allows_url("https://www.baomau.vn/") and scope.allows_url("http://m.baomau.vn/x")
+    assert not scope.allows_url("https://evilbaomau.vn/") and not scope.allows_url("https://vn/")
+    assert not scope.allows_url("https://baomau.vn.evil.vn/")
+
+
+def test_given_a_resolve_outside_the_presence_then_refused() -> None:
+    site = Target(host="baomau.vn", port=443, domains=("baomau.vn",), resolves=(("evil.vn", 443, "127.13.1.3"),))
+    with pytest.raises(TargetError, match="not within the domains"):
+        Scope.of([site]).check_target(site)

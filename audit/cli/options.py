@@ -76,3 +76,7 @@ auditor_option = click.option("--auditor", default="", help="Who runs the audit 
 tailoring_option = click.option(
     "--tailoring", "tailoring_file", type=click.Path(exists=True, dir_okay=False),
     help="A tailoring file (catalogue, parameters, rows not applicable); overrides --checklist.")
+domain_option = click.option(
+    "--domain", "domains", multiple=True, metavar="DOMAIN",
+    help="A registrable domain of the outlet: redirects are followed, and --resolve accepted, for names "
+         "within it (default: the target's own registrable domain); repeatable.")

@@ -8,7 +8,9 @@ import sys
 
 import click
 
-from audit.cli.options import ca_file_option, handle_errors, lang_flag, nmap_option, resolver_option, timeout_option
+from audit.cli.options import (
+    ca_file_option, domain_option, handle_errors, lang_flag, nmap_option, resolver_option, timeout_option,
+)
 from audit.models import AttemptStatus
 from audit.runner import AuditOptions, ProbeRunner
 from audit.targets import target_with_resolve
@@ -28,6 +30,7 @@ def _probe_command(name: str) -> click.Command:
     @click.option("--resolve", "resolves", multiple=True, metavar="HOST:PORT:ADDRESS",
                   help="Connect to ADDRESS for HOST (like curl).")
     @click.option("--http-port", type=click.IntRange(1, 65535), default=None, help="Plain-HTTP port (default 80).")
+    @domain_option
     @ca_file_option
     @timeout_option
     @nmap_option
@@ -35,8 +38,9 @@ def _probe_command(name: str) -> click.Command:
     @resolver_option
     @handle_errors
     def command(target: str, as_json: bool, resolves: tuple[str, ...], http_port: int | None,
-                ca_file: str | None, timeout_seconds: float, use_nmap: bool, resolver: str | None) -> None:
-        site = target_with_resolve(target, resolves, http_port)
+                domains: tuple[str, ...], ca_file: str | None, timeout_seconds: float, use_nmap: bool,
+                resolver: str | None) -> None:
+        site = target_with_resolve(target, resolves, http_port, domains)
         options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
                                resolver=resolver)
 

@@ -11,8 +11,8 @@ import click
 
 from audit.cli.common import final_exit, get_checklist, print_summary
 from audit.cli.options import (
-    auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, resolver_option, tailoring_option,
-    timeout_option,
+    auditor_option, ca_file_option, checklist_option, domain_option, handle_errors, lang_option, nmap_option,
+    resolver_option, tailoring_option, timeout_option,
 )
 from audit.cli.selfassess_options import self_assessment_options
 from audit.engine import AuditOptions, run_audit
@@ -38,6 +38,7 @@ from audit.result import result_to_dict, write_json_atomic, write_text_atomic
               help="Port of the site's plain-HTTP side (default 80).")
 @click.option("--outlet", "outlet_opt", default=None, metavar="ID",
               help="The outlet this site belongs to (default: from the host name); answers and waivers must be its.")
+@domain_option
 @nmap_option
 @resolver_option
 @auditor_option
@@ -46,14 +47,14 @@ from audit.result import result_to_dict, write_json_atomic, write_text_atomic
 def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file: Path | None,
          html_file: Path | None, lang: str,
          ca_file: str | None, timeout_seconds: float, resolves: tuple[str, ...], http_port: int | None,
-         use_nmap: bool, resolver: str | None = None, auditor: str = "", answers_files: tuple[Path, ...] = (),
-         waivers_file: Path | None = None, outlet_opt: str | None = None) -> None:
+         domains: tuple[str, ...], use_nmap: bool, resolver: str | None = None, auditor: str = "",
+         answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None, outlet_opt: str | None = None) -> None:
     """Audit one site: https://host[:port] or host[:port] (HTTPS assumed).
 
     Exit codes: 0 all pass, 1 a requirement failed, 2 usage or input error, 3 incomplete (errors, no fail).
     """
     checklist = get_checklist(checklist_ref, tailoring_file)  # a bad checklist stops us before any packet is sent
-    site = target_with_resolve(target, resolves, http_port)
+    site = target_with_resolve(target, resolves, http_port, domains)
     outlet_id = outlet_opt or re.sub(r"[^a-z0-9._-]+", "-", site.host.lower()).strip("-") or "site"
     outlet = Outlet(outlet_id, site.host, (site,))
     assessment = load_for_outlets(checklist, answers_files, waivers_file, [outlet_id])

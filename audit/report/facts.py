@@ -129,6 +129,26 @@ def header_rows(facts: dict[str, Any]) -> list[Row]:
             for key, value in sorted(facts.items()) if key.startswith(prefix)]
 
 
+def redirect_rows(facts: dict[str, Any]) -> list[Row]:
+    """The redirect chains hop by hop (plain HTTP, then HTTPS): where a visitor was sent, and why it stopped.
+
+    URLs and Location values come from the server: cut and escaped like any other value.
+    """
+    rows = []
+    for key in ("http.redirect.chain", "http.https.chain"):
+        hops = facts.get(key)
+        if not isinstance(hops, list):
+            continue
+        for i, hop in enumerate(hops[:20]):
+            if isinstance(hop, dict):
+                arrow = f" → {short(hop.get('location'), 300)}" if hop.get("location") else ""
+                rows.append({"name": f"{key.split('.')[1]}[{i}]",
+                             "value": f"{short(hop.get('status'), 4)} {short(hop.get('url'), 300)}{arrow}"})
+    if facts.get("http.redirect.off_host"):
+        rows.append({"name": "off_host", "value": short(facts.get("http.redirect.final_url"), 300)})
+    return rows
+
+
 def all_fact_rows(facts: dict[str, Any], lang: str) -> list[Row]:
     """Every fact, sorted by name, its value on one line."""
     return [{"name": short(key, 120), "value": _yes_no(value, lang) if isinstance(value, bool) else short(value)}
@@ -158,6 +178,7 @@ def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
         "suites": tls_suite_rows(facts),
         "certificate": certificate_rows(facts, lang),
         "ports": port_rows(facts),
+        "redirects": redirect_rows(facts),
         "headers": header_rows(facts),
         "facts": all_fact_rows(facts, lang),
     }

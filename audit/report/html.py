@@ -23,7 +23,7 @@ LABEL_KEYS = (
     "standard", "clause", "evidence_needed", "remediation", "snippets", "tls_protocols", "tls_suites",
     "certificate", "open_ports", "port", "service", "product", "headers", "all_facts", "method_intro",
     "method_when", "method_from", "method_what", "method_statuses", "status", "probe", "target", "references", "ratings", "signoff_auditor", "signoff_outlet",
-    "signoff_hint", "appendix_snippets", "all_facts_in_json", "paper_note", "paper_confidence",
+    "signoff_hint", "appendix_snippets", "all_facts_in_json", "paper_note", "paper_confidence", "redirect_chain",
 )
 
 

@@ -15,7 +15,7 @@ import httpx
 
 from audit.models import Target
 from probes.exposure.checks import Page
-from probes.http.fetch import Fetcher, FetchError
+from probes.http.fetch import USER_AGENT, Fetcher, FetchError
 
 MAX_BODY_BYTES = 64 * 1024
 """Enough to recognise any exposure; a backup archive is never downloaded whole."""
@@ -29,7 +29,8 @@ class PoliteClient:
     """GETs on one site, rate limited, within a fixed budget; the site's base URL is `target`'s."""
 
     def __init__(self, target: Target, timeout_seconds: float, *, rate_per_second: float = 4.0,
-                 max_requests: int = 45, scheme: str | None = None, port: int | None = None) -> None:
+                 max_requests: int = 45, scheme: str | None = None, port: int | None = None,
+                 user_agent: str = USER_AGENT) -> None:
         self.target = target
         self.scheme = scheme or target.scheme
         self.port = port or target.port
@@ -37,7 +38,9 @@ class PoliteClient:
         self.max_requests = max_requests
         self.requests = 0
         self.failures: list[str] = []
-        self._fetcher = Fetcher(target, timeout_seconds, max_body_bytes=MAX_BODY_BYTES)
+        self.throttled: str | None = None
+        """Why the site stopped giving usable answers (rate limited, blocked); no more requests then."""
+        self._fetcher = Fetcher(target, timeout_seconds, max_body_bytes=MAX_BODY_BYTES, user_agent=user_agent)
         self._lock = asyncio.Lock()
         self._next_start = 0.0
 

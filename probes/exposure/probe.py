@@ -16,8 +16,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 import httpx
 
@@ -26,6 +26,8 @@ from audit.models import Target
 from probes.exposure.catalogue import PathCheck, load_paths
 from probes.exposure.checks import CHECKS, Baseline, Page, error_page_version, login_evidence, stack_trace
 from probes.exposure.client import BudgetExhausted, PoliteClient
+from probes.http.blocking import block_reason, retry_after_seconds
+from probes.http.fetch import user_agent_for
 from probes.exposure.securitytxt import (
     LEGACY_PATH,
     WELL_KNOWN_PATH,
@@ -35,26 +37,16 @@ from probes.exposure.securitytxt import (
 )
 from probes.interface import Measurement, Probe, ProbeOptions
 
-_T = TypeVar("_T")
 _ENV_IDS = frozenset({"env", "env-production", "wp-config-backup"})
+_GIT_IDS = frozenset({"git-head", "git-config", "listing-git"})
 _RETRY_STATUSES = frozenset({429, 503})
 """Rate limited or unavailable: the answer says nothing about the path, so it counts as no answer."""
+MAX_RETRY_AFTER_SECONDS = 10.0
+"""The longest `Retry-After` honoured within the probe's budget; a longer one ends the attempt."""
 
 
-async def _all_or_first_error(jobs: list[Coroutine[Any, Any, _T]]) -> list[_T]:
-    """Run `jobs` concurrently; on the first exception cancel the rest (no requests after a failure) and raise it."""
-    tasks = [asyncio.ensure_future(job) for job in jobs]
-    try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for task in tasks:
-            error = task.exception() if task in done and not task.cancelled() else None
-            if error is not None:
-                raise error
-        return [t.result() for t in tasks]
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+class Unmeasured(Exception):
+    """A catalogue path got no usable answer (throttled, blocked, timed out, budget used up)."""
 
 
 class ExposureProbe(Probe):
@@ -62,6 +54,11 @@ class ExposureProbe(Probe):
 
     name = "exposure"
     tool = "l3audit-exposure (httpx)"
+    measuring_settings = ("timeout_seconds", "user_agent", "exposure_rate_per_second", "exposure_max_requests")
+
+    def settings_key(self, target: Target, settings: Mapping[str, Any]) -> str:
+        """The measuring settings, and the web presence redirects may follow (it changes the landing page)."""
+        return f"{super().settings_key(target, settings)}|{','.join(target.presence)}|{target.resolves!r}"
 
     def tool_version(self) -> str:
         """Our version and httpx's."""
@@ -74,11 +71,10 @@ class ExposureProbe(Probe):
             target, options.timeout_seconds,
             rate_per_second=float(settings.get("exposure_rate_per_second", 4.0)),
             max_requests=int(settings.get("exposure_max_requests", 50)),
+            user_agent=user_agent_for(settings),
         )
         try:
             facts = await self._measure(client, target)
-        except BudgetExhausted as exc:
-            raise ProbeError(f"{exc} before every path was checked; raise exposure_max_requests") from exc
         finally:
             await client.aclose()
         return Measurement(facts, f"httpx GET of {facts['exposure.requests']} paths on {client.url('/')}, "
@@ -88,21 +84,38 @@ class ExposureProbe(Probe):
         root = await client.get(target.path)
         if root is None:
             raise ProbeError(f"{client.url(target.path)} did not answer: {client.failures[-1]}")
+        blocked = block_reason(root.status, root.headers, root.body)
+        if blocked:
+            raise ProbeError(f"{client.url(target.path)}: {blocked}; the site was not seen (hint: ask the outlet "
+                             "to allow the audit's address, or allow a browser-like user agent in the inventory)")
         token = secrets.token_hex(8)
-        file_page, dir_page = await client.get(f"/l3audit-{token}"), await client.get(f"/l3audit-{token}/")
+        try:
+            file_page, dir_page = await client.get(f"/l3audit-{token}"), await client.get(f"/l3audit-{token}/")
+        except BudgetExhausted as exc:
+            raise ProbeError(f"{exc} before the site could be measured; raise exposure_max_requests") from exc
         if file_page is None or dir_page is None:
             raise ProbeError(f"random-path requests failed ({client.failures[-1]}); cannot tell a soft 404 apart")
         baselines = {False: Baseline.of(file_page), True: Baseline.of(dir_page)}
         pages: list[Page] = [root, file_page, dir_page]
         gate = asyncio.Semaphore(2)
 
-        async def one(entry: PathCheck) -> tuple[PathCheck, Page]:
-            async with gate:
-                return entry, await self._fetch(client, entry, target.host, baselines)
+        unmeasured: dict[str, str] = {}
 
-        results = await _all_or_first_error([one(e) for e in load_paths()])
+        async def one(entry: PathCheck) -> tuple[PathCheck, Page | None]:
+            async with gate:
+                try:
+                    return entry, await self._fetch(client, entry, target.host, baselines)
+                except (Unmeasured, BudgetExhausted) as exc:
+                    unmeasured[entry.path_for(target.host)] = str(exc)
+                    return entry, None
+
+        results = await asyncio.gather(*(one(e) for e in load_paths()))
         findings = []
+        missed: list[PathCheck] = []
         for entry, page in results:
+            if page is None:
+                missed.append(entry)
+                continue
             pages.append(page)
             evidence = self._evidence(entry, page, baselines[entry.path.endswith("/")])
             if evidence:
@@ -114,20 +127,50 @@ class ExposureProbe(Probe):
                 })
         root_listing = CHECKS["listing"](root, None)
         facts = self._facts(findings, pages, root_listing, target.path)
-        facts.update(await self._security_txt(client, target, baselines[False]))
+        try:
+            if client.throttled is not None:
+                raise Unmeasured(f"not fetched: {client.throttled}")
+            facts.update(await self._security_txt(client, target, baselines[False]))
+        except (Unmeasured, BudgetExhausted) as exc:
+            unmeasured[WELL_KNOWN_PATH] = str(exc)
+        if unmeasured:
+            facts["exposure.unmeasured_paths"] = dict(list(unmeasured.items())[:100])
+            errors = _unproven(facts, missed, WELL_KNOWN_PATH in unmeasured)
+            reason = next(iter(unmeasured.values()))
+            facts["exposure.errors"] = {fact: f"{len(unmeasured)} path(s) not measured, e.g. {reason}"
+                                        for fact in errors}
+            for fact in errors:  # never published as "not exposed" without evidence
+                facts.pop(fact, None)
         facts["exposure.requests"] = client.requests
         facts["exposure.soft_404"] = baselines[False].soft_404 or baselines[True].soft_404
         return facts
 
     async def _fetch(self, client: PoliteClient, entry: PathCheck, host: str, baselines: dict[bool, Baseline]) -> Page:
-        """GET one catalogue path (retried once without an answer); for login checks, follow one redirect."""
+        """GET one catalogue path, retried once (after `Retry-After` when throttled); for login checks,
+        follow one redirect. Raises Unmeasured when no usable answer came: nothing is concluded then."""
         path = entry.path_for(host)
+        if client.throttled is not None:
+            raise Unmeasured(f"not tried: {client.throttled}")
         page = await client.get(path)
-        if page is None or page.status in _RETRY_STATUSES:
+        for attempt in range(2):
+            blocked = block_reason(page.status, page.headers, page.body, strict=True) if page is not None else None
+            if page is not None and page.status not in _RETRY_STATUSES and not blocked:
+                break
+            reason = client.failures[-1] if page is None else f"{path}: {blocked or f'HTTP {page.status}'}"
+            if attempt == 1:
+                if page is not None:  # throttled or blocked twice: stop asking this site (politeness)
+                    client.throttled = client.throttled or reason
+                raise Unmeasured(f"no usable answer after a retry ({reason})")
+            wait = retry_after_seconds(page.headers) if page is not None else None
+            if wait is not None and wait > MAX_RETRY_AFTER_SECONDS:
+                client.throttled = client.throttled or reason
+                raise Unmeasured(f"{reason}: Retry-After longer than {MAX_RETRY_AFTER_SECONDS:g} s")
+            if wait is None and page is not None:
+                wait = 1.0  # a throttle without Retry-After: back off a second before the one retry
+            if wait:
+                await asyncio.sleep(wait)
             page = await client.get(path)
-        if page is None or page.status in _RETRY_STATUSES:
-            reason = client.failures[-1] if page is None else f"{path}: HTTP {page.status}"
-            raise ProbeError(f"no usable answer for {path} after a retry ({reason}); try again later or lower the rate")
+        assert page is not None
         if entry.check == "login":
             following = client.same_site_redirect(page)
             baseline = baselines[path.endswith("/")]
@@ -135,7 +178,8 @@ class ExposureProbe(Probe):
             soft = baseline.status == page.status and page.headers.get("location") == baseline.location
             if following and following not in ("/", "") and not soft:
                 followed = await client.get(following)
-                if followed is not None and followed.status not in _RETRY_STATUSES:
+                if followed is not None and followed.status not in _RETRY_STATUSES and not block_reason(
+                        followed.status, followed.headers, followed.body, strict=True):
                     return Page(path, followed.status, followed.headers, followed.body)
         return page
 
@@ -173,7 +217,7 @@ class ExposureProbe(Probe):
         facts: dict[str, Any] = {
             "exposure.findings": findings,
             "exposure.finding_count": len(findings),
-            "exposure.git_exposed": bool(ids & {"git-head", "git-config", "listing-git"}),
+            "exposure.git_exposed": bool(ids & _GIT_IDS),
             "exposure.env_exposed": bool(ids & _ENV_IDS),
             "exposure.secrets_exposed": bool(by_category["secret"]) or "listing-git" in ids,
             "exposure.backup_exposed": bool(by_category["backup"]),
@@ -206,3 +250,27 @@ class ExposureProbe(Probe):
             if found.fields:
                 return security_txt_facts(found, str(client.url(path)), now)
         return security_txt_facts(None, "", now)
+
+
+def _unproven(facts: dict[str, Any], missed: list[PathCheck], throttled: bool) -> list[str]:
+    """Facts that paths without an answer could still change: the clean ones only.
+
+    A finding already proven stays (a readable /.env is exposed whatever came after it), so a fact
+    that is already true, or a list that already names a path, is kept as measured.
+    """
+    affected = {"exposure.finding_count", "exposure.verbose_error", "exposure.verbose_errors"}
+    for entry in missed:
+        affected.add({"admin": "exposure.admin_exposed", "secret": "exposure.secrets_exposed",
+                      "backup": "exposure.backup_exposed", "listing": "exposure.directory_listing",
+                      "info": "exposure.info_pages"}.get(entry.category, "exposure.finding_count"))
+        if entry.category == "admin":
+            affected.add("exposure.admin_paths")
+        if entry.category == "listing":
+            affected.add("exposure.listing_paths")
+        if entry.id in _ENV_IDS:
+            affected.add("exposure.env_exposed")
+        if entry.id in _GIT_IDS:
+            affected |= {"exposure.git_exposed", "exposure.secrets_exposed"}
+    if throttled:
+        affected.add("exposure.security_txt")
+    return sorted(f for f in affected if facts.get(f) in (False, 0, [], None))

@@ -17,10 +17,11 @@ import httpx
 
 from audit.models import Target
 from probes.http import observatory as obs
+from probes.http.blocking import block_reason
 from probes.http.cookies import CookieJar, analyse_cookies
 from probes.http.csp import analyse_csp
 from probes.http.disclosure import disclosures
-from probes.http.domain import registrable_domain
+from probes.http.domain import registrable_domain, within
 from probes.http.fetch import CORS_ORIGIN, Chain, Response
 from probes.http.html import HTML_TYPES, Page, analyse_sri, parse_page
 from probes.http.owasp import owasp_check
@@ -74,6 +75,70 @@ def error_facts(*chains: Chain | None) -> dict[str, Any]:
     return {"http.errors": errors} if errors else {}
 
 
+CONTENT_FACTS = (
+    "http.headers", "http.hsts", "http.csp", "http.cookies", "http.cors", "http.referrer_policy", "http.sri",
+    "http.mixed_content", "http.x_content_type_options", "http.x_frame_options", "http.corp",
+    "http.permissions_policy", "http.coop", "http.coep", "http.owasp", "http.disclosure",
+    "http.server_version_disclosed", "http.server", "http.observatory", "http.html",
+)
+"""Facts read from the page a visitor lands on: unmeasured when that page is a block or a throttle."""
+TRANSPORT_FACTS = ("http.redirect", "http.plain.status", "http.plain.served_without_redirect")
+"""Facts read from the plain-HTTP chain: unmeasured when a hop of it is a block or a throttle."""
+
+
+def blocked_facts(http: Chain | None, https: Chain | None, auto: Chain | None) -> dict[str, str]:
+    """Fact prefixes that block, challenge or rate-limit answers leave unmeasured, with the reason.
+
+    The reason reads "blocked (...)" or "rate limited (...)" and names the URL; evaluation turns
+    every row that reads these facts into `error` (STYLE: a 429 or a block page is no evidence).
+    """
+    out: dict[str, str] = {}
+
+    def reason(chain: Chain | None) -> str | None:
+        final = chain.final if chain is not None else None
+        why = block_reason(final.status, final.headers, final.body) if final is not None else None
+        return f"{why} at {final.url[:200]}" if why and final is not None else None
+
+    page = reason(https if https is not None and https.hops else auto)
+    if page:
+        out.update({prefix: page for prefix in CONTENT_FACTS})
+    plain = reason(http)
+    if plain:
+        out.update({prefix: plain for prefix in TRANSPORT_FACTS})
+    if http is not None and not http.hops and http.timed_out:
+        # A filtered port (no answer, no refusal) says nothing about plain HTTP: not "not applicable".
+        out.update({prefix: f"no answer ({http.error})" for prefix in (*TRANSPORT_FACTS, "http.plain.reachable")})
+    return out
+
+
+BODY_FACTS = ("http.mixed_content", "http.sri")
+"""Facts read from the page body: partial when the body was cut short (size cap, stall, bad encoding)."""
+
+
+def unread_facts(view: View, chains: tuple[Chain | None, ...], facts: dict[str, Any],
+                 already: dict[str, str]) -> dict[str, str]:
+    """Prefixes that answers we could not read leave unmeasured (STYLE: unreadable is error, never fail).
+
+    No usable landing page (a header bomb, a 1 MiB Set-Cookie, a malformed answer) leaves every
+    content fact unmeasured; a body cut short leaves the body facts unmeasured unless they already
+    prove a finding (mixed content seen in the part that was read stays proven).
+    """
+    out: dict[str, str] = {}
+    if view.auto is None:
+        errors = [c.error for c in chains if c is not None and c.error]
+        if errors:
+            out.update({p: f"unreadable answer ({errors[0][:200]})" for p in CONTENT_FACTS if p not in already})
+        return out
+    final = view.auto.final
+    if final is not None and (final.body_truncated or final.body_error):
+        why = final.body_error or "body larger than the size cap"
+        if facts.get("http.mixed_content.present") is not True:
+            out["http.mixed_content"] = f"partial body ({why})"
+        if not facts.get("http.sri.external_without_integrity"):
+            out["http.sri"] = f"partial body ({why})"
+    return out
+
+
 def plain_facts(target: Target, chain: Chain | None) -> dict[str, Any]:
     if chain is None or not chain.hops:
         return {"http.plain.reachable": False}
@@ -82,11 +147,15 @@ def plain_facts(target: Target, chain: Chain | None) -> dict[str, Any]:
     final = httpx.URL(chain.final_url) if chain.final_url else None
     host = target.host.lower().strip("[]")
     redirects = len(chain.hops) - 1 + (1 if chain.next_url else 0)
+    # Ending on HTTPS counts only within the outlet's presence (apex -> www is the outlet's own site)
+    # and only if no HTTPS hop sent the visitor back to plain HTTP on the way.
+    to_https = bool(final and final.scheme == "https" and within(final.host, target.presence)) and not downgrades(chain)
     return {
         "http.plain.reachable": True,
         "http.plain.status": first.status,
         "http.plain.served_without_redirect": 200 <= first.status < 300,
-        "http.redirect.to_https": bool(final and final.scheme == "https" and final.host == host),
+        "http.redirect.to_https": to_https,
+        "http.redirect.downgrade": bool(downgrades(chain)),
         "http.redirect.final_https": bool(final and final.scheme == "https"),
         "http.redirect.same_host_first": bool(next_url and next_url.scheme == "https" and next_url.host == host),
         "http.redirect.chain": _hops(chain),
@@ -98,12 +167,27 @@ def plain_facts(target: Target, chain: Chain | None) -> dict[str, Any]:
     }
 
 
+def downgrades(chain: Chain) -> list[str]:
+    """URLs of HTTPS hops that redirected to plain HTTP (transport must hold on every hop)."""
+    found = []
+    urls = [h.url for h in chain.hops] + ([chain.next_url] if chain.next_url else [])
+    for here, there in zip(urls, urls[1:]):
+        if here.startswith("https://") and there.startswith("http://"):
+            found.append(here[:2048])
+    return found
+
+
 def https_facts(chain: Chain | None) -> dict[str, Any]:
     if chain is None or not chain.hops:
         return {"http.https.reachable": False}
     last = chain.hops[-1]
+    secure_hops = [h for h in chain.hops if h.url.startswith("https://")]
     return {
         "http.https.reachable": True,
+        "http.https.every_hop_https": not downgrades(chain),
+        "http.https.landing_host": httpx.URL(last.url).host[:253],
+        "http.hsts.missing_on": [h.url[:2048] for h in secure_hops
+                                 if h.header("strict-transport-security") is None][:20],
         "http.https.status": last.status,
         "http.https.certificate_valid": chain.verified,
         "http.https.http_version": last.http_version,

@@ -1,8 +1,10 @@
 """Bounded HTTP fetching for the `http` probe: one GET, a redirect chain, a CORS preflight.
 
 Why our own redirect following: the whole chain is evidence (does plain HTTP go to HTTPS on the same
-host first?), and the scope guard forbids contacting a name we were not given, so a redirect to
-another host is recorded and not followed. Everything a server sends is hostile input: bodies are
+host first? is every hop HTTPS?), and the scope guard forbids contacting a name we were not given:
+redirects are followed within the outlet's web presence (`Target.presence`: `baomau.vn` to
+`www.baomau.vn`), connecting where `--resolve` or the inventory says, and a redirect leaving it is
+recorded and not followed. Everything a server sends is hostile input: bodies are
 capped in size and time, oversized or malformed headers end the request with a recorded reason
 (h11 refuses header blocks over 100 KiB and invalid header bytes), and nothing here raises except
 `FetchError`.
@@ -23,6 +25,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from audit.domains import within
 from audit.models import Target
 
 MAX_REDIRECTS = 10
@@ -32,6 +35,17 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_BODY_BYTES = 2 * 1024 * 1024
 """The page is kept up to this size; the rest is not read (a never-ending body stops here)."""
 USER_AGENT = "l3audit (level-3 security audit; +https://l3audit.invalid)"
+"""By default every request says who sends it and where to read why (a contact URL), as a polite scanner does."""
+BROWSER_USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                      "Chrome/124.0 Safari/537.36 l3audit")
+"""Presented only when the inventory allows it (`user_agent: browser`), for outlets whose bot filter
+blocks the audit: the page a reader sees is then what gets judged."""
+
+
+def user_agent_for(settings: object) -> str:
+    """The User-Agent a probe sends, from the outlet's settings (`user_agent`: identify | browser)."""
+    choice = settings.get("user_agent", "identify") if hasattr(settings, "get") else "identify"
+    return BROWSER_USER_AGENT if choice == "browser" else USER_AGENT
 ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CORS_ORIGIN = "https://http-observatory.security.mozilla.org"
 """The Origin the Observatory's preflight sends (`src/config.js` retriever.corsOrigin)."""
@@ -50,10 +64,12 @@ _NODE_FIRST_ONLY = frozenset({
 class FetchError(Exception):
     """A request got no HTTP response (refused, reset, TLS failure, malformed response, timeout)."""
 
-    def __init__(self, reason: str, *, cert_error: bool = False) -> None:
+    def __init__(self, reason: str, *, cert_error: bool = False, timed_out: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.cert_error = cert_error
+        self.timed_out = timed_out
+        """No answer in time (a filtered port, a stalled server): unmeasured, never "not listening"."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +130,8 @@ class Chain:
     next_url: str = ""
     """Where the last redirect pointed, when it was not followed."""
     error: str = ""
+    timed_out: bool = False
+    """The request that ended the chain got no answer in time (a filtered port, not a closed one)."""
     loop: bool = False
 
     @property
@@ -133,12 +151,12 @@ class Fetcher:
     """Two httpx transports (verifying and not) sending every request to the target's address."""
 
     def __init__(self, target: Target, timeout_seconds: float, ca_file: str | None = None,
-                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
+                 max_body_bytes: int = MAX_BODY_BYTES, user_agent: str = USER_AGENT) -> None:
         self.target = target
         self.timeout_seconds = timeout_seconds
         self.max_body_bytes = max_body_bytes
         self._timeout = httpx.Timeout(timeout_seconds).as_dict()
-        self._headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT_HTML, "Accept-Encoding": "identity"}
+        self._headers = {"User-Agent": user_agent, "Accept": ACCEPT_HTML, "Accept-Encoding": "identity"}
         context = ssl.create_default_context()
         if ca_file:
             context.load_verify_locations(ca_file)
@@ -159,8 +177,8 @@ class Fetcher:
             await transport.aclose()
 
     def in_scope(self, url: httpx.URL) -> bool:
-        """Whether `url` is on the audited host (any port): the only name we may contact."""
-        return url.host == self.target.host.lower().strip("[]")
+        """Whether `url` is within the outlet's web presence (any port): the only names we may contact."""
+        return within(url.host, self.target.presence)
 
     async def chain(self, url: str) -> Chain:
         """Follow redirects from `url` on the audited host; a chain without hops when nothing answered.
@@ -183,6 +201,7 @@ class Fetcher:
                 response = await self.get(current, verify=verify)
             except FetchError as exc:
                 chain.stop, chain.error = "error", ("cert: " if exc.cert_error else "") + exc.reason
+                chain.timed_out = exc.timed_out
                 return chain
             chain.loop = chain.loop or str(current) in seen
             seen.add(str(current))
@@ -210,17 +229,18 @@ class Fetcher:
                   headers: dict[str, str] | None = None) -> Response:
         """One request to the target's address with the audited name in Host and SNI (curl --resolve)."""
         transport = self._transports[verify]
-        connect = url.copy_with(host=self.target.address) if self.target.address else url
+        address = self.target.address_for(url.host, url.port or (443 if url.scheme == "https" else 80))
+        connect = url.copy_with(host=address) if address else url
         extensions: dict[str, object] = {"timeout": self._timeout}
         if url.scheme == "https":
-            extensions["sni_hostname"] = self.target.host
+            extensions["sni_hostname"] = url.host
         request_headers = {**self._headers, "Host": url.netloc.decode("ascii", "replace"), **(headers or {})}
         try:
             request = httpx.Request(method, connect, headers=request_headers, extensions=extensions)
             response = await asyncio.wait_for(transport.handle_async_request(request), self.timeout_seconds)
             response.request = request
-        except TimeoutError as exc:
-            raise FetchError(f"{method} {url} timed out after {self.timeout_seconds:g} s") from exc
+        except (TimeoutError, httpx.TimeoutException) as exc:
+            raise FetchError(f"{method} {url} timed out after {self.timeout_seconds:g} s", timed_out=True) from exc
         except (httpx.HTTPError, httpx.InvalidURL, ssl.SSLError, OSError, ValueError) as exc:
             raise FetchError(f"{method} {url} failed: {_reason(exc)}", cert_error=_is_cert_error(exc)) from exc
         chunks: list[bytes] = []

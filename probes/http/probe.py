@@ -16,6 +16,7 @@ Observatory modifier is listed with its reason in Vietnamese and English.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -26,6 +27,8 @@ from probes.http import observatory as obs
 from probes.http.analysis import (
     View,
     analyse,
+    blocked_facts,
+    unread_facts,
     error_facts,
     https_facts,
     parse_hsts,
@@ -40,6 +43,7 @@ from probes.http.fetch import (
     Fetcher,
     FetchError,
     Response,
+    user_agent_for,
 )
 from probes.interface import Measurement, Probe, ProbeOptions
 
@@ -58,6 +62,11 @@ class HttpProbe(Probe):
 
     name = "http"
     tool = "l3audit-http (httpx)"
+    measuring_settings = ("timeout_seconds", "user_agent", "http_max_body_bytes", "http_hsts_preload_file")
+
+    def settings_key(self, target: Target, settings: Mapping[str, Any]) -> str:
+        """The measuring settings, and the web presence redirects may follow (it changes the landing page)."""
+        return f"{super().settings_key(target, settings)}|{','.join(target.presence)}|{target.resolves!r}"
 
     def tool_version(self) -> str:
         """Our version and httpx's, and the Observatory algorithm reproduced."""
@@ -67,7 +76,7 @@ class HttpProbe(Probe):
         """Fetch both roots, then derive every fact from what was received."""
         settings = options.settings or {}
         fetcher = Fetcher(target, options.timeout_seconds, options.ca_file,
-                          int(settings.get("http_max_body_bytes", MAX_BODY_BYTES)))
+                          int(settings.get("http_max_body_bytes", MAX_BODY_BYTES)), user_agent_for(settings))
         try:
             plain_url = f"http://{_netloc(target.host, target.http_port or 80, 80)}{target.path}"
             http_task = fetcher.chain(plain_url) if target.http_port else _none()
@@ -86,13 +95,20 @@ class HttpProbe(Probe):
             await fetcher.aclose()
         facts: dict[str, Any] = {}
         facts.update(error_facts(http_chain, https_chain))
+        unmeasured = blocked_facts(http_chain, https_chain, view.auto)
         if target.http_port:
             facts.update(plain_facts(target, http_chain))
         if target.scheme == "https":
             facts.update(https_facts(https_chain))
-        facts.update(analyse(target, view, preload_checker(settings)))
+        if not any(key == "http.headers" for key in unmeasured):
+            facts.update(analyse(target, view, preload_checker(settings)))
+        unmeasured.update(unread_facts(view, (http_chain, https_chain), facts, unmeasured))
+        if unmeasured:
+            for name in [f for f in facts if any(f == k or f.startswith(k + ".") for k in unmeasured)]:
+                del facts[name]  # a block page's headers are not the site's: never published as measured
+            facts["http.unmeasured"] = unmeasured
         return Measurement(facts, "httpx GET of / over http and https (HTTP/1.1 and HTTP/2), redirects followed "
-                                  "on the audited host only; CORS preflight; MDN Observatory v4 scoring")
+                                  "within the outlet's domains only; CORS preflight; MDN Observatory v4 scoring")
 
     async def _preflight(self, fetcher: Fetcher, chain: Chain) -> Response | None:
         """The Observatory's CORS preflight: OPTIONS to the final URL with a foreign Origin."""

@@ -62,6 +62,8 @@ class PortsProbe(Probe):
 
     name = "ports"
     tool = "nmap / l3audit connect scan"
+    measuring_settings = ("timeout_seconds", "ports", "top_ports", "allowed_ports", "service_detection", "version_intensity",
+                          "scan_timeout_seconds", "version_timeout_seconds", "max_rate")
     _versions: ClassVar[dict[str, str]] = {}
 
     def __init__(self, on_progress: ProgressCallback | None = None) -> None:
@@ -112,7 +114,8 @@ class PortsProbe(Probe):
             why = "nmap disabled" if not options.use_nmap else "nmap not installed"
             how = f"asyncio TCP connect{' with banner grab' if detect else ''} ({why}; nmap -sV service detection unavailable)"
         check_answered(states, address)
-        allowed = settings.get("allowed_ports") or [80, 443, *own]
+        # The site's own ports are always needed; `allowed_ports` lists the outlet's other ones.
+        allowed = [*(settings.get("allowed_ports") or [80, 443]), *own]
         facts = build_facts(
             states, method=method, service_detection=detect, detection_complete=complete,
             catalogue=catalogue, allowed_ports=allowed, top=top,

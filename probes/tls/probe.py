@@ -38,6 +38,7 @@ class TlsProbe(Probe):
 
     name = "tls"
     tool = "l3audit-tls (own ClientHello)"
+    measuring_settings = ("timeout_seconds", "mozilla_guidelines")
     max_concurrency = 8
     """Per-host cap on simultaneous handshakes."""
 

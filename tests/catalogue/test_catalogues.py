@@ -60,7 +60,7 @@ GOOD_SITE = {
              "http.cookies.insecure_count": 0, "http.mixed_content.present": False},
     "exposure": {"exposure.admin_exposed": False, "exposure.secrets_exposed": False, "exposure.backup_exposed": False,
                  "exposure.verbose_error": False, "exposure.security_txt.valid": True},
-    "ports": {"ports.open_ports": [], "ports.risky_open_count": 0},
+    "ports": {"ports.open_ports": [], "ports.risky_open_count": 0, "ports.unexpected_open_count": 0},
 }
 
 

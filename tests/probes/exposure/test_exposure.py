@@ -132,11 +132,19 @@ def test_given_expired_security_txt_when_probed_then_expired_and_invalid(tmp_pat
     assert facts["exposure.security_txt.days_until_expiry"] < 0
 
 
-def test_given_small_budget_when_probed_then_probe_error_not_partial_result(tmp_path: Path) -> None:
+def test_given_small_budget_when_probed_then_unchecked_facts_are_errors_not_clean(tmp_path: Path) -> None:
+    """Given a budget of 5 requests, then 5 are sent and no "not exposed" is published without evidence."""
+    with WebSite(loopback_address(), {"/": Route(200, HOME)}, tls_folder=tmp_path) as site:
+        facts = run(site, exposure_max_requests=5)
+    assert len(site.paths_seen) == 5
+    assert "exposure.secrets_exposed" not in facts and "exposure.admin_exposed" not in facts
+    assert "budget" in facts["exposure.errors"]["exposure.secrets_exposed"]
+
+
+def test_given_too_small_a_budget_for_the_baseline_then_probe_error(tmp_path: Path) -> None:
     with WebSite(loopback_address(), {"/": Route(200, HOME)}, tls_folder=tmp_path) as site, \
             pytest.raises(ProbeError, match="exposure_max_requests"):
-            run(site, exposure_max_requests=5)
-    assert len(site.paths_seen) == 5
+        run(site, exposure_max_requests=2)
 
 
 def test_given_server_that_accepts_and_never_answers_when_probed_then_probe_error() -> None:
@@ -147,17 +155,29 @@ def test_given_server_that_accepts_and_never_answers_when_probed_then_probe_erro
             asyncio.run(ExposureProbe().measure(target, ProbeOptions(timeout_seconds=1, settings=FAST)))
 
 
-def test_given_rate_limited_path_when_retried_and_still_429_then_probe_error(tmp_path: Path) -> None:
-    routes = {"/": Route(200, HOME), "/.env": Route(429, b"slow down")}
-    with WebSite(loopback_address(), routes, tls_folder=tmp_path) as site, pytest.raises(ProbeError, match=r"/\.env"):
-        run(site)
+def test_given_rate_limited_path_when_retried_and_still_429_then_its_facts_are_errors(tmp_path: Path) -> None:
+    """Given /.env answering 429 twice, then it is asked twice, and env/secrets are unmeasured, not false."""
+    routes = {"/": Route(200, HOME), "/.env": Route(429, b"slow down", {"Retry-After": "0"})}
+    with WebSite(loopback_address(), routes, tls_folder=tmp_path) as site:
+        facts = run(site)
     assert site.paths_seen.count("/.env") == 2
+    assert "exposure.env_exposed" not in facts and "exposure.secrets_exposed" not in facts
+    assert "rate limited" in facts["exposure.unmeasured_paths"]["/.env"]
 
 
-def test_given_a_path_that_hangs_when_probed_then_retried_once_then_probe_error(tmp_path: Path) -> None:
+def test_given_a_path_that_hangs_when_probed_then_retried_once_then_unmeasured(tmp_path: Path) -> None:
     routes = {"/": Route(200, HOME), "/.git/HEAD": Route(200, b"ref: refs/heads/main\n", TEXT, delay_seconds=2.5)}
     with WebSite(loopback_address(), routes, tls_folder=tmp_path) as site:
         target = Target(host=HOST, port=site.port, http_port=None, address=site.address)
-        with pytest.raises(ProbeError, match=r"/\.git/HEAD"):
-            asyncio.run(ExposureProbe().measure(target, ProbeOptions(timeout_seconds=1, settings=FAST)))
+        facts = asyncio.run(ExposureProbe().measure(target, ProbeOptions(timeout_seconds=1, settings=FAST))).facts
     assert site.paths_seen.count("/.git/HEAD") == 2  # retried once, then given up
+    assert "timed out" in facts["exposure.unmeasured_paths"]["/.git/HEAD"]
+    assert "exposure.git_exposed" not in facts and "exposure.git_exposed" in facts["exposure.errors"]
+
+
+def test_given_a_sites_own_access_denied_page_for_a_path_then_it_is_an_answer_not_a_block(tmp_path: Path) -> None:
+    """Given /.git/HEAD answering 403 "Access denied" (a careful site), then no throttle: every path is measured."""
+    routes = {"/": Route(200, HOME), "/.git/HEAD": Route(403, b"<html><h1>Access denied</h1></html>")}
+    with WebSite(loopback_address(), routes, tls_folder=tmp_path) as site:
+        facts = run(site)
+    assert "exposure.unmeasured_paths" not in facts and facts["exposure.git_exposed"] is False

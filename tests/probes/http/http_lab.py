@@ -25,6 +25,8 @@ from tests.probes.http.http_servers import Certificates, Running, serve
 from tests.probes.http.http_sites import OFFHOST_TARGET, catalogue
 
 HARNESS = Path(__file__).resolve().parents[2] / "observatory"
+PRESENCE_SITES = ("redirect-off-host", "redirect-apex-to-www")
+"""Sites whose redirects lead to the other host: outside the presence, and (apex to www) within it."""
 FIRST_HOST = 10
 """Sites listen on 127.0.0.10 onwards (the shared conftest uses 127.0.1.x)."""
 
@@ -55,12 +57,13 @@ def lab(certs: Certificates) -> Iterator[dict[str, LabSite]]:
         sites: dict[str, LabSite] = {}
         for index, site in enumerate(catalogue()):
             host = f"127.0.0.{FIRST_HOST + index}"
-            if site.name == "redirect-off-host":
+            if site.name in PRESENCE_SITES:
                 site.links["other"] = other.https_root
             running = stack.enter_context(serve(site, host, certs))
             https_port = running.https_port or closed_port(host)
             http_port = running.http_port or closed_port(host)
-            target = Target(host=host, port=https_port, http_port=running.http_port)
+            target = Target(host=host, port=https_port, http_port=running.http_port,
+                            domains=(host, other.host) if site.name == "redirect-apex-to-www" else ())
             sites[site.name] = LabSite(site.name, running, target, http_port, https_port)
         sites["offhost-target"] = LabSite("offhost-target", other, Target(host=other.host, port=other.https_port or 0,
                                           http_port=other.http_port), other.http_port or 0, other.https_port or 0)

@@ -101,6 +101,9 @@ def catalogue() -> list[Site]:
         Site("redirect-invalid-cert", page(), REDIRECT, self_signed=True),
         # {other} is filled in with OFFHOST_TARGET's HTTPS root by the test that starts it.
         Site("redirect-off-host", page(), {"/": Reply(status=301, headers=(("Location", "{other}/"),), body=b"")}),
+        # Apex to www: plain HTTP to HTTPS on the same host, whose root (no headers at all) sends the
+        # visitor to {other}; the lab declares both addresses as the outlet's presence, so we follow.
+        Site("redirect-apex-to-www", {"/": Reply(status=301, headers=(("Location", "{other}/"),), body=b"")}, REDIRECT),
         # Referrer-Policy
         Site("referrer-missing", page(drop=("Referrer-Policy",)), REDIRECT),
         Site("referrer-unsafe", page(referrer_policy="unsafe-url"), REDIRECT),

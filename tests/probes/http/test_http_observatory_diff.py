@@ -57,3 +57,12 @@ def test_modifier_table_matches_the_observatory(results: dict[str, Any]) -> None
     from probes.http.observatory import score_table
 
     assert {k: score_table()[k].modifier for k in seen} == seen
+
+
+def test_apex_to_www_is_followed_within_the_presence(results: dict[str, Any]) -> None:
+    """Given an HTTPS root that sends visitors to the outlet's other host, then we follow it as MDN does
+    (same grade, asserted above) and judge the landing page; outside the presence we record and stop."""
+    within, outside = results["ours"]["redirect-apex-to-www"], results["ours"]["redirect-off-host"]
+    assert within["http.https.landing_host"] != within["http.https.chain"][0]["url"].split("/")[2].split(":")[0]
+    assert "http.observatory.partial" not in within and within["http.observatory.grade"] == "A+"
+    assert outside["http.redirect.off_host"] is True and outside["http.observatory.partial"]

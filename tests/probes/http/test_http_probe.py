@@ -180,6 +180,8 @@ def test_hostile_responses_are_recorded(certs: Certificates, reply: Reply) -> No
         facts = measure(target_of(running), certs)
     assert facts["http.https.reachable"] is False
     assert facts["http.errors"] and all(len(e["reason"]) < 400 for e in facts["http.errors"])
+    # Nothing was read: the content rows are error ("unreadable"), never a fail on absent headers.
+    assert "unreadable" in facts["http.unmeasured"]["http.headers"]
 
 
 def test_hostile_everywhere_is_a_probe_error(certs: Certificates) -> None:
@@ -206,6 +208,9 @@ def test_never_ending_body_is_capped(certs: Certificates) -> None:
     assert facts["http.html.size_bytes"] <= 256 * 1024
     assert facts["http.x_frame_options.outcome"] == "x-frame-options-sameorigin-or-deny"
     assert "http.observatory.score" in facts
+    # What the body would show past the cap is unknown: body facts are partial, so unmeasured.
+    assert "partial body" in facts["http.unmeasured"]["http.mixed_content"]
+    assert "http.mixed_content.present" not in facts
 
 
 def test_body_that_never_comes(certs: Certificates) -> None:
