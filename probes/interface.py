@@ -48,6 +48,8 @@ class Probe(abc.ABC):
 
     name: ClassVar[str]
     tool: ClassVar[str]
+    uses_presence: ClassVar[bool] = False
+    """Whether the probe follows redirects within the outlet's web presence (`Target.domains`)."""
     measuring_settings: ClassVar[tuple[str, ...]] = ("timeout_seconds",)
     """Outlet settings that change what this probe measures: they belong in the run's cache key."""
 

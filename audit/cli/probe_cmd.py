@@ -15,7 +15,7 @@ from audit.models import AttemptStatus
 from audit.runner import AuditOptions, ProbeRunner
 from audit.targets import target_with_resolve
 from probes.facts import declared_facts
-from probes.registry import probe_names
+from probes.registry import probe_class, probe_names
 
 
 @click.group()
@@ -40,7 +40,7 @@ def _probe_command(name: str) -> click.Command:
     def command(target: str, as_json: bool, resolves: tuple[str, ...], http_port: int | None,
                 domains: tuple[str, ...], ca_file: str | None, timeout_seconds: float, use_nmap: bool,
                 resolver: str | None) -> None:
-        site = target_with_resolve(target, resolves, http_port, domains)
+        site = target_with_resolve(target, resolves, http_port, domains, probe_class(name).uses_presence)
         options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
                                resolver=resolver)
 

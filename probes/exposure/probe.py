@@ -54,6 +54,7 @@ class ExposureProbe(Probe):
 
     name = "exposure"
     tool = "l3audit-exposure (httpx)"
+    uses_presence = True
     measuring_settings = ("timeout_seconds", "user_agent", "exposure_rate_per_second", "exposure_max_requests")
 
     def settings_key(self, target: Target, settings: Mapping[str, Any]) -> str:

@@ -62,6 +62,7 @@ class HttpProbe(Probe):
 
     name = "http"
     tool = "l3audit-http (httpx)"
+    uses_presence = True
     measuring_settings = ("timeout_seconds", "user_agent", "http_max_body_bytes", "http_hsts_preload_file")
 
     def settings_key(self, target: Target, settings: Mapping[str, Any]) -> str:
