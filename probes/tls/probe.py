@@ -10,9 +10,9 @@ raises `ProbeError`. Grades come from `probes.tls.grade` (SSL Labs guide, Mozill
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from typing import Any
 
+from audit.domains import is_ip
 from audit.errors import ProbeError
 from audit.models import Target
 from probes.tls.certificate import certificate_facts, chain_facts, load_trust_store
@@ -23,14 +23,6 @@ from probes.tls.wire.records import TlsProtocolError
 from probes.tls.wire.scan import PROTOCOLS, Scanner, ScanResult
 from probes.tls.wire.suites import suite
 from probes.tls.wire.tls13 import fetch_certificates
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 class TlsProbe(Probe):
@@ -46,7 +38,7 @@ class TlsProbe(Probe):
         """Scan protocols and suites, then the chain, features, vulnerabilities and grades."""
         if target.scheme != "https":
             return Measurement({"tls.offered": False}, "site declared as plain http: no TLS handshake")
-        sni = None if _is_ip(target.host) else target.host
+        sni = None if is_ip(target.host) else target.host
         cap = int(options.settings.get("tls_max_concurrency", self.max_concurrency))
         scanner = Scanner(target.connect_host, target.port, sni, options.timeout_seconds, cap)
         scan = await scanner.scan()
