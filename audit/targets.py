@@ -104,13 +104,13 @@ def target_with_resolve(text: str, resolves: tuple[str, ...], http_port: int | N
         if problem:
             raise TargetError(f"--domain '{domain}': {problem} (hint: give the outlet's own domain, e.g. baomau.vn)")
     presence = tuple(norm_name(d) for d in domains if norm_name(d))
-    others_named = any(parse_resolve(spec)[0] != target.host.lower() for spec in resolves)
+    entries = [(spec, *parse_resolve(spec)) for spec in resolves]
+    others_named = any(host != target.host.lower() for _, host, _, _ in entries)
     if not presence and (default_presence or others_named):
         presence = default_domains([target.host])
     address = None
     others: list[tuple[str, int, str]] = []
-    for spec in resolves:
-        host, port, addr = parse_resolve(spec)
+    for spec, host, port, addr in entries:
         if host == target.host.lower() and port in (target.port, target.http_port):
             address = addr
         elif host != target.host.lower() and within(host, presence):

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping
 
 from audit.models import Target
-from probes.facts import FACT_TYPES, FactSpec, declared_facts, is_valid_fact_name
-
-__all__ = ["FACT_TYPES", "FactSpec", "Measurement", "Probe", "ProbeOptions", "is_valid_fact_name"]
+from probes.facts import FactSpec, declared_facts
 
 
 @dataclass(frozen=True)

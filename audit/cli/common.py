@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Sequence
 
 from rich.console import Console
 from rich.markup import escape
@@ -20,8 +20,6 @@ from audit.exitcodes import exit_code_for
 from audit.i18n import t
 from audit.models import Outlet, OutletResult
 from audit.output import RunOutput, slim
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 err_console = Console(stderr=True)
 out_console = Console()
