@@ -10,10 +10,11 @@ model (`audit.scoring`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from audit.catalogue.loader import Checklist, Requirement
-from audit.catalogue.conditions import evaluate
+from audit.catalogue.conditions import evaluate, leaves
 from audit.selfassess.merge import SelfAssessment, merge_requirement
 from audit.models import (
     Assessment,
@@ -29,63 +30,71 @@ from audit.scoring import summarise_data
 
 
 def evaluate_site(requirement: Requirement, site: str, attempts: Mapping[str, ProbeAttempt]) -> SiteResult:
-    """Judge one requirement on one site, given the site's attempts keyed by probe name."""
-    failed = [attempts[p] for p in requirement.probes if p in attempts and attempts[p].status is AttemptStatus.ERROR]
-    missing = [p for p in requirement.probes if p not in attempts]
-    if failed or missing:
-        reasons = [f"{a.probe}: {a.error_reason}" for a in failed] + [f"{p}: probe did not run" for p in missing]
-        return SiteResult(site, Status.ERROR, "could not measure (" + "; ".join(reasons) + ")")
+    """Judge one requirement on one site, given the site's attempts keyed by probe name.
+
+    Facts come only from attempts that measured. A check whose facts were all measured and that
+    fails is a proven fail even when other facts of the row were not measured; a row with an
+    unmeasured decisive check and no proven fail is `error`. Supporting checks never fail a row:
+    when they do not hold they are `signals` for the person who decides the (`both`) row.
+    """
     facts: dict[str, Any] = {}
     for attempt in attempts.values():
-        facts.update(attempt.facts)
-    unmeasured = _unmeasured(requirement, facts)
-    if unmeasured:
-        proven = _proven_failure(requirement, site, facts, unmeasured)
-        if proven is not None:
-            return proven
-        return SiteResult(site, Status.ERROR, "could not measure (" + "; ".join(unmeasured) + ")")
-    evidence: list[Evidence] = []
+        if attempt.status is not AttemptStatus.ERROR:
+            facts.update(attempt.facts)
+    unmeasured = _unmeasured_probes(requirement, attempts) + _unmeasured(requirement, facts)
+    keys = [u.split(":", 1)[0] for u in unmeasured]
+
+    def blind(names: Iterable[str]) -> bool:
+        """Whether any of these facts was not measured (absent facts count only when something was not)."""
+        return bool(keys) and any(f not in facts or any(f == k or f.startswith(f"{k}.") for k in keys) for f in names)
+
+    not_measured = "could not measure (" + "; ".join(unmeasured) + ")"
     if requirement.applies_if is not None:
+        if blind(leaf.fact for leaf in leaves(requirement.applies_if)):
+            return SiteResult(site, Status.ERROR, not_measured)
         applies, seen = evaluate(requirement.applies_if, facts)
         if not applies:
             return SiteResult(site, Status.NOT_APPLICABLE, "does not apply to this site", tuple(seen))
-    failed_checks = []
+    evidence: list[Evidence] = []
+    failed: list[str] = []
+    signals: list[str] = []
+    blind_decisive: list[str] = []
+    blind_supporting: list[str] = []
     for check in requirement.checks:
+        if blind(check.facts):
+            (blind_supporting if check.supporting else blind_decisive).append(check.id)
+            continue
         satisfied, seen = evaluate(check.expect, facts)
-        evidence.extend(seen)
+        evidence.extend(replace(e, signal=check.id) if check.supporting else e for e in seen)
         if not satisfied:
-            failed_checks.append(check.id)
-    if failed_checks:
-        return SiteResult(site, Status.FAIL, "failed check(s): " + ", ".join(failed_checks), tuple(evidence))
+            (signals if check.supporting else failed).append(check.id)
+    if failed:
+        reason = "failed check(s): " + ", ".join(failed)
+        if unmeasured:
+            reason += " (proven; other facts not measured: " + "; ".join(unmeasured) + ")"
+        return SiteResult(site, Status.FAIL, reason, tuple(evidence), tuple(signals))
+    if blind_decisive:
+        return SiteResult(site, Status.ERROR, not_measured)
     if requirement.assessment is Assessment.BOTH:
-        return SiteResult(site, Status.MANUAL, "automated part passed; the rest needs a person", tuple(evidence))
+        reason = "automated part passed; the rest needs a person"
+        if signals:
+            reason = "supporting signal(s) for the person deciding: " + ", ".join(signals)
+        if blind_supporting:
+            reason += f"; supporting signal(s) not measured: {', '.join(blind_supporting)} ({'; '.join(unmeasured)})"
+        return SiteResult(site, Status.MANUAL, reason, tuple(evidence), tuple(signals))
     return SiteResult(site, Status.PASS, "all checks passed", tuple(evidence))
 
 
-def _proven_failure(requirement: Requirement, site: str, facts: Mapping[str, Any],
-                    unmeasured: list[str]) -> SiteResult | None:
-    """A fail already proven by measured facts alone, or None (STYLE: a proven finding stays a fail).
-
-    A check fails on proven evidence when every fact it reads was measured: a readable /.env
-    fails the secrets row even though later paths were rate limited.
-    """
-    keys = [u.split(":", 1)[0] for u in unmeasured]
-    if requirement.applies_if is not None and not evaluate(requirement.applies_if, facts)[0]:
-        return None
-    proven, evidence = [], []
-    for check in requirement.checks:
-        if any(f == k or f.startswith(f"{k}.") for f in check.facts for k in keys):
-            continue
-        if any(f not in facts for f in check.facts):  # an absent fact proves nothing here
-            continue
-        satisfied, seen = evaluate(check.expect, facts)
-        if not satisfied:
-            proven.append(check.id)
-            evidence.extend(seen)
-    if not proven:
-        return None
-    return SiteResult(site, Status.FAIL, "failed check(s): " + ", ".join(proven) + " (proven; other facts not measured: "
-                      + "; ".join(unmeasured) + ")", tuple(evidence))
+def _unmeasured_probes(requirement: Requirement, attempts: Mapping[str, ProbeAttempt]) -> list[str]:
+    """`probe: reason` for each probe the requirement needs that failed or did not run."""
+    reasons = []
+    for probe in requirement.probes:
+        attempt = attempts.get(probe)
+        if attempt is None:
+            reasons.append(f"{probe}: probe did not run")
+        elif attempt.status is AttemptStatus.ERROR:
+            reasons.append(f"{probe}: {attempt.error_reason}")
+    return reasons
 
 
 def _unmeasured(requirement: Requirement, facts: Mapping[str, Any]) -> list[str]:

@@ -36,16 +36,19 @@ class Status(str, enum.Enum):
 # When several statuses combine (checks of one requirement, or sites of one outlet), the first
 # of this list that occurs wins: an error hides nothing, a fail beats a pass (STYLE.md, Status).
 STATUS_PRECEDENCE: tuple[Status, ...] = (
-    Status.ERROR,
-    Status.FAIL,
+    Status.FAIL,  # proven on one site, so the outlet fails whatever the other sites gave
+    Status.ERROR,  # not measured somewhere: neither pass nor fail
+    Status.MANUAL,  # a person still has to decide for some site
     Status.PASS,
     Status.NOT_APPLICABLE,
-    Status.MANUAL,
 )
 
 
 def combine_statuses(statuses: list[Status]) -> Status:
-    """Combine several statuses into one by the house precedence (error > fail > pass > n/a > manual).
+    """Combine several statuses into one by the house precedence (fail > error > manual > pass > n/a).
+
+    A fail proven on one site stands even when another site could not be measured (a finding
+    already proven is never thrown away); a site a person must still decide keeps the row open.
 
     `waived` never enters here: waivers are applied after combination. An empty list is `manual`,
     since nothing automated decided it.
@@ -232,10 +235,12 @@ class Evidence:
     observed: Any
     present: bool
     satisfied: bool
+    signal: str = ""
+    """The supporting check that read this fact ('' for a deciding check): it informs, never fails."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-data form for the result JSON."""
-        return {
+        """Plain-data form for the result JSON (`signal` only when set, so older results read the same)."""
+        data = {
             "fact": self.fact,
             "op": self.op,
             "expected": self.expected,
@@ -243,6 +248,9 @@ class Evidence:
             "present": self.present,
             "satisfied": self.satisfied,
         }
+        if self.signal:
+            data["signal"] = self.signal
+        return data
 
 
 @dataclass(frozen=True)
@@ -253,15 +261,20 @@ class SiteResult:
     status: Status
     reason: str
     evidence: tuple[Evidence, ...] = ()
+    signals: tuple[str, ...] = ()
+    """Supporting checks that did not hold: told to the person deciding, never a fail by themselves."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-data form for the result JSON."""
-        return {
+        """Plain-data form for the result JSON (`signals` only when there are some)."""
+        data: dict[str, Any] = {
             "target": self.target,
             "status": self.status.value,
             "reason": self.reason,
             "evidence": [e.to_dict() for e in self.evidence],
         }
+        if self.signals:
+            data["signals"] = list(self.signals)
+        return data
 
 
 @dataclass(frozen=True)

@@ -228,8 +228,14 @@ class _Builder:
                 raise self.error(f"duplicate check id '{check['id']}'", base + ["checks", i], req_id)
             seen_checks.add(check["id"])
             cond = self.condition(check["expect"], req_id, base + ["checks", i, "expect"])
-            checks.append(Check(id=check["id"], expect=cond, title=_text(check.get("title"))))
+            checks.append(Check(id=check["id"], expect=cond, title=_text(check.get("title")),
+                                supporting=bool(check.get("supporting", False))))
         assessment = Assessment(raw["assessment"])
+        if assessment is Assessment.AUTOMATED and any(c.supporting for c in checks):
+            raise self.error(
+                "an automated requirement has a supporting check", base + ["assessment"], req_id,
+                "a supporting signal never decides a row: set assessment to 'both', or drop 'supporting'",
+            )
         if assessment is Assessment.MANUAL and checks:
             raise self.error(
                 "a manual requirement has automated checks", base + ["assessment"], req_id,

@@ -30,6 +30,8 @@ class Check:
     id: str
     expect: Condition
     title: Text | None = None
+    supporting: bool = False
+    """A supporting signal: when it does not hold the person deciding is told, but the row never fails on it."""
 
     @property
     def facts(self) -> list[str]:

@@ -25,10 +25,14 @@ def _value(value: Any, lang: str) -> str:
     return format_number(value, lang)
 
 
-def _failed_checks(site: dict[str, Any], lang: str) -> str:
+def _failed_checks(site: dict[str, Any], lang: str, supporting: bool = False) -> str:
+    """The facts that did not hold, of the deciding checks (or, with `supporting`, of the site's signals)."""
+    signals = site.get("signals") or []
     parts = []
     for ev in site.get("evidence") or []:
-        if isinstance(ev, dict) and not ev.get("satisfied"):
+        if not isinstance(ev, dict) or ev.get("satisfied"):
+            continue
+        if (ev.get("signal") in signals) if supporting else not ev.get("signal"):
             observed = _value(ev.get("observed"), lang) if ev.get("present", True) else msg("report.absent", lang)
             parts.append(msg("reason.fact", lang, fact=short(ev.get("fact", "?"), 120), observed=observed,
                              expected=_value(ev.get("expected"), lang)))
@@ -41,11 +45,16 @@ def site_sentence(site: dict[str, Any], lang: str) -> str:
     if status == "pass":
         return msg("reason.site_pass", lang, site=target)
     if status == "fail":
-        checks = _failed_checks(site, lang)
-        return msg("reason.site_fail", lang, site=target, checks=checks) if checks else \
+        checks, signals = _failed_checks(site, lang), _failed_checks(site, lang, supporting=True)
+        text = msg("reason.site_fail", lang, site=target, checks=checks) if checks else \
             msg("reason.site_fail_plain", lang, site=target)
+        return f"{text} {msg('reason.site_signals', lang, site=target, checks=signals)}" if signals else text
     if status == "waived":
         return msg("reason.site_waived", lang, site=target)
+    if status == "manual":
+        signals = _failed_checks(site, lang, supporting=True)
+        return msg("reason.site_signals", lang, site=target, checks=signals) if signals else \
+            msg("reason.site_manual", lang, site=target)
     if status == "not_applicable":
         return msg("reason.site_na", lang, site=target, detail=short(site.get("reason", "")))
     detail = str(site.get("reason", ""))

@@ -75,3 +75,35 @@ def test_a_headers_bomb_is_unreadable_so_content_rows_are_error(tmp_path: Path, 
     rows = {r["requirement_id"]: r for r in json.loads(out.read_text())["requirements"]}
     assert rows["L3-WEB-03"]["status"] == "error", rows["L3-WEB-03"]
     assert rows["L3-WEB-02"]["status"] == "error"
+
+
+def test_https_refused_and_plain_http_served_fails_the_transit_row_on_what_was_measured() -> None:
+    """Port 443 refuses, port 80 serves the site without a redirect: the TLS probe cannot measure, but
+    the plain-HTTP answer proves N3-DAT-10's redirect check fails, so the row fails (it used to be error)."""
+    import asyncio
+
+    from audit.catalogue.loader import load_checklist
+    from audit.demo.servers import SiteConfig, WebServer
+    from audit.evaluation import evaluate_site
+    from audit.models import AttemptStatus, Status, Target
+    from audit.runner import AuditOptions, ProbeRunner
+
+    address = "127.13.3.2"
+    plain = WebServer(address, 0, SiteConfig()).start()
+    try:
+        target = Target("baomau.vn", free_port(address), http_port=plain.port, address=address)
+
+        async def go() -> dict:
+            runner = ProbeRunner(AuditOptions(timeout_seconds=2.0, probe_budget_seconds=30))
+            return {name: await runner.attempt(name, target) for name in ("tls", "http")}
+
+        attempts = asyncio.run(go())
+    finally:
+        plain.stop()
+    assert attempts["tls"].status is AttemptStatus.ERROR, attempts["tls"]
+    assert attempts["http"].facts.get("http.plain.reachable") is True
+    assert attempts["http"].facts.get("http.redirect.to_https") is False
+    result = evaluate_site(load_checklist("tcvn14423-2026-l3").requirement("N3-DAT-10"), target.url, attempts)
+    assert result.status is Status.FAIL, result
+    assert result.reason.startswith("failed check(s): http-to-https (proven; other facts not measured: ")
+    assert "tls: cannot connect" in result.reason and "mail: probe did not run" in result.reason

@@ -240,3 +240,32 @@ def test_a_hostile_mx_is_an_error_not_a_fail(knot: Knot, banner: bytes, stall: b
     assert "mail.starttls.all_valid" not in facts
     assert why in facts["mail.errors"]["mail.starttls"]
     assert facts["mail.spf.valid"] is True  # what was proven is kept
+
+
+def test_the_transit_row_reads_starttls_on_every_mx(knot: Knot, smtp: dict[str, int], ca_file: str) -> None:
+    """N3-DAT-10's MX part: valid STARTTLS holds, a bad certificate fails, a refused port 25 is not measured."""
+    from audit.catalogue.loader import load_checklist
+    from audit.demo.servers import free_port
+    from audit.evaluation import evaluate_site
+    from audit.models import Status
+    from tests.catalogue.test_catalogues import GOOD_SITE, attempts
+
+    row = load_checklist("tcvn14423-2026-l3").requirement("N3-DAT-10")
+    web = attempts(tls=GOOD_SITE["tls"], http=GOOD_SITE["http"])
+
+    def judge(domain: str, smtp_port: int, site: dict[str, ProbeAttempt] = web) -> Any:
+        mail = probe(domain, knot.settings(mta_sts_port=1, smtp_port=smtp_port), ca_file)
+        return evaluate_site(row, f"https://{domain}/", {**site, "mail": mail})
+
+    assert judge("good.test", smtp["valid"]).status is Status.MANUAL  # web and MX hold; VPN etc. for a person
+    for bad in ("expired", "mismatched"):
+        result = judge("good.test", smtp[bad])
+        assert result.status is Status.FAIL and result.reason == "failed check(s): mx-starttls", bad
+    assert judge("open.test", 1).status is Status.MANUAL  # no MX: no inbound mail to protect
+    refused = judge("good.test", free_port("127.16.0.20"))
+    assert refused.status is Status.ERROR and "mail.starttls" in refused.reason
+    # A web failure already proven stands although port 25 could not be measured.
+    legacy = attempts(tls={**GOOD_SITE["tls"], "tls.protocols.SSLv3": False, "tls.protocols.TLSv1.0": True},
+                      http=GOOD_SITE["http"])
+    proven = judge("good.test", free_port("127.16.0.20"), legacy)
+    assert proven.status is Status.FAIL and proven.reason.startswith("failed check(s): no-legacy-tls (proven;")
