@@ -102,12 +102,14 @@ def _send_emails(store: Store, config: AlertConfig, now: dt.datetime, problems: 
     e = schema.alert_emails.c
     unsent = [a for a in _unsent(store, "email_sent_at") if not a["acked_at"]]
     with store.read("read e-mails sent") as conn:
+        al = schema.alerts.c
         had = {(row.alert_id, row.recipient) for row in conn.execute(
-            sa.select(e.alert_id, e.recipient).where(e.alert_id.in_([a["id"] for a in unsent])))}
+            sa.select(e.alert_id, e.recipient).join(schema.alerts, al.id == e.alert_id)
+            .where(al.email_sent_at.is_(None), al.fixed_at.is_(None)))}
         hour = _iso(now - dt.timedelta(hours=1))
-        last_hour: dict[str, int] = dict(conn.execute(  # type: ignore[arg-type]
+        last_hour: dict[str, int] = {str(r): int(n) for r, n in conn.execute(
             sa.select(e.recipient, sa.func.count(sa.distinct(e.message_id))).where(e.sent_at >= hour)
-            .group_by(e.recipient)).all())
+            .group_by(e.recipient))}
         last_sent: dict[tuple[str, str], str] = {(r, o): when for r, o, when in conn.execute(
             sa.select(e.recipient, e.outlet_id, sa.func.max(e.sent_at)).group_by(e.recipient, e.outlet_id))}
     pending: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
