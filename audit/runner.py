@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Awaitable, Iterable, Sequence
+from typing import TYPE_CHECKING, Awaitable, Callable, Iterable, Sequence
 
 from audit.errors import ProbeError
 from audit.models import AttemptStatus, ProbeAttempt, Target
@@ -46,6 +46,10 @@ class AuditOptions:
     """Who runs the audit, recorded in every result."""
     self_assessment: SelfAssessment | None = None
     """Answers, reviewer decisions and waivers merged into each outlet's results (audit.selfassess.merge)."""
+    stop_requested: Callable[[], bool] | None = None
+    """Asked before each probe starts (a cancelled job): when true, the probe is not run but recorded as
+    an `error` attempt, so probes already running finish and no new one starts. The caller, who
+    asked for the stop, must not store such a result."""
 
 
 def now_iso() -> str:
@@ -93,6 +97,8 @@ class ProbeRunner:
         async with self._global, gate:
             started_at = now_iso()
             start = time.monotonic()
+            if self.options.stop_requested is not None and self.options.stop_requested():
+                return self._error(probe, target, started_at, start, "not run: the audit was cancelled")
             try:
                 measurement = await asyncio.wait_for(
                     probe.measure(target, probe_options), self.options.probe_budget_seconds

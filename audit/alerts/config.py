@@ -2,9 +2,9 @@
 
 ```yaml
 expiry_days: 30                      # a certificate expiring within this many days alerts
-department_email: attt@sotttt.gov.vn # copied on every e-mail
+department_email: attt@sotttt.gov.vn # gets its own e-mail of every alert
 digest: none                         # none | daily: one e-mail per outlet per day
-max_emails_per_hour: 60              # more wait for the next hour; none is dropped
+max_emails_per_hour: 60              # per recipient; more wait for the next hour, none dropped
 smtp: {host: smtp.sotttt.gov.vn, port: 587, from: l3audit@sotttt.gov.vn, username: l3audit}
 webhook: {url: https://hook.sotttt.gov.vn/l3audit}
 ```

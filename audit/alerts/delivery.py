@@ -1,4 +1,4 @@
-"""Sending open alerts: webhooks at once, e-mail at once or as a daily digest, within a rate limit.
+"""Sending open alerts: webhooks at once, e-mail at once or as a daily digest, within a per-recipient rate limit.
 
 Nothing is dropped: an alert whose e-mail or webhook could not go (server down, rate limit reached,
 digest not due) stays unsent and the next tick tries again. The HMAC (RFC 2104, SHA-256) covers the
@@ -87,28 +87,45 @@ def _send_webhooks(store: Store, config: AlertConfig, now: dt.datetime, problems
     return sent
 
 
+def _recipients(alert: dict[str, Any], config: AlertConfig) -> list[str]:
+    """Who gets this alert: the outlet's contact and the department, each once."""
+    return list(dict.fromkeys(r for r in (alert["contact_email"], config.department_email) if r))
+
+
 def _send_emails(store: Store, config: AlertConfig, now: dt.datetime, problems: list[str]) -> tuple[int, int]:
+    """One message per recipient and outlet; the rate limit and the digest are counted per recipient.
+
+    A recipient's limit being reached delays that recipient only: the department's full hour does
+    not hold back an outlet's own contact, nor the other way round.
+    """
     assert config.smtp is not None
-    by_outlet: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for alert in _unsent(store, "email_sent_at"):
-        by_outlet[alert["outlet_id"]].append(alert)
-    a = schema.alerts.c
-    with store.read("count e-mails sent") as conn:
-        last_hour = conn.execute(sa.select(sa.func.count(sa.distinct(a.outlet_id + a.email_sent_at))).where(
-            a.email_sent_at >= _iso(now - dt.timedelta(hours=1)))).scalar() or 0
-        last_sent = dict(conn.execute(sa.select(a.outlet_id, sa.func.max(a.email_sent_at)).group_by(a.outlet_id)).all())
+    e = schema.alert_emails.c
+    unsent = [a for a in _unsent(store, "email_sent_at") if not a["acked_at"]]
+    with store.read("read e-mails sent") as conn:
+        al = schema.alerts.c
+        had = {(row.alert_id, row.recipient) for row in conn.execute(
+            sa.select(e.alert_id, e.recipient).join(schema.alerts, al.id == e.alert_id)
+            .where(al.email_sent_at.is_(None), al.fixed_at.is_(None)))}
+        hour = _iso(now - dt.timedelta(hours=1))
+        last_hour: dict[str, int] = {str(r): int(n) for r, n in conn.execute(
+            sa.select(e.recipient, sa.func.count(sa.distinct(e.message_id))).where(e.sent_at >= hour)
+            .group_by(e.recipient))}
+        last_sent: dict[tuple[str, str], str] = {(r, o): when for r, o, when in conn.execute(
+            sa.select(e.recipient, e.outlet_id, sa.func.max(e.sent_at)).group_by(e.recipient, e.outlet_id))}
+    pending: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for alert in unsent:
+        for recipient in _recipients(alert, config):
+            if (alert["id"], recipient) not in had:
+                pending[(recipient, alert["outlet_id"])].append(alert)
     sent, waiting = 0, 0
-    groups = list(by_outlet.items())
-    for index, (outlet_id, alerts) in enumerate(groups):
-        recipients = [r for r in (alerts[0]["contact_email"], config.department_email) if r]
-        due = config.digest == "none" or not last_sent.get(outlet_id) or \
-            last_sent[outlet_id] <= _iso(now - dt.timedelta(days=1))
-        if not recipients:
-            continue
-        if not due or last_hour + sent >= config.max_emails_per_hour:
+    groups = list(pending.items())
+    for index, ((recipient, outlet_id), alerts) in enumerate(groups):
+        previous = last_sent.get((recipient, outlet_id))
+        due = config.digest == "none" or not previous or previous <= _iso(now - dt.timedelta(days=1))
+        if not due or last_hour.get(recipient, 0) >= config.max_emails_per_hour:
             waiting += len(alerts)
             continue
-        message = compose_email(alerts[0]["outlet_name"], alerts, config.smtp.sender, recipients,
+        message = compose_email(alerts[0]["outlet_name"], alerts, config.smtp.sender, recipient,
                                 digest=config.digest == "daily")
         try:
             _smtp_send(config, message)
@@ -116,9 +133,24 @@ def _send_emails(store: Store, config: AlertConfig, now: dt.datetime, problems: 
             problems.append(f"SMTP {config.smtp.host}:{config.smtp.port}: {exc}")
             waiting += sum(len(group) for _, group in groups[index:])
             break
-        _mark(store, [x["id"] for x in alerts], "email_sent_at", _iso(now))
+        _record_email(store, alerts, recipient, str(message["Message-ID"]), _iso(now), config)
+        last_hour[recipient] = last_hour.get(recipient, 0) + 1
         sent += 1
     return sent, waiting
+
+
+def _record_email(store: Store, alerts: list[dict[str, Any]], recipient: str, message_id: str, when: str,
+                  config: AlertConfig) -> None:
+    """Record that `recipient` has these alerts; an alert every recipient has is marked e-mailed."""
+    e = schema.alert_emails.c
+    with store.write("record an e-mail sent") as conn:
+        conn.execute(schema.alert_emails.insert(), [{
+            "alert_id": a["id"], "recipient": recipient, "outlet_id": a["outlet_id"], "message_id": message_id,
+            "sent_at": when} for a in alerts])
+        for alert in alerts:
+            got = set(conn.execute(sa.select(e.recipient).where(e.alert_id == alert["id"])).scalars())
+            if set(_recipients(alert, config)) <= got:
+                conn.execute(schema.alerts.update().where(schema.alerts.c.id == alert["id"]).values(email_sent_at=when))
 
 
 def _smtp_send(config: AlertConfig, message: Any) -> None:

@@ -1,8 +1,16 @@
-"""The words of an alert: one bilingual e-mail (Vietnamese first, then English) and the webhook JSON."""
+"""The words of an alert: one bilingual e-mail per recipient (Vietnamese first, then English) and the webhook JSON.
+
+The e-mail is multipart/alternative (RFC 2046 5.1.4): the plain-text part first, then an HTML part
+rendered from `report_templates/alert_email.html.j2` with autoescape on, since outlet names, site
+addresses and paths come from inventories and scanned servers. Both parts carry the same lines,
+built once from the message catalogue.
+"""
 
 from __future__ import annotations
 
 import email.policy
+import email.utils
+import functools
 import json
 from collections.abc import Sequence
 from email.message import EmailMessage
@@ -22,21 +30,41 @@ def describe(detail: dict[str, Any], outlet: str, lang: str) -> str:
     return t(f"alert.{detail['kind']}", lang).format(**values)
 
 
-def compose_email(outlet: str, alerts: Sequence[dict[str, Any]], sender: str, to: Sequence[str],
-                  digest: bool) -> EmailMessage:
-    """The e-mail for these alerts of one outlet (each alert a dict with `detail`)."""
+@functools.lru_cache(maxsize=1)
+def _template() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("report_templates", ""), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("alert_email.html.j2")
+
+
+def email_view(outlet: str, alerts: Sequence[dict[str, Any]], digest: bool) -> dict[str, Any]:
+    """The e-mail's words as plain strings: subject, and per language the intro, one line per alert, the footer."""
     key = "alert.digest_subject" if digest else "alert.subject"
+    return {
+        "subject": " / ".join(t(key, lang).format(outlet=outlet, count=len(alerts)) for lang in LANGS),
+        "parts": [{"lang": lang, "intro": t("alert.intro", lang).format(outlet=outlet),
+                   "lines": [describe(a["detail"], outlet, lang) for a in alerts],
+                   "footer": t("alert.footer", lang)} for lang in LANGS],
+    }
+
+
+def compose_email(outlet: str, alerts: Sequence[dict[str, Any]], sender: str, to: str,
+                  digest: bool) -> EmailMessage:
+    """The e-mail to one recipient for these alerts of one outlet (each alert a dict with `detail`)."""
+    view = email_view(outlet, alerts, digest)
     message = EmailMessage(policy=_POLICY)
-    message["Subject"] = " / ".join(t(key, lang).format(outlet=outlet, count=len(alerts)) for lang in LANGS)
+    message["Subject"] = view["subject"]
     message["From"] = sender
-    message["To"] = ", ".join(to)
-    parts = []
-    for lang in LANGS:
-        lines = [t("alert.intro", lang).format(outlet=outlet), ""]
-        lines += [f"- {describe(a['detail'], outlet, lang)}" for a in alerts]
-        lines += ["", t("alert.footer", lang)]
-        parts.append("\n".join(lines))
-    message.set_content("\n\n----\n\n".join(parts) + "\n", charset="utf-8")
+    message["To"] = to
+    message["Date"] = email.utils.formatdate(usegmt=True)
+    # The sender's domain, not socket.getfqdn(): no DNS lookup, and the id names who sent it.
+    message["Message-ID"] = email.utils.make_msgid("l3audit", domain=sender.rpartition("@")[2] or "l3audit.invalid")
+    text = "\n\n----\n\n".join("\n".join([p["intro"], "", *[f"- {line}" for line in p["lines"]], "", p["footer"]])
+                               for p in view["parts"])
+    message.set_content(text + "\n", charset="utf-8")
+    message.add_alternative(_template().render(**view), subtype="html", charset="utf-8")
     return message
 
 

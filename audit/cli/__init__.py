@@ -45,6 +45,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schedule": ("audit.cli.schedule_cmd:schedule",
                  "Re-audits on a schedule: each firing is a round of queued jobs. Lịch đánh giá lại định kỳ."),
     "jobs": ("audit.cli.schedule_cmd:jobs", "Queued audits: list, retry, cancel. Các lượt đánh giá trong hàng đợi."),
+    "alerts": ("audit.cli.alerts_cmd:alerts",
+               "Alerts from scheduled re-audits: list, acknowledge. Cảnh báo từ các đợt đánh giá định kỳ."),
 }
 """Command name -> ('module:attribute', the first paragraph of its help)."""
 

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import click
 
-from audit.cli.options import ca_file_option, handle_errors, nmap_option, timeout_option
+from audit.cli.options import ca_file_option, handle_errors, lang_option, nmap_option, timeout_option
 from audit.cli.queue_options import alerts_option, redis_option
 from audit.cli.store_cmd import db_option
 
@@ -126,7 +126,8 @@ def jobs_list(db: str, status: str | None, round_id: int | None, as_json: bool) 
                                for j in found], ensure_ascii=False, indent=2))
         return
     for j in found:
-        click.echo(f"{j.id}\tround {j.round_id}\t{j.outlet_id}\t{j.status}\ttries {j.attempts}\t"
+        status = j.status + (" (cancel requested)" if j.cancel_requested_at and j.status == "running" else "")
+        click.echo(f"{j.id}\tround {j.round_id}\t{j.outlet_id}\t{status}\ttries {j.attempts}\t"
                    f"{j.worker or '-'}\t{j.error or ''}")
 
 
@@ -144,12 +145,17 @@ def jobs_retry(job_ids: tuple[int, ...], db: str) -> None:
 @jobs.command("cancel")
 @click.argument("job_ids", type=int, nargs=-1, required=True)
 @db_option
+@lang_option
 @handle_errors
-def jobs_cancel(job_ids: tuple[int, ...], db: str) -> None:
-    """Cancel jobs that are not running yet."""
+def jobs_cancel(job_ids: tuple[int, ...], db: str, lang: str) -> None:
+    """Cancel jobs: at once when not running yet; a running one stops before its next probe."""
+    from audit.department.store.store import Store
+    from audit.i18n import t
     from audit.schedule.jobs import cancel_job
 
-    _each_job(db, job_ids, cancel_job, "cancelled")
+    with Store(db) as store:
+        for job_id in job_ids:
+            click.echo(t(f"jobs.{cancel_job(store, job_id)}", lang, id=job_id))
 
 
 def _each_job(db: str, job_ids: tuple[int, ...], action: Callable[[Any, int], None], done: str) -> None:

@@ -2,7 +2,10 @@
 
 pending (created, not yet handed to the queue) -> queued (its id is in Redis) -> running (a worker
 took it) -> done (its result is stored) | failed (an error that was not a measurement: retried by
-the queue, then left for `l3audit jobs retry`) | cancelled. A worker killed mid-job leaves the job
+the queue, then left for `l3audit jobs retry`) | cancelled. Cancelling a running job is cooperative:
+`cancel_job` records a request (`cancel_requested_at`); the worker asks before each probe, starts no
+new one, lets running ones finish, and ends the job `cancelled` without storing its partial result.
+Results already stored (the round's other jobs, earlier rounds) are kept. A worker killed mid-job leaves the job
 `running`; the queue hands it to another worker, which runs it again. `finish_job` stores the
 result and marks the job done in one transaction, and stores nothing when the job is already done,
 so a job retried after its worker died is stored once.
@@ -42,6 +45,8 @@ class Job:
     error: str | None
     result_id: int | None
     updated_at: str
+    cancel_requested_at: str | None = None
+    """Set by `jobs cancel` on a running job; the worker stops it at the next probe."""
 
 
 def _job(row: Any) -> Job:
@@ -99,6 +104,9 @@ def start_job(store: Store, job_id: int, worker: str) -> Job | None:
         row = conn.execute(sa.select(schema.jobs).where(schema.jobs.c.id == job_id).with_for_update()).first()
         if row is None or row.status in ("done", "cancelled"):
             return None
+        if row.cancel_requested_at is not None:  # cancelled while running, then its worker died
+            _cancel(conn, job_id, int(row.round_id))
+            return None
         _set(conn, job_id, status="running", worker=worker, attempts=row.attempts + 1, error=None)
     return get_job(store, job_id)
 
@@ -114,8 +122,12 @@ def finish_job(store: Store, job_id: int, data: dict[str, Any], after_store: Aft
     """
     j = schema.jobs.c
     with store.write(f"store the result of job {job_id}") as conn:
-        row = conn.execute(sa.select(j.status, j.round_id).where(j.id == job_id).with_for_update()).first()
-        if row is None or row.status == "done":
+        row = conn.execute(sa.select(j.status, j.round_id, j.cancel_requested_at).where(j.id == job_id)
+                           .with_for_update()).first()
+        if row is None or row.status in ("done", "cancelled"):
+            return False
+        if row.cancel_requested_at is not None:  # the request wins: a result cut short is not stored
+            _cancel(conn, job_id, int(row.round_id))
             return False
         result_id, _ = insert_result(conn, data, int(row.round_id))
         if after_store is not None:
@@ -138,17 +150,49 @@ def retry_job(store: Store, job_id: int) -> None:
     if job.status not in ("failed", "cancelled"):
         raise ScheduleError(f"job {job_id} is {job.status}; only failed or cancelled jobs are retried")
     with store.write(f"retry job {job_id}") as conn:
-        _set(conn, job_id, status="pending")
+        _set(conn, job_id, status="pending", cancel_requested_at=None)
 
 
-def cancel_job(store: Store, job_id: int) -> None:
-    """Cancel a job not yet running; its round completes without it."""
-    job = get_job(store, job_id)
-    if job.status not in ("pending", "queued", "failed"):
-        raise ScheduleError(f"job {job_id} is {job.status}; only pending, queued or failed jobs can be cancelled")
+def cancel_job(store: Store, job_id: int) -> str:
+    """Cancel a job; its round completes without it. Returns `cancelled`, or `cancelling` for a running job.
+
+    A job not running yet is cancelled at once. A running one gets a cancel request that its worker
+    honours before its next probe (`cancel_requested`); it then ends `cancelled`.
+    """
+    j = schema.jobs.c
     with store.write(f"cancel job {job_id}") as conn:
-        _set(conn, job_id, status="cancelled")
-        _finish_round_if_complete(conn, job.round_id)
+        row = conn.execute(sa.select(j.status, j.round_id).where(j.id == job_id).with_for_update()).first()
+        if row is None:
+            raise ScheduleError(f"no job {job_id} (hint: 'l3audit jobs list')")
+        if row.status == "running":
+            _set(conn, job_id, cancel_requested_at=now_iso())
+            return "cancelling"
+        if row.status not in ("pending", "queued", "failed"):
+            raise ScheduleError(f"job {job_id} is {row.status}; only pending, queued, failed or running jobs "
+                                "can be cancelled")
+        _cancel(conn, job_id, int(row.round_id))
+    return "cancelled"
+
+
+def cancel_requested(store: Store, job_id: int) -> bool:
+    """True when `jobs cancel` asked this job to stop (the worker's check between probes)."""
+    with store.read(f"check job {job_id} for a cancel request") as conn:
+        return conn.execute(sa.select(schema.jobs.c.cancel_requested_at)
+                            .where(schema.jobs.c.id == job_id)).scalar() is not None
+
+
+def end_cancelled(store: Store, job_id: int) -> None:
+    """The worker stopped a job on request: mark it cancelled (nothing of it is stored)."""
+    with store.write(f"cancel job {job_id}") as conn:
+        row = conn.execute(sa.select(schema.jobs.c.round_id, schema.jobs.c.status)
+                           .where(schema.jobs.c.id == job_id).with_for_update()).first()
+        if row is not None and row.status != "done":
+            _cancel(conn, job_id, int(row.round_id))
+
+
+def _cancel(conn: sa.Connection, job_id: int, round_id: int) -> None:
+    _set(conn, job_id, status="cancelled")
+    _finish_round_if_complete(conn, round_id)
 
 
 def _finish_round_if_complete(conn: sa.Connection, round_id: int) -> None:

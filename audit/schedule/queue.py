@@ -129,16 +129,40 @@ def run_job(settings: QueueSettings, broker: RedisBroker, job_id: int) -> None:
             outlet = outlet_from_json(job.outlet)
             checklist = load_checklist(job.checklist)
             raw: dict[str, Any] = json.loads(job.options)
+            stop = _CancelCheck(store, job_id)
             options = AuditOptions(timeout_seconds=float(raw.get("timeout_seconds", 10.0)),
                                    per_host=int(raw.get("per_host", 2)), ca_file=raw.get("ca_file"),
                                    use_nmap=bool(raw.get("use_nmap", True)), auditor=str(raw.get("auditor", "")),
-                                   concurrency=1)
+                                   concurrency=1, stop_requested=stop)
             with host_slots(broker, outlet, settings.host_slot_seconds):
                 (result,) = asyncio.run(run_audit(checklist, [outlet], options))
+            if stop(force=True):
+                jobs.end_cancelled(store, job_id)
+                return
             jobs.finish_job(store, job_id, result_to_dict(result), _alert_recorder(settings))
         except Exception as exc:
             jobs.fail_job(store, job_id, f"{type(exc).__name__}: {exc}")
             raise
+
+
+class _CancelCheck:
+    """`jobs cancel` seen from the worker: the database asked at most every `every_seconds`.
+
+    It is called before each probe, on the event loop's thread (the job's own), so a quick point
+    read is all it costs; once true it stays true.
+    """
+
+    def __init__(self, store: Store, job_id: int, every_seconds: float = 0.5) -> None:
+        self.store, self.job_id, self.every_seconds = store, job_id, every_seconds
+        self.asked_at = -every_seconds
+        self.requested = False
+
+    def __call__(self, force: bool = False) -> bool:
+        now = time.monotonic()
+        if not self.requested and (force or now - self.asked_at >= self.every_seconds):
+            self.asked_at = now
+            self.requested = jobs.cancel_requested(self.store, self.job_id)
+        return self.requested
 
 
 def _alert_recorder(settings: QueueSettings) -> jobs.AfterStore | None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,6 @@ from tests.department.support import make_result
 from tests.schedule.redis_server import RedisServer
 from tests.schedule.support import start_worker, tls_only_checklist, wait_for, write_inventory
 
-SECRET = "khoa-bi-mat-thu-nghiem"
 T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)
 
 
@@ -43,20 +41,6 @@ def _with_tls(doc: dict[str, Any], days: int | None, target: str = "bao-a.test:4
     else:
         attempt.update(status="completed", facts={"tls.certificate.days_until_expiry": days})
     return {**doc, "probe_attempts": [attempt], "outlet": {**doc["outlet"], "contact": {"email": "kt@bao-a.test"}}}
-
-
-@pytest.fixture()
-def receivers(tmp_path: Path, ca: KeyPair, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[SmtpServer, WebhookServer, Path]]:
-    ca_file = tmp_path / "ca.pem"
-    ca_file.write_bytes(ca.cert_pem())
-    monkeypatch.setenv("L3AUDIT_WEBHOOK_SECRET", SECRET)
-    with SmtpServer("127.17.6.1", ca, tmp_path / "smtp") as smtp, WebhookServer("127.17.6.2", SECRET) as hook:
-        config = tmp_path / "alerts.yaml"
-        config.write_text(yaml.safe_dump({
-            "expiry_days": 30, "department_email": "attt@so.test", "max_emails_per_hour": 5,
-            "smtp": {"host": smtp.address, "port": smtp.port, "from": "l3audit@so.test", "ca_file": str(ca_file)},
-            "webhook": {"url": hook.url}}), encoding="utf-8")
-        yield smtp, hook, config
 
 
 def test_a_finding_is_measured_before_it_is_raised_or_cleared() -> None:
@@ -89,22 +73,26 @@ def test_an_expiring_certificate_alerts_once_by_mail_and_webhook_until_fixed(
         first = deliver_alerts(store, config, T0)
         stored(_with_tls(make_result("bao-a", {"L3-TLS-01": "pass"}, "2026-12-02T00:00:00+00:00"), 9))
         second = deliver_alerts(store, config, T0 + dt.timedelta(days=1))
-        # Then exactly one e-mail and one webhook, over STARTTLS, to the outlet and the department
-        assert (first.emails, first.webhooks, second.emails, second.webhooks) == (1, 1, 0, 0)
-        assert len(smtp.inbox.messages) == 1 and smtp.inbox.tls_seen == [True]
-        rcpt, message = smtp.inbox.messages[0]
-        assert sorted(rcpt) == ["attt@so.test", "kt@bao-a.test"]
-        body = message.get_content()
-        assert "Chứng thư số của bao-a.test:443 hết hạn sau 10 ngày" in body
-        assert "The certificate of bao-a.test:443 expires in 10 days" in body
-        assert "cảnh báo mới" in message["Subject"]
+        # Then exactly one e-mail to each recipient (the outlet, the department) and one webhook, over STARTTLS
+        assert (first.emails, first.webhooks, second.emails, second.webhooks) == (2, 1, 0, 0)
+        assert len(smtp.inbox.messages) == 2 and smtp.inbox.tls_seen == [True, True]
+        assert sorted(rcpt for rcpt, _ in smtp.inbox.messages) == [["attt@so.test"], ["kt@bao-a.test"]]
+        for rcpt, message in smtp.inbox.messages:
+            assert message["To"] == rcpt[0] and "Cc" not in message
+            assert message.get_content_type() == "multipart/alternative"
+            body = message.get_body(("plain",)).get_content()
+            assert "Chứng thư số của bao-a.test:443 hết hạn sau 10 ngày" in body
+            assert "The certificate of bao-a.test:443 expires in 10 days" in body
+            html = message.get_body(("html",)).get_content()
+            assert "<li>Chứng thư số của bao-a.test:443 hết hạn sau 10 ngày</li>" in html
+            assert "cảnh báo mới" in message["Subject"]
         assert hook.rejected == 0 and [h["kind"] for h in hook.received] == ["cert_expiring"]
         assert hook.received[0]["text"]["vi"].startswith("Chứng thư số")
         # And once renewed (measured fixed), a later expiry alerts again
         stored(_with_tls(make_result("bao-a", {"L3-TLS-01": "pass"}, "2026-12-03T00:00:00+00:00"), 85))
         stored(_with_tls(make_result("bao-a", {"L3-TLS-01": "pass"}, "2026-12-04T00:00:00+00:00"), 5))
-        assert deliver_alerts(store, config, T0 + dt.timedelta(days=3)).emails == 1
-        assert len(smtp.inbox.messages) == 2 and len(hook.received) == 2
+        assert deliver_alerts(store, config, T0 + dt.timedelta(days=3)).emails == 2
+        assert len(smtp.inbox.messages) == 4 and len(hook.received) == 2
 
 
 def test_digest_and_rate_limit_delay_mail_and_lose_none(
@@ -171,8 +159,10 @@ def test_a_schedule_through_two_workers_sends_one_mail_and_one_webhook_for_an_ex
             redis_server.stop()
     # Then two finished rounds, and exactly one e-mail and one webhook
     assert len(rounds) == 2 and all(r["finished_at"] and r["n"] == 1 for r in rounds)
-    assert len(smtp.inbox.messages) == 1 and len(hook.received) == 1
-    assert f"Chứng thư số của https://sap-het-han.test:{site.port}/ hết hạn sau" in smtp.inbox.messages[0][1].get_content()
+    assert sorted(r for r, _ in smtp.inbox.messages) == [["attt@so.test"], ["kt@sap-het-han.test"]]
+    assert len(hook.received) == 1
+    assert f"Chứng thư số của https://sap-het-han.test:{site.port}/ hết hạn sau" in \
+        smtp.inbox.messages[0][1].get_body(("plain",)).get_content()
     assert hook.received[0]["kind"] == "cert_expiring" and hook.received[0]["detail"]["days"] in (9, 10)
 
 
@@ -187,8 +177,8 @@ def test_an_exposure_and_an_outlet_that_stopped_answering_read_well_in_both_lang
     (detail,) = exposed.present.values()
     down = findings_of(_with_tls(doc, None), 30).present["down||"]
     # Then the e-mail says so in Vietnamese first, then English
-    body = compose_email("Báo A", [{"detail": detail}, {"detail": down}], "l3audit@so.test", ["kt@bao-a.test"],
-                         digest=False).get_content()
+    body = compose_email("Báo A", [{"detail": detail}, {"detail": down}], "l3audit@so.test", "kt@bao-a.test",
+                         digest=False).get_body(("plain",)).get_content()
     assert "Lộ tệp hoặc đường dẫn /.git/config tại https://bao-a.test/" in body
     assert "Báo A không còn phản hồi" in body and "Báo A stopped answering" in body
     assert body.index("không còn phản hồi") < body.index("stopped answering")

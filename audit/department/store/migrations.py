@@ -137,11 +137,29 @@ def _v4_schedules_and_jobs(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_alerts_outlet ON alerts (outlet_id, fixed_at)"))
 
 
+def _v5_alert_ack_mail_cancel(conn: sa.Connection) -> None:
+    """Version 5 (issue 17): acknowledged alerts, e-mail sent per recipient, a cancel request on a running job."""
+    for column in ("acked_at VARCHAR(40)", "acked_by VARCHAR(200)", "ack_note TEXT"):
+        conn.execute(sa.text(f"ALTER TABLE alerts ADD COLUMN {column}"))
+    conn.execute(sa.text("ALTER TABLE jobs ADD COLUMN cancel_requested_at VARCHAR(40)"))
+    m = sa.MetaData()
+    sa.Table("alerts", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("alert_emails", m,
+             sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), primary_key=True),
+             sa.Column("recipient", sa.String(500), primary_key=True),
+             sa.Column("outlet_id", sa.String(200), nullable=False),
+             sa.Column("message_id", sa.String(200), nullable=False),
+             sa.Column("sent_at", sa.String(40), nullable=False))
+    m.tables["alert_emails"].create(conn)
+    conn.execute(sa.text("CREATE INDEX ix_alert_emails_recipient ON alert_emails (recipient, sent_at)"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
     (3, "inventory of outlets, withdrawals", _v3_inventory),
     (4, "schedules, jobs and alerts", _v4_schedules_and_jobs),
+    (5, "alert acknowledgement, e-mail per recipient, job cancel requests", _v5_alert_ack_mail_cancel),
 )
 LATEST = MIGRATIONS[-1][0]
 

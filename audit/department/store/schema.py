@@ -129,6 +129,7 @@ jobs = sa.Table(
     sa.Column("result_id", sa.Integer),
     sa.Column("created_at", sa.String(40), nullable=False),
     sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("cancel_requested_at", sa.String(40)),  # `jobs cancel` on a running job; the worker stops (v5)
 )
 
 alerts = sa.Table(
@@ -142,6 +143,18 @@ alerts = sa.Table(
     sa.Column("round_id", sa.Integer, nullable=False),  # the round that first saw it
     sa.Column("opened_at", sa.String(40), nullable=False),
     sa.Column("fixed_at", sa.String(40)),  # set by the first later result that measured it fixed
-    sa.Column("email_sent_at", sa.String(40)),
+    sa.Column("email_sent_at", sa.String(40)),  # set once every recipient has it (alert_emails)
     sa.Column("webhook_sent_at", sa.String(40)),
+    sa.Column("acked_at", sa.String(40)),  # `l3audit alerts ack` (v5): seen by a person; stays open until fixed
+    sa.Column("acked_by", sa.String(200)),
+    sa.Column("ack_note", sa.Text),
+)
+
+alert_emails = sa.Table(
+    "alert_emails", metadata,  # one row per alert and recipient that received it (v5)
+    sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), primary_key=True),
+    sa.Column("recipient", sa.String(500), primary_key=True),
+    sa.Column("outlet_id", sa.String(200), nullable=False),
+    sa.Column("message_id", sa.String(200), nullable=False),  # one message may carry several alerts
+    sa.Column("sent_at", sa.String(40), nullable=False),
 )
