@@ -45,6 +45,10 @@ class ChecklistError(LocatedError):
     """A checklist (catalogue) file is malformed, refers to unknown facts, or breaks a rule."""
 
 
+class TrustAnchorError(LocatedError):
+    """A DNSSEC trust-anchor file (`--trust-anchor`) cannot be read or has a line that is no DS/DNSKEY record."""
+
+
 class InventoryError(LocatedError):
     """An inventory of outlets is malformed, or a site in it cannot be parsed."""
 

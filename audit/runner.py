@@ -40,6 +40,8 @@ class AuditOptions:
     use_nmap: bool = True
     resolver: str | None = None
     """DNS server (ADDR[:PORT]) for the dns and mail probes; None: the system resolver."""
+    trust_anchors: tuple[str, ...] | None = None
+    """DNSSEC trust anchors (DS/DNSKEY lines, `--trust-anchor`) for the dns probe; None: the root's."""
     probes: Sequence[str] | None = None
     """Restrict to these probes (None: the ones the checklist needs)."""
     auditor: str = ""
@@ -92,6 +94,7 @@ class ProbeRunner:
             ca_file=self.options.ca_file,
             use_nmap=self.options.use_nmap,
             resolver=self.options.resolver,
+            trust_anchors=self.options.trust_anchors,
             settings=settings,
         )
         async with self._global, gate:

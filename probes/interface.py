@@ -25,6 +25,8 @@ class ProbeOptions:
     use_nmap: bool = True
     resolver: str | None = None
     """DNS server (ADDR[:PORT]) for the dns and mail probes; None: the system resolver."""
+    trust_anchors: tuple[str, ...] | None = None
+    """DNSSEC trust anchors for the run (`--trust-anchor`); an outlet's `dnssec_trust_anchors` setting wins."""
     settings: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import click
@@ -53,6 +54,19 @@ nmap_option = click.option("--nmap/--no-nmap", "use_nmap", default=True, show_de
 
 resolver_option = click.option("--resolver", default=None, metavar="ADDR[:PORT]",
                                help="Ask this DNS server (dns and mail probes) instead of the system resolver.")
+trust_anchor_option = click.option(
+    "--trust-anchor", "trust_anchor", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+    help="DNSSEC trust anchors (DS or DNSKEY lines) for the dns probe, instead of the root's; "
+         "an outlet's dnssec_trust_anchors setting still wins.")
+
+
+def trust_anchors(path: Path | None) -> tuple[str, ...] | None:
+    """The anchors of `--trust-anchor FILE`, read and checked now (None when not given)."""
+    if path is None:
+        return None
+    from audit.userfiles.anchors import read_trust_anchors
+
+    return read_trust_anchors(path)
 
 
 def handle_errors(func: F) -> F:

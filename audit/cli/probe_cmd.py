@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from audit.cli.options import (
-    ca_file_option, domain_option, handle_errors, lang_flag, nmap_option, resolver_option, timeout_option,
+    ca_file_option, domain_option, handle_errors, lang_flag, nmap_option, resolver_option, trust_anchor_option, trust_anchors, timeout_option,
 )
 from audit.models import AttemptStatus
 from audit.runner import AuditOptions, ProbeRunner
@@ -36,13 +37,14 @@ def _probe_command(name: str) -> click.Command:
     @nmap_option
     @lang_flag
     @resolver_option
+    @trust_anchor_option
     @handle_errors
     def command(target: str, as_json: bool, resolves: tuple[str, ...], http_port: int | None,
                 domains: tuple[str, ...], ca_file: str | None, timeout_seconds: float, use_nmap: bool,
-                resolver: str | None) -> None:
+                resolver: str | None, trust_anchor: Path | None) -> None:
         site = target_with_resolve(target, resolves, http_port, domains, probe_class(name).uses_presence)
         options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
-                               resolver=resolver)
+                               resolver=resolver, trust_anchors=trust_anchors(trust_anchor))
 
         async def go() -> dict:
             return (await ProbeRunner(options).attempt(name, site)).to_dict()

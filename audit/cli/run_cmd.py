@@ -9,7 +9,8 @@ import click
 
 from audit.cli.common import audit_outlets, err_console, final_exit, get_checklist, print_summary
 from audit.cli.options import (
-    auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, resolver_option, tailoring_option,
+    auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, resolver_option,
+    tailoring_option, trust_anchor_option, trust_anchors,
     timeout_option,
 )
 from audit.cli.selfassess_options import self_assessment_options
@@ -38,12 +39,14 @@ from audit.department.store.run_output import open_run_output
               "with --resume, continue its interrupted round.")
 @nmap_option
 @resolver_option
+@trust_anchor_option
 @auditor_option
 @self_assessment_options
 @handle_errors
 def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str | None, lang: str,
         ca_file: str | None,
         timeout_seconds: float, concurrency: int, per_host: int, resume: bool, use_nmap: bool, resolver: str | None = None,
+        trust_anchor: Path | None = None,
         auditor: str = "",
         db: str | None = None,
         answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None) -> None:
@@ -63,7 +66,7 @@ def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str 
     if kept:
         err_console.print(f"resume: {len(kept)} outlet(s) already done, {len(todo)} to audit")
     options = AuditOptions(auditor=auditor, timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap, resolver=resolver,
-                           concurrency=concurrency, per_host=per_host, self_assessment=assessment)
+                           trust_anchors=trust_anchors(trust_anchor), concurrency=concurrency, per_host=per_host, self_assessment=assessment)
     results = audit_outlets(checklist, todo, options, output, sys.stderr.isatty())
     output.write_summary()
     all_results = list(kept.values()) + results

@@ -99,7 +99,9 @@ class DnsProbe(Probe):
             if why:
                 errors["dns.axfr.refused"] = why
         try:
-            anchors = dnssec.load_trust_anchors(settings.get("dnssec_trust_anchors"))
+            configured = settings.get("dnssec_trust_anchors")
+            anchors = dnssec.load_trust_anchors(configured if configured is not None else
+                                                (list(options.trust_anchors) if options.trust_anchors else None))
         except ValueError as exc:
             raise ProbeError(str(exc)) from None
         await group("dns.dnssec", lambda: _dnssec_facts(resolver, zone, host, anchors))

@@ -185,3 +185,47 @@ def test_without_a_resolver_setting_the_environment_names_one(knot: Knot, monkey
     assert probe("good.test", settings).facts["dns.dnssec.status"] == "secure"
     monkeypatch.setenv("L3AUDIT_RESOLVER", "127.0.0.1:9")  # what conftest sets for every test: nothing answers
     assert probe("good.test", settings, timeout=0.5).status is AttemptStatus.ERROR
+
+
+def test_trust_anchor_file_from_the_command_line(knot: Knot, tmp_path: Path) -> None:
+    """`probe dns --trust-anchor FILE` validates from the file's anchor; without it, from the root's (no chain here)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from audit.cli import cli
+
+    anchor = tmp_path / "anchor.txt"
+    anchor.write_text(f"; the test zone's key\n\n{knot.anchor_line}\n", encoding="utf-8")
+
+    def dnssec(*extra: str) -> dict[str, Any]:
+        result = CliRunner().invoke(cli, ["probe", "dns", "good.test", "--resolver", knot.resolver, "--json", *extra])
+        facts = json.loads(result.output)["facts"]
+        return {k.removeprefix("dns.dnssec."): v for k, v in facts.items() if k.startswith("dns.dnssec.")}
+
+    given = dnssec("--trust-anchor", str(anchor))
+    assert given["status"] == "secure" and given["trust_anchor"] == "test."
+    # From the root's anchors the walk cannot reach test. (this server has no root zone): not secure.
+    assert dnssec().get("status") != "secure"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("test. 300 IN A 127.0.0.1\n", r"anchor.txt:1: trust anchor 'test. 300 IN A 127.0.0.1': expected a DS or DNSKEY"),
+    ("; only a comment\n", r"anchor.txt: no DS or DNSKEY record in the file"),
+    ("test. DS 1 13 2 zz\n", r"anchor.txt:1: trust anchor 'test. DS 1 13 2 zz'"),
+    (b"\xff\xfe", r"anchor.txt: not UTF-8 text"),
+    ("x" * (64 * 1024 + 1), r"anchor.txt: file too large"),
+])
+def test_a_bad_trust_anchor_file_is_one_line_and_exit_2(tmp_path: Path, content: str | bytes, message: str) -> None:
+    import re
+
+    from click.testing import CliRunner
+
+    from audit.cli import cli
+
+    anchor = tmp_path / "anchor.txt"
+    anchor.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = CliRunner().invoke(cli, ["scan", "https://good.test/", "--trust-anchor", str(anchor)])
+    assert result.exit_code == 2, result.output
+    assert re.search(message, result.output), result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
