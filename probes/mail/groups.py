@@ -31,10 +31,15 @@ async def spf_facts(resolver: dns.asyncresolver.Resolver, domain: str, _facts: d
     """`mail.spf.*` (RFC 7208)."""
     from probes.mail.spf import check_spf
 
-    result = await check_spf(domain, lambda name: txt_strings(resolver, name))
+    from probes.dns.resolver import lookup
+
+    async def records(name: str, rdtype: str) -> list[str]:
+        return list((await lookup(resolver, name, rdtype)).values)
+
+    result = await check_spf(domain, lambda name: txt_strings(resolver, name), records)
     return {
         "mail.spf.present": bool(result.record), "mail.spf.record": result.record, "mail.spf.valid": result.valid,
-        "mail.spf.error": result.error, "mail.spf.lookups": result.lookups,
+        "mail.spf.error": result.error, "mail.spf.lookups": result.lookups, "mail.spf.void_lookups": result.void_lookups,
         "mail.spf.all_qualifier": result.all_qualifier, "mail.spf.includes": result.includes,
     }
 

@@ -2,8 +2,12 @@
 
 Only what a published record says is judged, never a sender: terms are parsed per section 4.6.1 and
 12, and the lookup-causing terms (include, a, mx, ptr, exists, redirect) are counted through
-includes and redirects; more than 10 is a permanent error (section 4.6.4). Macros are not expanded:
-a term with a macro counts one lookup and is not followed.
+includes and redirects; more than 10 is a permanent error (section 4.6.4). When a way to ask for
+other records is given, the targets of `a` and `mx` are looked up too: more than two "void" lookups
+(no record, or a name that does not exist) and an `mx` with more than ten exchangers are permanent
+errors as well (section 4.6.4). `exists` targets are not asked for (a literal one that does not exist
+is the mechanism's ordinary "no match"; checkdmarc counts them the same way). Macros are not expanded: a term with a macro counts
+one lookup and is not followed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from typing import Awaitable, Callable
 
 LOOKUP_LIMIT = 10
 """RFC 7208 section 4.6.4."""
+VOID_LIMIT = 2
+"""RFC 7208 section 4.6.4: lookups answering no record or NXDOMAIN."""
+MX_NAME_LIMIT = 10
+"""RFC 7208 section 4.6.4: exchangers an `mx` mechanism may look up."""
 MECHANISMS = {"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"}
 LOOKUP_TERMS = {"include", "a", "mx", "ptr", "exists"}
 _TERM = re.compile(r"^([+\-~?]?)([a-z][a-z0-9_.\-]*)(?:([:=/])(.*))?$", re.IGNORECASE)
@@ -31,6 +39,8 @@ class SpfResult:
     valid: bool = False
     error: str = ""
     lookups: int = 0
+    void_lookups: int = 0
+    """`a` and `mx` targets that had no record (counted only when records could be asked for)."""
     all_qualifier: str = ""
     """'-', '~', '?' or '+' of the final `all` (following redirects); '' when there is none."""
     includes: list[str] = field(default_factory=list)
@@ -68,31 +78,58 @@ def parse_terms(record: str) -> list[tuple[str, str, str]]:
     return terms
 
 
-async def check_spf(domain: str, txt: Callable[[str], Awaitable[list[str]]]) -> SpfResult:
-    """Check `domain`'s SPF record, fetching TXT records with `txt` (which raises on unanswered questions)."""
+Records = Callable[[str, str], Awaitable[list[str]]]
+"""(name, record type) -> the record values, [] for none or NXDOMAIN; raises on unanswered questions."""
+
+
+async def check_spf(domain: str, txt: Callable[[str], Awaitable[list[str]]],
+                    records: Records | None = None) -> SpfResult:
+    """Check `domain`'s SPF record, fetching TXT records with `txt` (which raises on unanswered questions).
+
+    With `records`, the targets of `a` and `mx` are looked up for the void-lookup and
+    MX-name limits; without it only the lookup count is checked.
+    """
     result = SpfResult()
-    records = spf_records(await txt(domain))
-    if not records:
+    spf = spf_records(await txt(domain))
+    if not spf:
         result.error = "no SPF record"
         return result
-    if len(records) > 1:
-        result.record = records[0]
+    if len(spf) > 1:
+        result.record = spf[0]
         result.error = "more than one SPF record (section 4.5: permerror)"
         return result
-    result.record = records[0]
+    result.record = spf[0]
     try:
-        result.all_qualifier = await _walk(domain, records[0], txt, result, depth=0)
+        result.all_qualifier = await _walk(domain, spf[0], txt, result, depth=0, records=records)
     except SpfError as exc:
         result.error = str(exc)
         return result
-    result.valid = result.lookups <= LOOKUP_LIMIT
-    if not result.valid:
+    result.valid = result.lookups <= LOOKUP_LIMIT and result.void_lookups <= VOID_LIMIT
+    if result.lookups > LOOKUP_LIMIT:
         result.error = f"{result.lookups} DNS lookups, more than {LOOKUP_LIMIT} (section 4.6.4: permerror)"
+    elif result.void_lookups > VOID_LIMIT:
+        result.error = (f"{result.void_lookups} void DNS lookups (no record), more than {VOID_LIMIT} "
+                        "(section 4.6.4: permerror)")
     return result
 
 
+async def _count_void(name: str, value: str, domain: str, records: Records, result: SpfResult) -> None:
+    """Look up the target of an `a` or `mx` term; count it when void (section 4.6.4)."""
+    target = value.split("/", 1)[0] or domain
+    if "%" in target or result.lookups > LOOKUP_LIMIT:
+        return
+    if name == "mx":
+        found = await records(target, "MX")
+        if len(found) > MX_NAME_LIMIT:
+            raise SpfError(f"mx:{target} has {len(found)} exchangers, more than {MX_NAME_LIMIT} (section 4.6.4: permerror)")
+    else:
+        found = await records(target, "A") or await records(target, "AAAA")
+    if not found:
+        result.void_lookups += 1
+
+
 async def _walk(domain: str, record: str, txt: Callable[[str], Awaitable[list[str]]], result: SpfResult,
-                depth: int) -> str:
+                depth: int, records: Records | None = None) -> str:
     """Count lookups in `record` and its includes; return the `all` qualifier that ends it."""
     terms = parse_terms(record)
     final = ""
@@ -105,12 +142,14 @@ async def _walk(domain: str, record: str, txt: Callable[[str], Awaitable[list[st
             result.lookups += 1
         if name == "all":
             final = qualifier
+        if records is not None and name in ("a", "mx"):
+            await _count_void(name, value, domain, records, result)
         if name == "include" and "%" not in value and result.lookups <= LOOKUP_LIMIT and depth < LOOKUP_LIMIT:
             result.includes.append(value)
             included = spf_records(await txt(value))
             if len(included) != 1:
                 raise SpfError(f"include:{value} has {len(included)} SPF records (section 5.2: permerror)")
-            await _walk(value, included[0], txt, result, depth + 1)
+            await _walk(value, included[0], txt, result, depth + 1, records)
     if redirect and not final:  # a redirect is ignored when the record has an `all` (section 6.1)
         result.lookups += 1
         if "%" in redirect or result.lookups > LOOKUP_LIMIT or depth >= LOOKUP_LIMIT:
@@ -118,5 +157,5 @@ async def _walk(domain: str, record: str, txt: Callable[[str], Awaitable[list[st
         target = spf_records(await txt(redirect))
         if len(target) != 1:
             raise SpfError(f"redirect={redirect} has {len(target)} SPF records (section 6.1: permerror)")
-        return await _walk(redirect, target[0], txt, result, depth + 1)
+        return await _walk(redirect, target[0], txt, result, depth + 1, records)
     return final

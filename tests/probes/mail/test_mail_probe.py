@@ -69,7 +69,15 @@ def knot(tmp_path_factory: pytest.TempPathFactory, mx_cert: KeyPair) -> Iterator
     spki = x509.load_pem_x509_certificate(mx_cert.cert_pem()).public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     tlsa = f"_25._tcp.mx TLSA 3 1 1 {hashlib.sha256(spki).hexdigest()}\n"
-    yield from knot_server(tmp_path_factory.mktemp("knot"), {"good.test.": tlsa})
+    yield from knot_server(tmp_path_factory.mktemp("knot"), {"good.test.": tlsa + SPF_LIMITS})
+
+
+# SPF records for the void-lookup and MX-name limits of RFC 7208 section 4.6.4 (names under good.test).
+SPF_LIMITS = """void TXT "v=spf1 a:nx1.good.test mx:nx2.good.test a:nx3.good.test/24 exists:nx4.good.test -all"
+twovoid TXT "v=spf1 a:nx1.good.test mx:nx2.good.test ip4:127.16.0.0/16 -all"
+viainclude TXT "v=spf1 include:void.good.test -all"
+manymx TXT "v=spf1 mx -all"
+""" + "".join(f"manymx MX {i} mx{i}.good.test.\nmx{i} A 127.16.9.{i}\n" for i in range(11))
 
 
 def policy_server(folder: Path, ca: KeyPair, address: str, name: str, body: str,
@@ -269,3 +277,22 @@ def test_the_transit_row_reads_starttls_on_every_mx(knot: Knot, smtp: dict[str, 
                       http=GOOD_SITE["http"])
     proven = judge("good.test", free_port("127.16.0.20"), legacy)
     assert proven.status is Status.FAIL and proven.reason.startswith("failed check(s): no-legacy-tls (proven;")
+
+
+@pytest.mark.parametrize(("domain", "valid", "void", "why"), [
+    ("void.good.test", False, 3, "3 void DNS lookups"),
+    ("twovoid.good.test", True, 2, ""),
+    ("viainclude.good.test", False, 3, "3 void DNS lookups"),  # counted through the include
+    ("manymx.good.test", False, 0, "11 exchangers, more than 10"),
+])
+def test_spf_void_lookups_and_mx_names_are_limited_as_checkdmarc_does(knot: Knot, domain: str, valid: bool,
+                                                                      void: int, why: str) -> None:
+    import checkdmarc.spf
+
+    facts = probe(domain, knot.settings(mta_sts_port=1, mail_domain=domain)).facts
+    assert facts["mail.spf.valid"] is valid, facts["mail.spf.error"]
+    assert facts["mail.spf.void_lookups"] == void and why in facts["mail.spf.error"]
+    peer = checkdmarc.spf.check_spf(domain, resolver=checkdmarc_resolver(knot), timeout=2)
+    assert peer["valid"] is valid, peer
+    if valid:
+        assert peer["void_dns_lookups"] == void
