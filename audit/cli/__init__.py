@@ -45,6 +45,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schedule": ("audit.cli.schedule_cmd:schedule",
                  "Re-audits on a schedule: each firing is a round of queued jobs. Lịch đánh giá lại định kỳ."),
     "jobs": ("audit.cli.schedule_cmd:jobs", "Queued audits: list, retry, cancel. Các lượt đánh giá trong hàng đợi."),
+    "users": ("audit.cli.users_cmd:users", "Accounts of the portal ('l3audit serve'): admins, officers and outlet members."),
+    "serve": ("audit.cli.serve_cmd:serve",
+              "Serve the portal for outlets, officers and the department (gunicorn; HTTPS with --tls-cert)."),
 }
 """Command name -> ('module:attribute', the first paragraph of its help)."""
 
