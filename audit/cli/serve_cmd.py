@@ -14,7 +14,7 @@ from audit.department.store import DEFAULT_DB
 @click.option("--bind", default="127.0.0.1:8080", show_default=True, help="HOST:PORT to listen on.")
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="Serve HTTPS with this certificate (PEM).")
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="The certificate's private key (PEM).")
-@click.option("--checklist", "checklist_ref", default="l3-starter", show_default=True,
+@click.option("--checklist", "checklist_ref", default="tcvn14423-2026-l3", show_default=True,
               help="The catalogue in force: its questions are the outlets' questionnaire.")
 @click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="gunicorn worker processes.")
 @handle_errors

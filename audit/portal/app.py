@@ -21,7 +21,7 @@ from audit.portal.users import user_by_id
 SECRET_ENV = "L3AUDIT_PORTAL_SECRET"
 
 
-def create_app(store_url: str, *, checklist: str = "l3-starter", tls: bool = False, secret_key: str | None = None,
+def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: bool = False, secret_key: str | None = None,
                config: dict[str, Any] | None = None) -> Flask:
     """The portal on the store at `store_url`, asking the questions of `checklist`.
 
@@ -44,7 +44,11 @@ def create_app(store_url: str, *, checklist: str = "l3-starter", tls: bool = Fal
     CSRFProtect(app)
     login = LoginManager(app)
     login.login_view = "auth.login"
-    login.session_protection = "strong"  # a session moved to another address or browser is dropped
+    # "basic", not "strong": strong mode only compares a hash of address and User-Agent, and on every
+    # anonymous request it sends a cookie deletion without HttpOnly/Secure (our probe marks that down).
+    # Fixation is prevented by renewing the session at login (audit.portal.auth); the user is reloaded
+    # from the store on every request, so a disabled account stops at once.
+    login.session_protection = "basic"
 
     @login.user_loader
     def _load(user_id: str) -> Any:

@@ -27,7 +27,7 @@ class AnswerForm(FlaskForm):
     """One row of the questionnaire."""
 
     requirement_id = HiddenField(validators=[DataRequired(), Length(max=200)])
-    answer = SelectField(choices=[("", "-"), *[(c, c) for c in ANSWER_CHOICES]], validators=[Optional()])
+    answer = SelectField(choices=["", *ANSWER_CHOICES], validators=[Optional()])
     justification = TextAreaField(validators=[Length(max=5000)])
     text = TextAreaField(validators=[Length(max=20000)])
 
@@ -37,7 +37,7 @@ class AddUserForm(FlaskForm):
 
     username = StringField(validators=[DataRequired(), Length(max=200)])
     password = PasswordField(validators=[DataRequired(), Length(max=1000)])
-    role = SelectField(choices=[(r, r) for r in ROLES])
+    role = SelectField(choices=list(ROLES))
     outlet_id = StringField(validators=[Optional(), Length(max=200)])
 
 

@@ -43,4 +43,8 @@ def cookie_config(tls: bool) -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_PATH": "/",
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # a working day
+        # Flask-Login's "remember me" cookie is never set, but it is cleared at logout: same flags.
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": tls,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
     }
