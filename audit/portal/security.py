@@ -23,7 +23,9 @@ def install_headers(app: Flask, tls: bool) -> None:
         h["Content-Security-Policy"] = CSP
         h["X-Content-Type-Options"] = "nosniff"
         h["X-Frame-Options"] = "DENY"
-        h["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: over HTTPS Flask-WTF checks that a form's Referer is our own
+        # origin (WTF_CSRF_SSL_STRICT), so browsers must send it to us, and only to us.
+        h["Referrer-Policy"] = "same-origin"
         h["Cross-Origin-Opener-Policy"] = "same-origin"
         h["Cross-Origin-Resource-Policy"] = "same-origin"
         h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"

@@ -92,7 +92,7 @@ def test_security_headers_on_every_page(client: FlaskClient) -> None:
         assert "unsafe-inline" not in headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
         assert "Strict-Transport-Security" not in headers  # plain HTTP: only over TLS
     for cookie in client.get("/login").headers.getlist("Set-Cookie"):
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
