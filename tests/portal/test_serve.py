@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -59,7 +60,7 @@ def served(store_path: str, certs: Certificates) -> Iterator[int]:
 
 def test_served_portal_logs_in_over_tls(served: int, certs: Certificates) -> None:
     """Given gunicorn over TLS, when alice logs in, then the session cookie is Secure, HttpOnly, __Host-."""
-    with httpx.Client(base_url=f"https://127.0.0.1:{served}", verify=str(certs.ca)) as client:
+    with httpx.Client(base_url=f"https://127.0.0.1:{served}", verify=ssl.create_default_context(cafile=str(certs.ca))) as client:
         page = client.get("/login")
         assert page.status_code == 200 and "gunicorn" in page.headers.get("server", "")
         assert page.headers["strict-transport-security"].startswith("max-age=63072000")
