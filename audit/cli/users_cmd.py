@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -20,7 +21,7 @@ def _password(value: str | None) -> str:
 
 
 def _stdin_password(flag: bool) -> str | None:
-    return click.get_text_stream("stdin").readline().rstrip("\n") if flag else None
+    return sys.stdin.readline().rstrip("\n") if flag else None
 
 
 def _log(db: str, action: str, username: str, detail: dict[str, object]) -> None:

@@ -66,7 +66,7 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
         return render_template("error.html", message="portal.error.csrf"), 400
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> Response | tuple[str, int]:
+    def _http(exc: HTTPException) -> Any:
         if exc.code == 403:
             g.audit_action = "access.denied"
         if exc.code in (400, 403, 404, 405, 413):
