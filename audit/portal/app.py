@@ -76,7 +76,7 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
     @app.after_request
     def _log(response: Response) -> Response:
         # One row per request that changes something or is refused, and per page a logged-in user opens.
-        if request.endpoint == "static":
+        if request.endpoint in ("static", "auth.favicon"):
             return response
         action = g.get("audit_action")
         user = current_user.username if current_user and current_user.is_authenticated else ""

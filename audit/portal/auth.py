@@ -46,6 +46,12 @@ def index() -> Response:
     return redirect(target)  # type: ignore[return-value]
 
 
+@bp.route("/favicon.ico")
+def favicon() -> tuple[str, int]:
+    """No icon (browsers ask for one on every site; an answer keeps their consoles free of 404s)."""
+    return "", 204
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | tuple[str, int] | str:
     """Password step; too many failures for this account from this address are refused (429)."""

@@ -3,59 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
 import ssl
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from audit.models import Target
 from probes.http.probe import HttpProbe
 from probes.interface import ProbeOptions
-from tests.portal.conftest import CHECKLIST, csrf_of
-from tests.probes.http.http_servers import Certificates, make_certificates
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
-    return make_certificates(tmp_path_factory.mktemp("portal-certs"))
-
-
-@pytest.fixture()
-def served(store_path: str, certs: Certificates) -> Iterator[int]:
-    """The portal under gunicorn (the command an operator runs), stopped with SIGTERM."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from audit.cli import main; main()", "serve", "--store", store_path,
-         "--bind", f"127.0.0.1:{port}", "--tls-cert", str(certs.cert), "--tls-key", str(certs.key),
-         "--checklist", CHECKLIST, "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
-            time.sleep(0.2)
-        yield port
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+from tests.portal.conftest import csrf_of
+from tests.probes.http.http_servers import Certificates
 
 
 def test_served_portal_logs_in_over_tls(served: int, certs: Certificates) -> None:
