@@ -70,6 +70,16 @@ def test_validating_a_checklist_imports_no_probe_code() -> None:
     assert _loaded(modules, ("httpx", "openpyxl", "sqlalchemy", "cryptography")) == set()
 
 
+def test_users_list_imports_no_web_framework(tmp_path: Path) -> None:
+    """`l3audit users` shares the portal's rules (audit.portal.users) without loading Flask or gunicorn."""
+    from audit.department.store import open_store
+
+    open_store(str(tmp_path / "users.db")).close()
+    code, modules, out = _imports("users", "list", "--db", str(tmp_path / "users.db"))
+    assert code == 0, out
+    assert _loaded(modules, ("flask", "flask_login", "flask_wtf", "flask_babel", "gunicorn", "werkzeug")) == set()
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_the_table_help_matches_the_command(name: str) -> None:
     command = cli.get_command(click.Context(cli), name)

@@ -38,5 +38,7 @@ def test_a_regular_install_ships_package_data(tmp_path: Path) -> None:
                 "probes/ports/risky_ports.yaml", "probes/exposure/paths.yaml",
                 "probes/tls/cipher_suites.json", "probes/tls/mozilla_profiles.json",
                 "probes/http/observatory.yaml", "probes/http/owasp.yaml",
+                "audit/portal/templates/base.html", "audit/portal/templates/questionnaire.html",
+                "audit/portal/static/portal.css",
                 *(f"probes/{name}/facts.yaml" for name in ("tls", "http", "ports", "exposure"))):
         assert (target / rel).is_file(), rel

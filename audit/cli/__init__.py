@@ -47,6 +47,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "jobs": ("audit.cli.schedule_cmd:jobs", "Queued audits: list, retry, cancel. Các lượt đánh giá trong hàng đợi."),
     "alerts": ("audit.cli.alerts_cmd:alerts",
                "Alerts from scheduled re-audits: list, acknowledge. Cảnh báo từ các đợt đánh giá định kỳ."),
+    "users": ("audit.cli.users_cmd:users", "Accounts of the portal ('l3audit serve'): admins, officers and outlet members."),
+    "serve": ("audit.cli.serve_cmd:serve",
+              "Serve the portal for outlets, officers and the department (gunicorn; HTTPS with --tls-cert)."),
 }
 """Command name -> ('module:attribute', the first paragraph of its help)."""
 

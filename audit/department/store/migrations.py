@@ -154,12 +154,55 @@ def _v5_alert_ack_mail_cancel(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_alert_emails_recipient ON alert_emails (recipient, sent_at)"))
 
 
+def _v6_portal(conn: sa.Connection) -> None:
+    """Version 6 (issue 18): the portal's users, its audit log, failed logins, answers given in the portal."""
+    m = sa.MetaData()
+    sa.Table("users", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("username", sa.String(200), nullable=False, unique=True),
+             sa.Column("password_hash", sa.String(500), nullable=False),
+             sa.Column("role", sa.String(20), nullable=False),
+             sa.Column("outlet_id", sa.String(200)),
+             sa.Column("totp_secret", sa.String(100)),
+             sa.Column("disabled", sa.Integer, nullable=False),
+             sa.Column("created_at", sa.String(40), nullable=False),
+             sa.Column("password_changed_at", sa.String(40), nullable=False))
+    sa.Table("audit_log", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("at", sa.String(40), nullable=False),
+             sa.Column("username", sa.String(200), nullable=False),
+             sa.Column("ip", sa.String(100), nullable=False),
+             sa.Column("action", sa.String(200), nullable=False),
+             sa.Column("target", sa.String(1000), nullable=False),
+             sa.Column("status", sa.Integer, nullable=False),
+             sa.Column("detail", sa.Text, nullable=False))
+    sa.Table("login_failures", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("account", sa.String(200), nullable=False),
+             sa.Column("ip", sa.String(100), nullable=False),
+             sa.Column("at", sa.String(40), nullable=False))
+    sa.Table("portal_answers", m,
+             sa.Column("outlet_id", sa.String(200), primary_key=True),
+             sa.Column("checklist_id", sa.String(200), primary_key=True),
+             sa.Column("requirement_id", sa.String(200), primary_key=True),
+             sa.Column("content_hash", sa.String(100), nullable=False),
+             sa.Column("answer", sa.String(40)),
+             sa.Column("justification", sa.Text, nullable=False),
+             sa.Column("text", sa.Text, nullable=False),
+             sa.Column("answered_by", sa.String(200), nullable=False),
+             sa.Column("answered_at", sa.String(40), nullable=False))
+    m.create_all(conn)
+    conn.execute(sa.text("CREATE INDEX ix_audit_log_at ON audit_log (at)"))
+    conn.execute(sa.text("CREATE INDEX ix_login_failures ON login_failures (account, ip, at)"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
     (3, "inventory of outlets, withdrawals", _v3_inventory),
     (4, "schedules, jobs and alerts", _v4_schedules_and_jobs),
     (5, "alert acknowledgement, e-mail per recipient, job cancel requests", _v5_alert_ack_mail_cancel),
+    (6, "portal users, audit log, login failures, answers", _v6_portal),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -158,3 +158,53 @@ alert_emails = sa.Table(
     sa.Column("message_id", sa.String(200), nullable=False),  # one message may carry several alerts
     sa.Column("sent_at", sa.String(40), nullable=False),
 )
+
+# Schema v6 (issue 18): the portal (audit.portal). Passwords are Argon2id hashes, never plain text.
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(200), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(500), nullable=False),  # argon2-cffi's encoded hash
+    sa.Column("role", sa.String(20), nullable=False),  # admin | officer | outlet
+    sa.Column("outlet_id", sa.String(200)),  # the one outlet of an `outlet` member; null otherwise
+    sa.Column("totp_secret", sa.String(100)),  # base32 (pyotp); null: no second factor
+    sa.Column("disabled", sa.Integer, nullable=False),  # 1: may not log in; kept for the audit log
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("password_changed_at", sa.String(40), nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("username", sa.String(200), nullable=False),  # '' when nobody is logged in
+    sa.Column("ip", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(200), nullable=False),  # login.ok, login.failed, answers.save, GET outlet.questionnaire ...
+    sa.Column("target", sa.String(1000), nullable=False),  # the path, or the account acted upon
+    sa.Column("status", sa.Integer, nullable=False),  # the HTTP status answered (0 for the CLI)
+    sa.Column("detail", sa.Text, nullable=False),  # JSON
+)
+"""Every action in the portal and on `l3audit users`, appended, never updated."""
+
+login_failures = sa.Table(
+    "login_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account", sa.String(200), nullable=False),
+    sa.Column("ip", sa.String(100), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+)
+"""Failed logins per account and address, for throttling shared by every gunicorn worker."""
+
+portal_answers = sa.Table(
+    "portal_answers", metadata,
+    sa.Column("outlet_id", sa.String(200), primary_key=True),
+    sa.Column("checklist_id", sa.String(200), primary_key=True),
+    sa.Column("requirement_id", sa.String(200), primary_key=True),
+    sa.Column("content_hash", sa.String(100), nullable=False),  # the catalogue the answer was given against
+    sa.Column("answer", sa.String(40)),  # an audit.selfassess.answers.AnswerValue; null: not answered
+    sa.Column("justification", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("answered_by", sa.String(200), nullable=False),
+    sa.Column("answered_at", sa.String(40), nullable=False),
+)
+"""The answers an outlet saves in the portal: the working copy, before any submission."""

@@ -1,0 +1,90 @@
+"""The application factory: `create_app(store_url)` wires the store, the catalogue, the extensions and the areas."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask, Response, g, render_template, request
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from audit.catalogue.loader import load_checklist, resolve_checklist
+from audit.department.store import open_store
+from audit.portal import admin, auditlog, auth, officer, outlet
+from audit.portal.locale import install_locale
+from audit.portal.security import cookie_config, install_headers
+from audit.portal.users import user_by_id
+
+SECRET_ENV = "L3AUDIT_PORTAL_SECRET"
+
+
+def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: bool = False, secret_key: str | None = None,
+               config: dict[str, Any] | None = None) -> Flask:
+    """The portal on the store at `store_url`, asking the questions of `checklist`.
+
+    `tls` turns on Secure cookies and HSTS. The session key comes from `secret_key`, else
+    $L3AUDIT_PORTAL_SECRET, else a random one (sessions then end when the server restarts).
+    """
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key or os.environ.get(SECRET_ENV) or secrets.token_hex(32),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        WTF_CSRF_SSL_STRICT=True,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        **cookie_config(tls),
+    )
+    app.config.update(config or {})
+    store = open_store(store_url)
+    app.extensions["l3audit_store"] = store
+    app.extensions["l3audit_checklist"] = load_checklist(resolve_checklist(checklist))
+
+    CSRFProtect(app)
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    # "basic", not "strong": strong mode only compares a hash of address and User-Agent, and on every
+    # anonymous request it sends a cookie deletion without HttpOnly/Secure (our probe marks that down).
+    # Fixation is prevented by renewing the session at login (audit.portal.auth); the user is reloaded
+    # from the store on every request, so a disabled account stops at once.
+    login.session_protection = "basic"
+
+    @login.user_loader
+    def _load(user_id: str) -> Any:
+        user = user_by_id(store, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+    install_locale(app)
+    install_headers(app, tls)
+    for bp in (auth.bp, outlet.bp, officer.bp, admin.bp):
+        app.register_blueprint(bp)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc: CSRFError) -> tuple[str, int]:
+        g.audit_action = "csrf.refused"
+        return render_template("error.html", message="portal.error.csrf"), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Any:
+        if exc.code == 403:
+            g.audit_action = "access.denied"
+        if exc.code in (400, 403, 404, 405, 413):
+            return render_template("error.html", message=f"portal.error.{exc.code}"), exc.code
+        return exc.get_response()
+
+    @app.after_request
+    def _log(response: Response) -> Response:
+        # One row per request that changes something or is refused, and per page a logged-in user opens.
+        if request.endpoint in ("static", "auth.favicon"):
+            return response
+        action = g.get("audit_action")
+        user = current_user.username if current_user and current_user.is_authenticated else ""
+        if action is None and (user or request.method != "GET"):
+            action = f"{request.method} {request.endpoint or '-'}"
+        if action is not None:
+            auditlog.record(store, action, username=user or g.get("audit_target", ""), ip=request.remote_addr or "",
+                            target=request.path, status=response.status_code, detail=g.get("audit_detail"))
+        return response
+
+    return app
