@@ -196,6 +196,60 @@ def _v6_portal(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_login_failures ON login_failures (account, ip, at)"))
 
 
+def _v7_portal_review(conn: sa.Connection) -> None:
+    """Version 7 (issue 18): evidence uploaded in the portal, submissions for review, per-row decisions, waivers."""
+    m = sa.MetaData()
+    sa.Table("submissions", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("portal_evidence", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("outlet_id", sa.String(200), nullable=False),
+             sa.Column("requirement_id", sa.String(200), nullable=False),
+             sa.Column("sha256", sa.String(64), nullable=False),
+             sa.Column("filename", sa.String(500), nullable=False),
+             sa.Column("content_type", sa.String(200), nullable=False),
+             sa.Column("size", sa.Integer, nullable=False),
+             sa.Column("uploaded_by", sa.String(200), nullable=False),
+             sa.Column("uploaded_at", sa.String(40), nullable=False),
+             sa.Column("removed_at", sa.String(40)))
+    sa.Table("portal_submissions", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("outlet_id", sa.String(200), nullable=False),
+             sa.Column("checklist_id", sa.String(200), nullable=False),
+             sa.Column("content_hash", sa.String(100), nullable=False),
+             sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id")),
+             sa.Column("state", sa.String(20), nullable=False),
+             sa.Column("version", sa.Integer, nullable=False),
+             sa.Column("snapshot", sa.Text, nullable=False),
+             sa.Column("submitted_by", sa.String(200), nullable=False),
+             sa.Column("submitted_at", sa.String(40), nullable=False),
+             sa.Column("reviewed_by", sa.String(200)),
+             sa.Column("reviewed_at", sa.String(40)))
+    sa.Table("portal_review_decisions", m,
+             sa.Column("portal_submission_id", sa.Integer, sa.ForeignKey("portal_submissions.id"), primary_key=True),
+             sa.Column("requirement_id", sa.String(200), primary_key=True),
+             sa.Column("decision", sa.String(20), nullable=False),
+             sa.Column("reason", sa.Text, nullable=False),
+             sa.Column("officer", sa.String(200), nullable=False),
+             sa.Column("decided_at", sa.String(40), nullable=False))
+    sa.Table("portal_waivers", m,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("outlet_id", sa.String(200), nullable=False),
+             sa.Column("checklist_id", sa.String(200), nullable=False),
+             sa.Column("requirement_id", sa.String(200), nullable=False),
+             sa.Column("justification", sa.Text, nullable=False),
+             sa.Column("approver", sa.String(200), nullable=False),
+             sa.Column("expires_at", sa.String(40), nullable=False),
+             sa.Column("created_by", sa.String(200), nullable=False),
+             sa.Column("created_at", sa.String(40), nullable=False),
+             sa.Column("revoked_by", sa.String(200)),
+             sa.Column("revoked_at", sa.String(40)))
+    for name in ("portal_evidence", "portal_submissions", "portal_review_decisions", "portal_waivers"):
+        m.tables[name].create(conn)
+    conn.execute(sa.text("CREATE INDEX ix_portal_evidence_outlet ON portal_evidence (outlet_id, requirement_id)"))
+    conn.execute(sa.text("CREATE INDEX ix_portal_submissions_state ON portal_submissions (state, outlet_id)"))
+    conn.execute(sa.text("CREATE INDEX ix_portal_waivers_outlet ON portal_waivers (outlet_id, requirement_id)"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
@@ -203,6 +257,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (4, "schedules, jobs and alerts", _v4_schedules_and_jobs),
     (5, "alert acknowledgement, e-mail per recipient, job cancel requests", _v5_alert_ack_mail_cancel),
     (6, "portal users, audit log, login failures, answers", _v6_portal),
+    (7, "portal evidence, submissions, review decisions, waivers", _v7_portal_review),
 )
 LATEST = MIGRATIONS[-1][0]
 

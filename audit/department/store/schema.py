@@ -208,3 +208,64 @@ portal_answers = sa.Table(
     sa.Column("answered_at", sa.String(40), nullable=False),
 )
 """The answers an outlet saves in the portal: the working copy, before any submission."""
+
+
+# Schema v7 (issue 18): what the portal keeps beside the answers.
+portal_evidence = sa.Table(
+    "portal_evidence", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("outlet_id", sa.String(200), nullable=False),
+    sa.Column("requirement_id", sa.String(200), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),  # the file is stored under the data folder by this hash
+    sa.Column("filename", sa.String(500), nullable=False),  # as given by the browser, shown only (never a path)
+    sa.Column("content_type", sa.String(200), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("uploaded_by", sa.String(200), nullable=False),
+    sa.Column("uploaded_at", sa.String(40), nullable=False),
+    sa.Column("removed_at", sa.String(40)),  # removed from the row; the file stays (a submission may name it)
+)
+"""Evidence files an outlet uploaded for a requirement."""
+
+portal_submissions = sa.Table(
+    "portal_submissions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("outlet_id", sa.String(200), nullable=False),
+    sa.Column("checklist_id", sa.String(200), nullable=False),
+    sa.Column("content_hash", sa.String(100), nullable=False),
+    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id")),  # the server-signed bundle, imported
+    sa.Column("state", sa.String(20), nullable=False),  # waiting | reviewed | superseded
+    sa.Column("version", sa.Integer, nullable=False),  # raised by every review change: two officers cannot overwrite
+    sa.Column("snapshot", sa.Text, nullable=False),  # JSON: the answers and evidence hashes as submitted
+    sa.Column("submitted_by", sa.String(200), nullable=False),
+    sa.Column("submitted_at", sa.String(40), nullable=False),
+    sa.Column("reviewed_by", sa.String(200)),
+    sa.Column("reviewed_at", sa.String(40)),
+)
+"""A snapshot of an outlet's answers submitted for review in the portal."""
+
+portal_review_decisions = sa.Table(
+    "portal_review_decisions", metadata,
+    sa.Column("portal_submission_id", sa.Integer, sa.ForeignKey("portal_submissions.id"), primary_key=True),
+    sa.Column("requirement_id", sa.String(200), primary_key=True),
+    sa.Column("decision", sa.String(20), nullable=False),  # accepted | rejected
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("officer", sa.String(200), nullable=False),
+    sa.Column("decided_at", sa.String(40), nullable=False),
+)
+"""An officer's decision on one row of a submission."""
+
+portal_waivers = sa.Table(
+    "portal_waivers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("outlet_id", sa.String(200), nullable=False),
+    sa.Column("checklist_id", sa.String(200), nullable=False),
+    sa.Column("requirement_id", sa.String(200), nullable=False),
+    sa.Column("justification", sa.Text, nullable=False),
+    sa.Column("approver", sa.String(200), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("revoked_by", sa.String(200)),
+    sa.Column("revoked_at", sa.String(40)),
+)
+"""Waivers granted in the portal: justification, approver and expiry, like a waivers file."""
