@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 
 from audit import __version__
 from audit.catalogue.loader import Checklist
+from audit.crossfacts import complete_site
 from audit.evaluation import judge_outlet, summarise
 from audit.scope import Scope
 from audit.models import ChecklistRef, Outlet, OutletResult, ProbeAttempt
@@ -47,8 +48,11 @@ async def audit_outlet(checklist: Checklist, outlet: Outlet, runner: ProbeRunner
     attempts = await asyncio.gather(*(runner.attempt(name, site, settings) for site, name in jobs))
     for (site, name), attempt in zip(jobs, attempts):
         per_site[site.url][name] = attempt
+    for site_attempts in per_site.values():
+        complete_site(site_attempts)
     results = judge_outlet(checklist, outlet.id, per_site, runner.options.self_assessment)
-    unique: dict[tuple[str, str], ProbeAttempt] = {(a.probe, a.target): a for a in attempts}
+    unique: dict[tuple[str, str], ProbeAttempt] = {
+        (a.probe, a.target): a for site_attempts in per_site.values() for a in site_attempts.values()}
     return OutletResult(
         outlet=outlet,
         checklist=checklist_ref(checklist),

@@ -37,9 +37,20 @@ def test_a_good_inventory_loads(tmp_path: Path) -> None:
     assert outlets[1].sites[0].url == "https://bao-b.vn/"
 
 
+@pytest.mark.parametrize("value, kept", [("5.7", "5.7"), ('"6.0"', "6.0")])
+def test_mozilla_guidelines_is_an_outlet_setting(tmp_path: Path, value: str, kept: str) -> None:
+    """Given `mozilla_guidelines` unquoted (YAML reads a number) or quoted, then the tls probe gets that version."""
+    path = tmp_path / "inv.yaml"
+    path.write_text(GOOD.replace('    sites: ["bao-b.vn:443"]', f'    sites: ["bao-b.vn:443"]\n    settings: {{mozilla_guidelines: {value}}}'),
+                    encoding="utf-8")
+    assert str(load_inventory(path)[1].settings["mozilla_guidelines"]) == kept
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
+        ('    sites: ["bao-b.vn:443"]', '    sites: ["bao-b.vn:443"]\n    settings: {mozilla_guidelines: "4.0"}',
+         r"outlet bao-b: .*'4.0' is not one of"),
         ("https://bao-a.vn\n", "ftp://bao-a.vn\n", r"inv.yaml:7: outlet bao-a: 'ftp://bao-a.vn': scheme 'ftp'"),
         ("https://bao-a.vn\n", "https://bao a.vn\n", r"inv.yaml:7: outlet bao-a: .*not a valid host"),
         ("https://bao-a.vn\n", "10.0.0.0/24\n", r"outlet bao-a: .*address range"),

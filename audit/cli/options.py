@@ -60,6 +60,17 @@ trust_anchor_option = click.option(
          "an outlet's dnssec_trust_anchors setting still wins.")
 
 
+mozilla_option = click.option(
+    "--mozilla-guidelines", "mozilla", type=click.Choice(("6.0", "5.7")), default=None,
+    help="Mozilla server-side TLS guidelines the tls probe checks (default 6.0); "
+         "an outlet's mozilla_guidelines setting still wins.")
+
+
+def setting_defaults(mozilla: str | None) -> dict[str, Any]:
+    """Settings given on the command line, used where an outlet's inventory entry does not set them."""
+    return {"mozilla_guidelines": mozilla} if mozilla else {}
+
+
 def trust_anchors(path: Path | None) -> tuple[str, ...] | None:
     """The anchors of `--trust-anchor FILE`, read and checked now (None when not given)."""
     if path is None:

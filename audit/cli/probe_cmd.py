@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from audit.cli.options import (
-    ca_file_option, domain_option, handle_errors, lang_flag, nmap_option, resolver_option, trust_anchor_option, trust_anchors, timeout_option,
+    ca_file_option, domain_option, handle_errors, lang_flag, mozilla_option, nmap_option, resolver_option,
+    setting_defaults, timeout_option, trust_anchor_option, trust_anchors,
 )
 from audit.models import AttemptStatus
 from audit.runner import AuditOptions, ProbeRunner
@@ -38,16 +39,17 @@ def _probe_command(name: str) -> click.Command:
     @lang_flag
     @resolver_option
     @trust_anchor_option
+    @mozilla_option
     @handle_errors
     def command(target: str, as_json: bool, resolves: tuple[str, ...], http_port: int | None,
                 domains: tuple[str, ...], ca_file: str | None, timeout_seconds: float, use_nmap: bool,
-                resolver: str | None, trust_anchor: Path | None) -> None:
+                resolver: str | None, trust_anchor: Path | None, mozilla: str | None) -> None:
         site = target_with_resolve(target, resolves, http_port, domains, probe_class(name).uses_presence)
         options = AuditOptions(timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
                                resolver=resolver, trust_anchors=trust_anchors(trust_anchor))
 
         async def go() -> dict:
-            return (await ProbeRunner(options).attempt(name, site)).to_dict()
+            return (await ProbeRunner(options).attempt(name, site, setting_defaults(mozilla))).to_dict()
 
         attempt = asyncio.run(go())
         if as_json:

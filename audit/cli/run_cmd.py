@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import click
 from audit.cli.common import audit_outlets, err_console, final_exit, get_checklist, print_summary
 from audit.cli.options import (
     auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, resolver_option,
-    tailoring_option, trust_anchor_option, trust_anchors,
+    mozilla_option, setting_defaults, tailoring_option, trust_anchor_option, trust_anchors,
     timeout_option,
 )
 from audit.cli.selfassess_options import self_assessment_options
@@ -40,13 +41,14 @@ from audit.department.store.run_output import open_run_output
 @nmap_option
 @resolver_option
 @trust_anchor_option
+@mozilla_option
 @auditor_option
 @self_assessment_options
 @handle_errors
 def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str | None, lang: str,
         ca_file: str | None,
         timeout_seconds: float, concurrency: int, per_host: int, resume: bool, use_nmap: bool, resolver: str | None = None,
-        trust_anchor: Path | None = None,
+        trust_anchor: Path | None = None, mozilla: str | None = None,
         auditor: str = "",
         db: str | None = None,
         answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None) -> None:
@@ -55,7 +57,8 @@ def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str 
     Exit codes: 0 all pass, 1 a requirement failed, 2 usage or input error, 3 incomplete (errors, no fail).
     """
     checklist = get_checklist(checklist_ref, tailoring_file)
-    outlets = load_inventory(inventory)
+    defaults = setting_defaults(mozilla)
+    outlets = [dataclasses.replace(o, settings={**defaults, **o.settings}) for o in load_inventory(inventory)]
     assessment = load_for_outlets(checklist, answers_files, waivers_file, [o.id for o in outlets])
     output = RunOutput(out_dir, checklist, (lang,)) if db is None else open_run_output(
         db, out_dir, checklist, (lang,), resume, outlets)

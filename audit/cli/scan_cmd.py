@@ -12,7 +12,8 @@ import click
 from audit.cli.common import final_exit, get_checklist, print_summary
 from audit.cli.options import (
     auditor_option, ca_file_option, checklist_option, domain_option, handle_errors, lang_option, nmap_option,
-    resolver_option, trust_anchor_option, trust_anchors, tailoring_option, timeout_option,
+    mozilla_option, resolver_option, setting_defaults, trust_anchor_option, trust_anchors, tailoring_option,
+    timeout_option,
 )
 from audit.cli.selfassess_options import self_assessment_options
 from audit.engine import AuditOptions, run_audit
@@ -42,6 +43,7 @@ from audit.result import result_to_dict, write_json_atomic, write_text_atomic
 @nmap_option
 @resolver_option
 @trust_anchor_option
+@mozilla_option
 @auditor_option
 @self_assessment_options
 @handle_errors
@@ -49,7 +51,7 @@ def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file:
          html_file: Path | None, lang: str,
          ca_file: str | None, timeout_seconds: float, resolves: tuple[str, ...], http_port: int | None,
          domains: tuple[str, ...], use_nmap: bool, resolver: str | None = None, trust_anchor: Path | None = None,
-         auditor: str = "",
+         mozilla: str | None = None, auditor: str = "",
          answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None, outlet_opt: str | None = None) -> None:
     """Audit one site: https://host[:port] or host[:port] (HTTPS assumed).
 
@@ -58,7 +60,7 @@ def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file:
     checklist = get_checklist(checklist_ref, tailoring_file)  # a bad checklist stops us before any packet is sent
     site = target_with_resolve(target, resolves, http_port, domains)
     outlet_id = outlet_opt or re.sub(r"[^a-z0-9._-]+", "-", site.host.lower()).strip("-") or "site"
-    outlet = Outlet(outlet_id, site.host, (site,))
+    outlet = Outlet(outlet_id, site.host, (site,), settings=setting_defaults(mozilla))
     assessment = load_for_outlets(checklist, answers_files, waivers_file, [outlet_id])
     options = AuditOptions(auditor=auditor, timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
                            resolver=resolver, trust_anchors=trust_anchors(trust_anchor), self_assessment=assessment)

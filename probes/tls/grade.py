@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from probes.tls.wire.suites import CipherSuite, all_suites
 
@@ -37,7 +38,8 @@ CAPS: dict[str, tuple[str, str, str]] = {
     "no_tls12": ("C", "TLS 1.2 is not supported", "Không hỗ trợ TLS 1.2"),
     "poodle": ("C", "SSL 3.0 with CBC suites: POODLE", "SSL 3.0 với bộ mã CBC: lỗ hổng POODLE"),
     "compression": ("C", "TLS compression is enabled (CRIME)", "Bật nén TLS (lỗ hổng CRIME)"),
-    "sweet32": ("C", "64-bit block cipher (3DES) with TLS 1.1 or newer (SWEET32)", "Mã khối 64 bit (3DES) với TLS 1.1 trở lên (SWEET32)"),
+    "sweet32": ("C", "A modern client negotiates a 64-bit block cipher (3DES) with TLS 1.1 or newer (SWEET32)",
+                "Trình duyệt hiện đại sẽ dùng mã khối 64 bit (3DES) với TLS 1.1 trở lên (SWEET32)"),
     "rc4_modern": ("C", "RC4 with TLS 1.1 or newer", "RC4 dùng với TLS 1.1 trở lên"),
     "sslv3": ("B", "SSL 3.0 is offered", "Máy chủ còn hỗ trợ SSL 3.0"),
     "tls10": ("B", "TLS 1.0 is offered", "Máy chủ còn hỗ trợ TLS 1.0"),
@@ -57,7 +59,13 @@ WARNINGS: dict[str, tuple[str, str]] = {
     "insecure_renegotiation": ("Secure renegotiation is not supported", "Không hỗ trợ tái thương lượng an toàn"),
     "hsts_unknown": ("A+ needs HSTS with max-age of 180 days or more (checked by the http probe)",
                      "Để đạt A+ cần HSTS với max-age từ 180 ngày (do probe http kiểm tra)"),
+    "hsts_short": ("No A+: the site sends no HSTS with max-age of 180 days or more",
+                   "Chưa đạt A+: trang không gửi HSTS với max-age từ 180 ngày"),
+    "sweet32_offered": ("A 64-bit block cipher (3DES) is offered with TLS 1.1 or newer, after stronger suites",
+                        "Máy chủ vẫn chấp nhận mã khối 64 bit (3DES) với TLS 1.1 trở lên, sau các bộ mã mạnh hơn"),
 }
+HSTS_A_PLUS_SECONDS = 15552000
+"""The guide's A+ needs HSTS with a max-age of at least 180 days (probe-rules.md 4.1)."""
 
 
 def accepted_suites(facts: Mapping[str, Any]) -> list[tuple[str, CipherSuite]]:
@@ -161,7 +169,7 @@ def _caps(facts: Mapping[str, Any], protos: list[str], suites: list[tuple[str, C
     if facts.get("tls.compression") is True:
         add("compression")
     modern = ("TLSv1.1", "TLSv1.2", "TLSv1.3")
-    if any(p in modern and s.block_bits == 64 for p, s in suites):
+    if _modern_client_gets_64bit_block(facts, protos, suites):
         add("sweet32")
     if any(p in modern and s.cipher == "RC4" for p, s in suites):
         add("rc4_modern")
@@ -189,14 +197,65 @@ def _caps(facts: Mapping[str, Any], protos: list[str], suites: list[tuple[str, C
     return caps
 
 
+def _modern_client_gets_64bit_block(facts: Mapping[str, Any], protos: list[str],
+                                    suites: list[tuple[str, CipherSuite]]) -> bool:
+    """Whether a modern client ends on 3DES (the guide's 2016 cap; Qualys, 2016-11-16).
+
+    A modern client speaks the server's best protocol and ranks AES and ChaCha20 above 3DES. So it
+    gets a 64-bit block cipher only when, on that protocol, the server imposes its order and puts
+    one first, or offers nothing else. A server keeping 3DES last for old clients is not capped.
+    """
+    best = next((p for p in ("TLSv1.3", "TLSv1.2", "TLSv1.1") if p in protos), None)
+    offered = [s for p, s in suites if p == best]
+    if not offered:
+        return False
+    if facts.get(f"tls.server_cipher_order.{best}") is True:
+        return offered[0].block_bits == 64
+    return all(s.block_bits == 64 for s in offered)
+
+
 def _warnings(facts: Mapping[str, Any], protos: list[str]) -> list[str]:
     warnings = []
     if "TLSv1.3" not in protos:
         warnings.append("no_tls13")
+    modern = ("TLSv1.1", "TLSv1.2", "TLSv1.3")
+    suites = accepted_suites(facts)
+    if (any(p in modern and s.block_bits == 64 for p, s in suites)
+            and not _modern_client_gets_64bit_block(facts, protos, suites)):
+        warnings.append("sweet32_offered")
     if facts.get("tls.secure_renegotiation") is False:
         warnings.append("insecure_renegotiation")
     warnings.append("hsts_unknown")
     return warnings
+
+
+def with_hsts(tls_facts: Mapping[str, Any], http_facts: Mapping[str, Any], host: str) -> dict[str, Any]:
+    """The grade facts once the http probe has measured HSTS on the same site: A+ when the guide allows it.
+
+    The guide gives A+ to an A server without warnings that sends HSTS with max-age of 180 days or
+    more. The `tls` probe cannot see headers, so it grades A with the warning `hsts_unknown`; this
+    replaces that warning by the answer. The graded `host` must send HSTS itself: an apex that
+    redirects to `www` without the header stays A, as SSL Labs grades the host it was given.
+    Nothing changes when HSTS was not measured (the http facts have no `http.hsts.present`) or
+    when there is no grade.
+    """
+    warnings = list(tls_facts.get("tls.grade_warnings") or [])
+    if "tls.grade" not in tls_facts or "http.hsts.present" not in http_facts \
+            or not any(w.get("code") == "hsts_unknown" for w in warnings):
+        return {}
+    max_age = http_facts.get("http.hsts.max_age_seconds")
+    silent_hosts = {urlsplit(url).hostname for url in http_facts.get("http.hsts.missing_on") or []}
+    long_enough = (http_facts.get("http.hsts.present") is True and http_facts.get("http.hsts.effective") is True
+                   and isinstance(max_age, int) and max_age >= HSTS_A_PLUS_SECONDS and host.lower() not in silent_hosts)
+    warnings = [w for w in warnings if w.get("code") != "hsts_unknown"]
+    if not long_enough:
+        warnings.append({"code": "hsts_short", "reason": WARNINGS["hsts_short"][0], "reason_vi": WARNINGS["hsts_short"][1]})
+    out: dict[str, Any] = {"tls.grade_warnings": warnings}
+    if long_enough and not warnings:
+        for key in ("tls.grade", "tls.grade_if_trusted"):
+            if tls_facts.get(key) == "A":
+                out[key] = "A+"
+    return out
 
 
 @functools.lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from probes.tls.grade import mozilla_facts, ssllabs_grade
+from probes.tls.grade import mozilla_facts, ssllabs_grade, with_hsts
 
 GOOD_CERT = {
     "tls.certificate.key_type": "RSA", "tls.certificate.key_bits": 2048, "tls.certificate.trusted": True,
@@ -51,10 +51,59 @@ def test_tls10_caps_at_b():
     assert g["tls.grade"] == "B" and "tls10" in caps(g)
 
 
-def test_3des_with_tls11_caps_at_c_as_the_guide_says():
-    # testssl.sh gives B here; the rating guide (Qualys 2016-11-16) says C. We follow the guide.
-    g = ssllabs_grade(facts({"TLSv1.1": ["TLS_RSA_WITH_3DES_EDE_CBC_SHA"], "TLSv1.2": ECDHE12}))
-    assert g["tls.grade"] == "C" and "sweet32" in caps(g)
+DES3 = "TLS_RSA_WITH_3DES_EDE_CBC_SHA"
+
+
+@pytest.mark.parametrize("protocols, order, grade, cap", [
+    # The best protocol offers only 3DES: every client gets it.
+    ({"TLSv1.2": [DES3]}, False, "C", True),
+    # Server order with 3DES first: modern clients get it (the guide's 2016 cap).
+    ({"TLSv1.2": [DES3, *ECDHE12]}, True, "C", True),
+    # 3DES kept last under server order, or left to the client: modern clients never pick it.
+    ({"TLSv1.2": [*ECDHE12, DES3], "TLSv1.3": TLS13}, True, "A-", False),
+    ({"TLSv1.2": [DES3, *ECDHE12], "TLSv1.3": TLS13}, False, "A-", False),
+    # Only TLS 1.1 has 3DES; a modern client speaks TLS 1.2 here. TLS 1.1 itself caps at B.
+    ({"TLSv1.1": [DES3], "TLSv1.2": ECDHE12}, True, "B", False),
+])
+def test_3des_caps_at_c_only_when_modern_clients_negotiate_it(protocols, order, grade, cap):
+    """The rating guide's 2016 change (probe-rules.md 4.1): servers that keep 3DES last are not capped."""
+    orders = {f"tls__server_cipher_order__{p}": order for p in protocols}
+    g = ssllabs_grade(facts(protocols, **orders))
+    assert g["tls.grade"] == grade and ("sweet32" in caps(g)) is cap
+    assert ("sweet32_offered" in {w["code"] for w in g["tls.grade_warnings"]}) is (not cap)
+
+
+HSTS_2Y = {"http.hsts.present": True, "http.hsts.effective": True, "http.hsts.max_age_seconds": 63072000,
+           "http.hsts.missing_on": []}
+
+
+@pytest.mark.parametrize("http, host, grade, warning", [
+    (HSTS_2Y, "bao.test", "A+", None),
+    ({**HSTS_2Y, "http.hsts.max_age_seconds": 15552000 - 1}, "bao.test", "A", "hsts_short"),
+    ({"http.hsts.present": False, "http.hsts.effective": False, "http.hsts.missing_on": ["https://bao.test/"]},
+     "bao.test", "A", "hsts_short"),
+    # HSTS on www only: the apex that was graded sends none itself.
+    ({**HSTS_2Y, "http.hsts.missing_on": ["https://bao.test:8443/"]}, "bao.test", "A", "hsts_short"),
+    ({**HSTS_2Y, "http.hsts.missing_on": ["https://bao.test:8443/"]}, "www.bao.test", "A+", None),
+    # A certificate the browser refuses makes HSTS void (RFC 6797 8.1).
+    ({**HSTS_2Y, "http.hsts.effective": False}, "bao.test", "A", "hsts_short"),
+])
+def test_hsts_from_the_http_probe_gives_a_plus(http, host, grade, warning):
+    """Given an A server and the http probe's HSTS, then A+ exactly when the host sends 180 days or more."""
+    tls = ssllabs_grade(facts({"TLSv1.2": ECDHE12, "TLSv1.3": TLS13}))
+    out = {**tls, **with_hsts(tls, http, host)}
+    codes = [w["code"] for w in out["tls.grade_warnings"]]
+    assert out["tls.grade"] == grade and "hsts_unknown" not in codes
+    assert codes == ([warning] if warning else [])
+
+
+def test_hsts_not_measured_or_grade_below_a_changes_nothing():
+    """Given no HSTS facts (the http probe did not measure), or an A- server, then no A+."""
+    tls = ssllabs_grade(facts({"TLSv1.2": ECDHE12, "TLSv1.3": TLS13}))
+    assert with_hsts(tls, {}, "bao.test") == {}
+    minus = ssllabs_grade(facts({"TLSv1.2": ECDHE12}))
+    out = {**minus, **with_hsts(minus, HSTS_2Y, "bao.test")}
+    assert out["tls.grade"] == "A-" and [w["code"] for w in out["tls.grade_warnings"]] == ["no_tls13"]
 
 
 def test_dh_1024_scores_key_exchange_80_and_caps_b():

@@ -113,7 +113,10 @@ def test_tlslite_server_sslv3_rc4_3des(lab):
     assert facts["tls.vulnerabilities.rc4"] is True and facts["tls.vulnerabilities.sweet32"] is True
     assert facts["tls.vulnerabilities.poodle"] is True
     codes = {c["code"] for c in facts["tls.grade_caps"]}
-    assert {"sweet32", "rc4_modern", "poodle"} <= codes
+    assert {"rc4_modern", "poodle"} <= codes
+    # Its order is AES, 3DES, RC4: modern clients never get 3DES, so no SWEET32 cap (guide, 2016), a warning.
+    assert "sweet32" not in codes and facts["tls.server_cipher_order.TLSv1.2"] is True
+    assert "sweet32_offered" in {w["code"] for w in facts["tls.grade_warnings"]}
     assert facts["tls.grade"] == "C"
 
 
@@ -172,17 +175,19 @@ def test_plain_http_site_is_not_probed():
     assert facts == {"tls.offered": False}
 
 
-def test_cli_probe_tls_json(lab):
+@pytest.mark.parametrize("extra, version", [([], "6.0"), (["--mozilla-guidelines", "5.7"], "5.7")])
+def test_cli_probe_tls_json(lab, extra, version):
     server = lab.servers["modern"]
     exe = Path(sys.executable).with_name("l3audit")
     if not exe.exists():
         pytest.skip("l3audit console script not installed in this environment")
     run = subprocess.run([str(exe), "probe", "tls", f"{tls_servers.HOST}:{server.port}", "--json",
                           "--resolve", f"{tls_servers.HOST}:{server.port}:{server.address}",
-                          "--ca-file", lab.pki.ca_file], capture_output=True, text=True, timeout=60, check=False)
+                          "--ca-file", lab.pki.ca_file, *extra], capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stderr
     attempt = json.loads(run.stdout)
     assert attempt["status"] == "completed"
+    assert attempt["facts"]["tls.mozilla_profile_version"] == version
     assert attempt["facts"]["tls.grade"] == "A"
     assert attempt["facts"]["tls.protocols.TLSv1.3"] is True
 

@@ -1,0 +1,60 @@
+"""SSL Labs grades as the guide gives them, on a real nginx: A+ needs the HSTS the http probe reads.
+
+The `tls` probe alone grades a well-configured server A with the warning "A+ needs HSTS"; the
+audit combines it with the http probe's measurement of the same site (audit.crossfacts). nginx on
+127.13.5.1 serves a Mozilla-intermediate configuration (TLS 1.2 and 1.3, ECDHE AEAD suites).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audit.cli import cli
+from audit.demo.certs import make_leaf
+from audit.demo.servers import free_port
+from tests.reallab.nginx_lab import run_nginx
+
+ADDRESS = "127.13.5.1"
+SERVER = """
+  server {{
+    listen {address}:{https} ssl; ssl_certificate {cert}; ssl_certificate_key {key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305;
+    ssl_prefer_server_ciphers off;
+    {hsts}
+    add_header X-Content-Type-Options nosniff always;
+    location / {{ default_type text/html; return 200 "<!doctype html><title>Bao</title>tin tuc"; }}
+  }}
+  server {{ listen {address}:{http}; return 301 https://grade.test:{https}$request_uri; }}
+"""
+
+
+def _tls_facts(tmp_path: Path, ca, ca_file: str, hsts: str) -> dict:
+    http, https = free_port(ADDRESS), free_port(ADDRESS)
+    cert, key = make_leaf(["grade.test"], ca).write(tmp_path, "grade")
+    body = SERVER.format(address=ADDRESS, http=http, https=https, cert=cert, key=key, hsts=hsts)
+    out = tmp_path / "r.json"
+    with run_nginx(tmp_path, body, [(ADDRESS, https), (ADDRESS, http)]):
+        result = CliRunner().invoke(cli, [
+            "scan", f"https://grade.test:{https}", "--http-port", str(http), "--ca-file", ca_file,
+            "--resolve", f"grade.test:{https}:{ADDRESS}", "--json", str(out), "--no-nmap", "--timeout", "3"])
+    assert result.exit_code in (0, 1, 3), result.output
+    data = json.loads(out.read_text())
+    return next(a for a in data["probe_attempts"] if a["probe"] == "tls")["facts"]
+
+
+@pytest.mark.parametrize("hsts, grade, warnings", [
+    ('add_header Strict-Transport-Security "max-age=63072000" always;', "A+", []),
+    ('add_header Strict-Transport-Security "max-age=86400" always;', "A", ["hsts_short"]),
+    ("", "A", ["hsts_short"]),
+])
+def test_a_plus_exactly_when_the_site_sends_long_hsts(tmp_path: Path, ca, ca_file: str, hsts: str, grade: str,
+                                                      warnings: list[str]) -> None:
+    """Given a Mozilla-intermediate server, when scanned, then A+ with two years of HSTS, A with a day or none."""
+    facts = _tls_facts(tmp_path, ca, ca_file, hsts)
+    assert facts["tls.grade"] == grade and facts["tls.grade_if_trusted"] == grade
+    assert [w["code"] for w in facts["tls.grade_warnings"]] == warnings
