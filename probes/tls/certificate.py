@@ -38,6 +38,14 @@ def key_facts(cert: x509.Certificate) -> tuple[str, int]:
     return type(key).__name__, 0
 
 
+def certificate_key_type(der: bytes) -> str | None:
+    """The key type of a DER certificate ('RSA', 'EC', ...), None when it cannot be read."""
+    try:
+        return key_facts(x509.load_der_x509_certificate(der))[0]
+    except ValueError:
+        return None
+
+
 def subject_alt_names(cert: x509.Certificate) -> tuple[list[str], list[str]]:
     """DNS names and IP addresses of the subjectAltName extension (empty lists when absent)."""
     try:

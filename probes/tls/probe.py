@@ -10,15 +10,17 @@ raises `ProbeError`. Grades come from `probes.tls.grade` (SSL Labs guide, Mozill
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 from audit.domains import is_ip
 from audit.errors import ProbeError
 from audit.models import Target
-from probes.tls.certificate import certificate_facts, chain_facts, load_trust_store
+from probes.tls.certificate import certificate_facts, certificate_key_type, chain_facts, load_trust_store
 from probes.interface import Measurement, Probe, ProbeOptions
 from probes.tls.grade import mozilla_facts, ssllabs_grade
 from probes.tls.wire import checks
+from probes.tls.wire.hello import ECDSA_SCHEMES, RSA_SCHEMES
 from probes.tls.wire.records import TlsProtocolError
 from probes.tls.wire.scan import PROTOCOLS, Scanner, ScanResult
 from probes.tls.wire.suites import suite
@@ -121,44 +123,98 @@ class TlsProbe(Probe):
 
     async def _chain(self, scan: ScanResult, scanner: Scanner, target: Target, options: ProbeOptions,
                      errors: dict[str, str]) -> dict[str, Any]:
-        """Certificate facts from the best pre-1.3 flight, or from a decrypted TLS 1.3 handshake."""
-        older = [p for p in reversed(checks.accepted(scan)) if p.protocol != "TLSv1.3" and p.cert_flight]
-        ders: list[bytes] = []
-        stapled: bool | None = None
-        if older and older[0].cert_flight is not None:
-            ders, stapled = older[0].cert_flight.certificates, bool(older[0].cert_flight.ocsp_response)
-        elif scan.protocols["TLSv1.3"].status == "accepted":
-            try:
-                scanner.handshakes += 1
-                async with scanner.slot():
-                    got = await fetch_certificates(scanner.host, scanner.port, scanner.sni, scanner.timeout)
-                ders, stapled = got.certificates, got.ocsp_stapled
-            except TlsProtocolError as exc:
-                errors["tls.certificate"] = str(exc)
-                return {}
-        elif scan.protocols["SSLv2"].first is not None and scan.protocols["SSLv2"].first.sslv2_hello:
-            ders = [scan.protocols["SSLv2"].first.sslv2_hello.certificate]
-        if not ders:
-            errors["tls.certificate"] = "the server sent no certificate (anonymous suites only?)"
+        """Facts of every chain the server presents; `tls.certificate.*` are the worst chain's.
+
+        A server may hold an RSA and an ECDSA certificate and send each to the clients that ask for
+        it. Rows are judged on the worst (an RSA certificate expiring in 9 days beside a fresh ECDSA
+        one is a finding); `tls.certificates` lists each chain in brief.
+        """
+        chains = await self._chains(scan, scanner, errors)
+        if not chains:
+            errors.setdefault("tls.certificate", "the server sent no certificate (anonymous suites only?)")
             return {}
-        facts: dict[str, Any] = {}
-        if stapled is not None:
-            facts["tls.ocsp_stapling"] = stapled
-        try:
-            facts.update(certificate_facts(ders[0], target.host))
-        except ValueError as exc:
-            errors["tls.certificate"] = f"unreadable certificate: {exc}"
-            return facts
         try:
             store = load_trust_store(options.ca_file)
         except (OSError, ValueError) as exc:
             raise ProbeError(f"cannot load CA file {options.ca_file or 'system bundle'}: {exc} "
                              "(hint: pass a PEM file with --ca-file)") from exc
-        try:
-            facts.update(chain_facts(ders, store))
-        except ValueError as exc:
-            errors["tls.certificate.trusted"] = f"unreadable certificate in the chain: {exc}"
+        per_chain: list[dict[str, Any]] = []
+        for ders, stapled in chains:
+            try:
+                one = certificate_facts(ders[0], target.host)
+            except ValueError as exc:
+                errors["tls.certificate"] = f"unreadable certificate: {exc}"
+                continue
+            try:
+                one.update(chain_facts(ders, store))
+            except ValueError as exc:
+                errors["tls.certificate.trusted"] = f"unreadable certificate in the chain: {exc}"
+            if stapled is not None:
+                one["tls.ocsp_stapling"] = stapled
+            per_chain.append(one)
+        if not per_chain:
+            return {}
+        worst: dict[str, Any] = min(per_chain, key=_soundness)
+        facts = dict(worst)
+        if any(one.get("tls.ocsp_stapling") is False for one in per_chain):
+            facts["tls.ocsp_stapling"] = False
+        facts["tls.certificate.count"] = len(per_chain)
+        facts["tls.certificates"] = [{k.removeprefix("tls.certificate."): one[k] for k in _SUMMARY if k in one}
+                                     for one in per_chain]
         return facts
+
+    @staticmethod
+    async def _chains(scan: ScanResult, scanner: Scanner, errors: dict[str, str]) -> list[tuple[list[bytes], bool | None]]:
+        """(certificates, OCSP stapled) of each distinct chain: from the suite scan of the best pre-1.3
+        protocol (one handshake per authentication already made), else from TLS 1.3 handshakes."""
+        older = [p for p in reversed(checks.accepted(scan)) if p.protocol != "TLSv1.3" and p.cert_flights]
+        found: dict[bytes, tuple[list[bytes], bool | None]] = {}
+        if older:
+            for flight in older[0].cert_flights.values():
+                found.setdefault(flight.certificates[0], (flight.certificates, bool(flight.ocsp_response)))
+        elif scan.protocols["TLSv1.3"].status == "accepted":
+            # All signature schemes first (what a browser sends); then only the other key family,
+            # which a server with two certificates answers with the second one.
+            for attempt in ("all", "other"):
+                schemes: list[int] | None = None
+                if attempt == "other":
+                    leaf_type = certificate_key_type(next(iter(found))) if found else None
+                    schemes = RSA_SCHEMES if leaf_type == "EC" else ECDSA_SCHEMES if leaf_type == "RSA" else None
+                    if schemes is None:
+                        break
+                try:
+                    scanner.handshakes += 1
+                    async with scanner.slot():
+                        got = await fetch_certificates(scanner.host, scanner.port, scanner.sni, scanner.timeout, schemes)
+                except TlsProtocolError as exc:
+                    if not found:
+                        errors["tls.certificate"] = str(exc)
+                        return []
+                    break  # no certificate of the other family: one chain
+                if got.certificates:
+                    found.setdefault(got.certificates[0], (got.certificates, got.ocsp_stapled))
+        elif scan.protocols["SSLv2"].first is not None and scan.protocols["SSLv2"].first.sslv2_hello:
+            der = scan.protocols["SSLv2"].first.sslv2_hello.certificate
+            found[der] = ([der], None)
+        return list(found.values())
+
+
+_SUMMARY = ("tls.certificate.key_type", "tls.certificate.key_bits", "tls.certificate.subject", "tls.certificate.issuer",
+            "tls.certificate.serial", "tls.certificate.not_after", "tls.certificate.days_until_expiry",
+            "tls.certificate.expired", "tls.certificate.trusted", "tls.certificate.hostname_matches",
+            "tls.certificate.signature_algorithm", "tls.certificate.chain_length")
+"""The facts `tls.certificates` gives for each chain."""
+
+
+def _soundness(facts: Mapping[str, Any]) -> tuple[int, int, int]:
+    """Orders chains from worst to best: problems, then days left, then key strength (RSA-equivalent bits)."""
+    problems = [facts.get("tls.certificate.expired") is True, facts.get("tls.certificate.not_yet_valid") is True,
+                facts.get("tls.certificate.trusted") is False, facts.get("tls.certificate.hostname_matches") is False,
+                facts.get("tls.certificate.self_signed") is True,
+                facts.get("tls.certificate.signature_hash") in ("md2", "md5", "sha1")]
+    bits = int(facts.get("tls.certificate.key_bits") or 0)
+    strength = bits if facts.get("tls.certificate.key_type") in ("RSA", "DSA") else bits * 12
+    return (-sum(problems), int(facts.get("tls.certificate.days_until_expiry", 0)), strength)
 
 
 def _detail(proto: str, accepted: Any) -> dict[str, Any]:

@@ -58,3 +58,38 @@ def test_a_plus_exactly_when_the_site_sends_long_hsts(tmp_path: Path, ca, ca_fil
     facts = _tls_facts(tmp_path, ca, ca_file, hsts)
     assert facts["tls.grade"] == grade and facts["tls.grade_if_trusted"] == grade
     assert [w["code"] for w in facts["tls.grade_warnings"]] == warnings
+
+
+DUAL = """
+  server {{
+    listen {address}:{https} ssl;
+    ssl_certificate {rsa_cert}; ssl_certificate_key {rsa_key};
+    ssl_certificate {ec_cert}; ssl_certificate_key {ec_key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    add_header Strict-Transport-Security "max-age=63072000" always;
+    location / {{ default_type text/html; return 200 "<!doctype html><title>Bao</title>tin tuc"; }}
+  }}
+  server {{ listen {address}:{http}; return 301 https://dual.test:{https}$request_uri; }}
+"""
+
+
+def test_an_rsa_certificate_expiring_beside_a_fresh_ecdsa_one_is_a_finding(tmp_path: Path, ca, ca_file: str) -> None:
+    """Given RSA (9 days left) and ECDSA (90 days) certificates on one server, then the days-left row fails on RSA."""
+    address = "127.13.5.2"
+    http, https = free_port(address), free_port(address)
+    rsa_cert, rsa_key = make_leaf(["dual.test"], ca, kind="rsa", days_valid=9).write(tmp_path, "rsa")
+    ec_cert, ec_key = make_leaf(["dual.test"], ca, days_valid=90).write(tmp_path, "ec")
+    body = DUAL.format(address=address, http=http, https=https, rsa_cert=rsa_cert, rsa_key=rsa_key,
+                       ec_cert=ec_cert, ec_key=ec_key)
+    out = tmp_path / "r.json"
+    with run_nginx(tmp_path, body, [(address, https), (address, http)]):
+        result = CliRunner().invoke(cli, [
+            "scan", f"https://dual.test:{https}", "--http-port", str(http), "--ca-file", ca_file,
+            "--resolve", f"dual.test:{https}:{address}", "--json", str(out), "--no-nmap", "--timeout", "3"])
+    assert result.exit_code in (0, 1, 3), result.output
+    data = json.loads(out.read_text())
+    facts = next(a for a in data["probe_attempts"] if a["probe"] == "tls")["facts"]
+    assert sorted(c["key_type"] for c in facts["tls.certificates"]) == ["EC", "RSA"]
+    row = next(r for r in data["requirements"] if r["requirement_id"] == "L3-CERT-03")
+    assert row["status"] == "fail", row
+    assert facts["tls.certificate.key_type"] == "RSA" and facts["tls.certificate.days_until_expiry"] <= 9

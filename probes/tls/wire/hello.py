@@ -19,6 +19,10 @@ VERSIONS = {"SSLv3": 0x0300, "TLSv1.0": 0x0301, "TLSv1.1": 0x0302, "TLSv1.2": 0x
 CLASSIC_GROUPS = [29, 23, 24, 25, 30, 26, 27, 28, 21, 19, 256, 257, 258, 259, 260]
 TLS13_GROUPS = [0x11EC, 29, 23, 24, 25, 30, 256, 257, 258, 259, 260, 0x11EB, 0x11ED]
 # RFC 8446 4.2.3 signature schemes, then the legacy (hash, signature) pairs of RFC 5246 7.4.1.4.1.
+ECDSA_SCHEMES = [0x0403, 0x0503, 0x0603]
+"""ecdsa_secp256r1_sha256, _secp384r1_sha384, _secp521r1_sha512 (RFC 8446 4.2.3)."""
+RSA_SCHEMES = [0x0804, 0x0805, 0x0806, 0x0809, 0x080A, 0x080B, 0x0401, 0x0501, 0x0601]
+"""rsa_pss_rsae_*, rsa_pss_pss_* and rsa_pkcs1_* (RFC 8446 4.2.3): a TLS 1.3 server then sends its RSA certificate."""
 SIGNATURE_SCHEMES = [0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080A, 0x080B,
                      0x0401, 0x0501, 0x0601, 0x0303, 0x0301, 0x0302, 0x0203, 0x0201, 0x0202, 0x0101, 0x0102]
 assert all(g in GROUPS for g in CLASSIC_GROUPS + TLS13_GROUPS)
@@ -41,6 +45,8 @@ class HelloOptions:
     fallback_scsv: bool = False
     """Add TLS_FALLBACK_SCSV (RFC 7507 section 4) to mark a downgraded retry."""
     record_version: int = 0x0301
+    signature_schemes: list[int] | None = None
+    """signature_algorithms to offer (None: all of SIGNATURE_SCHEMES); TLS 1.3 picks the certificate by them."""
 
 
 def _ext(ext_type: int, data: bytes) -> bytes:
@@ -85,7 +91,7 @@ def _extensions(opts: HelloOptions, tls13: bool) -> bytes:
     groups = opts.groups if opts.groups is not None else (TLS13_GROUPS if tls13 else CLASSIC_GROUPS)
     exts += _ext(10, _vec16(groups))  # supported_groups, RFC 8422 5.1.1 / RFC 7919
     exts += _ext(11, b"\x01\x00")  # ec_point_formats: uncompressed, RFC 8422 5.1.2
-    exts += _ext(13, _vec16(SIGNATURE_SCHEMES))  # signature_algorithms
+    exts += _ext(13, _vec16(opts.signature_schemes or SIGNATURE_SCHEMES))  # signature_algorithms
     if opts.heartbeat:
         exts += _ext(15, b"\x01")  # heartbeat, peer_allowed_to_send, RFC 6520 section 2
     exts += _ext(23, b"")  # extended_master_secret, RFC 7627 section 5.1

@@ -63,6 +63,9 @@ class ProtocolResult:
     first: Flight | None = None
     cert_flight: Flight | None = None
     """The first accepted handshake that carried a certificate (anonymous suites carry none)."""
+    cert_flights: dict[str, Flight] = field(default_factory=dict)
+    """The first handshake with a certificate per authentication (RSA, ECDSA, DSS): a server with an
+    RSA and an ECDSA certificate sends each with the suites that need it."""
 
 
 @dataclass
@@ -126,8 +129,11 @@ class Scanner:
             assert hello is not None
             if result.first is None:
                 result.status, result.first = "accepted", ex.parser.flight
-            if result.cert_flight is None and ex.parser.flight.certificates:
-                result.cert_flight = ex.parser.flight
+            if ex.parser.flight.certificates:
+                if result.cert_flight is None:
+                    result.cert_flight = ex.parser.flight
+                entry = suite(hello.cipher_suite)
+                result.cert_flights.setdefault(entry.auth if entry else "?", ex.parser.flight)
             result.suites.append(self._accepted(hello.cipher_suite, ex.parser.flight, protocol))
             offer.remove(hello.cipher_suite)
         if len(result.suites) > 1:

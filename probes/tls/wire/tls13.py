@@ -92,10 +92,12 @@ def _has_ext(exts: bytes, wanted: int) -> bool:
     return False
 
 
-async def fetch_certificates(host: str, port: int, sni: str | None, timeout: float) -> Tls13Certificates:
+async def fetch_certificates(host: str, port: int, sni: str | None, timeout: float,
+                             signature_schemes: list[int] | None = None) -> Tls13Certificates:
     """Handshake with TLS 1.3 far enough to decrypt the server's Certificate message.
 
-    Offers X25519 and P-256 shares; raises `TlsProtocolError` with a reason on any failure.
+    Offers X25519 and P-256 shares, and `signature_schemes` (default: all we know), by which a server
+    with two certificates chooses one; raises `TlsProtocolError` with a reason on any failure.
     """
     x_key = x25519.X25519PrivateKey.generate()
     p_key = ec.generate_private_key(ec.SECP256R1())
@@ -103,7 +105,8 @@ async def fetch_certificates(host: str, port: int, sni: str | None, timeout: flo
         29: x_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw),
         23: p_key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint),
     }
-    opts = HelloOptions("TLSv1.3", list(_SUITES), host=sni, groups=[29, 23], key_shares=shares)
+    opts = HelloOptions("TLSv1.3", list(_SUITES), host=sni, groups=[29, 23], key_shares=shares,
+                        signature_schemes=signature_schemes)
     payload, hello_msg = client_hello_record(opts)
     parser = FlightParser()
     try:

@@ -140,6 +140,24 @@ def test_certificate_facts_per_problem(lab):
     assert missing["tls.certificate.missing_intermediate"] is True and missing["tls.certificate.trusted"] is False
 
 
+@pytest.mark.parametrize("name", ["dual", "dual13"])
+def test_every_certificate_is_read_and_rows_see_the_worst(lab, name):
+    """Given RSA (9 days left) and ECDSA certificates, when probed, then both chains and the RSA one decides."""
+    facts = measure(lab, name)
+    assert facts["tls.certificate.count"] == 2
+    kinds = {c["key_type"]: c for c in facts["tls.certificates"]}
+    assert set(kinds) == {"RSA", "EC"}
+    assert kinds["RSA"]["days_until_expiry"] in (8, 9) and kinds["EC"]["days_until_expiry"] >= 80
+    assert all(c["trusted"] and c["hostname_matches"] for c in kinds.values())
+    # The worst chain (fewest days left) is the one the tls.certificate.* facts describe.
+    assert facts["tls.certificate.key_type"] == "RSA" and facts["tls.certificate.days_until_expiry"] in (8, 9)
+
+
+def test_one_certificate_is_one_chain(lab):
+    facts = measure(lab, "modern")
+    assert facts["tls.certificate.count"] == 1 and facts["tls.certificates"][0]["key_type"] == "RSA"
+
+
 def test_no_common_suite_is_not_offered(lab):
     facts = measure(lab, "nocommon")
     assert facts["tls.offered"] is False

@@ -13,6 +13,9 @@ certificate verdicts and session features agree. Legitimate differences, each as
   on the legacy server); each such extra is confirmed here with `openssl s_client`, so the server
   does accept it and sslyze's report is the one that is short.
 - sslyze cannot check fallback SCSV on a server with one protocol; we report it as not applicable.
+- With two certificates (RSA and ECDSA), both tools find both leaves on TLS 1.2; on a TLS 1.3-only
+  server sslyze finds one, we find both (confirmed with `openssl s_client -sigalgs`). Our
+  `tls.certificate.*` facts are the worst chain's, sslyze's first deployment is whichever it found first.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import subprocess
 import warnings
 
 import pytest
+from cryptography import x509
 
 from audit.models import Target
 from probes.interface import ProbeOptions
@@ -30,7 +34,7 @@ from probes.tls.wire.suites import all_suites
 from tests.probes.tls import tls_peers, tls_servers
 
 TLS_SERVERS = ("modern", "tls13", "legacy", "expired", "selfsigned", "mismatch", "nointermediate", "nocommon",
-               "s_server", "tlslite")
+               "s_server", "tlslite", "dual", "dual13")
 pytestmark = pytest.mark.skipif(tls_peers.sslyze_python() is None,
                                 reason="sslyze not installed (python3 -m venv .venv-peers && .venv-peers/bin/pip install sslyze)")
 CURVE_NAMES = {"secp256r1": "secp256r1", "prime256v1": "secp256r1"}
@@ -102,6 +106,15 @@ def test_accepted_suites_agree(scans, known, server):
             assert _openssl_accepts(tls_servers.get_lab().servers[server], proto, name), name
 
 
+def _openssl_tls13_leaf_serial(server: tls_servers.Server, sigalgs: str) -> str:
+    """The serial (hex) of the leaf `openssl s_client -tls1_3 -sigalgs SIGALGS` receives."""
+    run = subprocess.run(["openssl", "s_client", "-connect", f"{server.address}:{server.port}", "-tls1_3",
+                          "-servername", tls_servers.HOST, "-sigalgs", sigalgs],
+                         input=b"", capture_output=True, timeout=20, check=False)
+    pem = run.stdout[run.stdout.index(b"-----BEGIN CERTIFICATE-----"):]
+    return format(x509.load_pem_x509_certificate(pem).serial_number, "x")
+
+
 @pytest.mark.parametrize("server", TLS_SERVERS)
 def test_certificate_verdicts_agree(scans, server):
     ours, peer = _pair(scans, server)
@@ -115,6 +128,23 @@ def test_certificate_verdicts_agree(scans, server):
     assert ours["tls.certificate.chain_in_order"] is peer["chain_in_order"]
     assert ours["tls.certificate.chain_length"] == peer["chain_length"]
     assert ours["tls.ocsp_stapling"] is peer["ocsp_stapling"]
+
+
+@pytest.mark.parametrize("server", TLS_SERVERS)
+def test_every_certificate_agrees(scans, server):
+    """Given servers with one certificate or two (RSA and ECDSA), then both tools find the same leaves."""
+    ours, peer = _pair(scans, server)
+    if server == "nocommon":
+        return
+    mine = {(c["key_type"], c["serial"]) for c in ours["tls.certificates"]}
+    assert ours["tls.certificate.count"] == len(mine) == (2 if server.startswith("dual") else 1)
+    if server == "dual13":
+        # On TLS 1.3 alone sslyze asks once and sees one leaf; OpenSSL limited to RSA signatures gets the other.
+        assert peer["leaves"] < mine
+        for kind, serial in mine - peer["leaves"]:
+            assert kind == "RSA" and _openssl_tls13_leaf_serial(tls_servers.get_lab().servers[server], "rsa_pss_rsae_sha256") == serial
+    else:
+        assert mine == peer["leaves"]
 
 
 @pytest.mark.parametrize("server", TLS_SERVERS)

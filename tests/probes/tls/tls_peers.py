@@ -69,6 +69,10 @@ def sslyze_view(entry: dict[str, Any]) -> dict[str, Any]:
         view["chain_in_order"] = dep["received_chain_has_valid_order"]
         view["ocsp_stapling"] = dep["ocsp_response"] is not None
         view["chain_length"] = len(dep["received_certificate_chain"])
+        kinds = {"RSAPublicKey": "RSA", "ECPublicKey": "EC"}
+        view["leaves"] = {(kinds.get(d["received_certificate_chain"][0]["public_key"]["algorithm"], "?"),
+                           format(d["received_certificate_chain"][0]["serial_number"], "x"))
+                          for d in cert["certificate_deployments"]}
     for key, field, name in (("tls_compression", "supports_compression", "compression"),
                              ("tls_fallback_scsv", "supports_fallback_scsv", "fallback_scsv"),
                              ("heartbleed", "is_vulnerable_to_heartbleed", "heartbleed"),

@@ -2,7 +2,8 @@
 
 - nginx (one process, one `server` per configuration, each on its own port): modern, TLS 1.3 only,
   legacy (`ALL:@SECLEVEL=0`, TLS 1.0-1.2, DH 1024), expired, self-signed, name mismatch, missing
-  intermediate, and no common cipher suite;
+  intermediate, no common cipher suite, and two certificates (RSA expiring in 9 days + ECDSA; TLS 1.2+1.3
+  and TLS 1.3 only);
 - `openssl s_server` limited to TLS 1.0/1.1;
 - a tlslite-ng server (SSL 3.0 to TLS 1.2 with RC4 and 3DES, which Debian's OpenSSL cannot serve);
 - hostile listeners in threads (tls_hostile.py): reset, stall, stall mid-handshake, garbage, a 16 MB
@@ -113,6 +114,7 @@ def make_pki(folder: Path) -> Pki:
 
     leaves = {
         "rsa": (leaf(HOST, rsa_key), rsa_key),
+        "rsa9": (leaf(HOST, rsa_key, days=(-80, 9)), rsa_key),  # expires in 9 days, beside a fresh ECDSA one
         "ec": (leaf(HOST, ec_key), ec_key),
         "expired": (leaf(HOST, rsa_key, days=(-400, -10)), rsa_key),
         "other": (leaf("other.example", rsa_key, sans=["other.example"]), rsa_key),
@@ -205,6 +207,11 @@ NGINX_SITES: dict[str, dict[str, str]] = {
                  "ciphers": MODERN_CIPHERS, "prefer": "off"},
     "nointermediate": {"cert": "rsa.leaf.pem", "key": "rsa.key", "protocols": "TLSv1.2",
                        "ciphers": MODERN_CIPHERS, "prefer": "on"},
+    # Two certificates, as many CDNs serve: RSA (expiring in 9 days) and ECDSA; TLS 1.2+1.3 and TLS 1.3 only.
+    "dual": {"cert": "rsa9.chain.pem", "key": "rsa.key", "cert2": "ec.chain.pem", "key2": "ec.key",
+             "protocols": "TLSv1.2 TLSv1.3", "ciphers": MODERN_CIPHERS, "prefer": "off"},
+    "dual13": {"cert": "rsa9.chain.pem", "key": "rsa.key", "cert2": "ec.chain.pem", "key2": "ec.key",
+               "protocols": "TLSv1.3", "ciphers": "HIGH", "prefer": "off"},
     # An ECDSA certificate with only RSA-authenticated TLS 1.2 suites: no suite can be agreed on.
     "nocommon": {"cert": "ec.chain.pem", "key": "ec.key", "protocols": "TLSv1.2",
                  "ciphers": "ECDHE-RSA-AES128-GCM-SHA256", "prefer": "on"},
@@ -219,6 +226,8 @@ def nginx_conf(folder: Path, pki: Pki, ports: dict[str, int], address: str) -> s
         dh_line = f"ssl_dhparam {pki.files[site['dh']]};" if "dh" in site else ""
         if "curves" in site:
             dh_line += f" ssl_ecdh_curve {site['curves']};"
+        if "cert2" in site:
+            dh_line += f" ssl_certificate {pki.files[site['cert2']]}; ssl_certificate_key {pki.files[site['key2']]};"
         if "ocsp" in site:
             dh_line += f" ssl_stapling on; ssl_stapling_file {pki.files[site['ocsp']]};"
         servers.append(f"""
