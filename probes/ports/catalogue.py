@@ -20,6 +20,8 @@ import yaml
 from audit.errors import ProbeError
 
 SEVERITIES = ("critical", "high", "medium", "low")
+UNIDENTIFIED = ("", "unknown", "tcpwrapped")
+"""Service names that say nothing about what answers (nmap's 'tcpwrapped': it closed at once)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class RiskyPort:
     remediation_en: str = ""
     names: tuple[str, ...] = ()
     """Service names that identify this service on any port once detected (nmap -sV, a banner)."""
+    products: tuple[str, ...] = ()
+    """Words in the detected product ('cpanel' in "cPanel httpd") that identify a service spoken over HTTP."""
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,29 @@ class PortCatalogue:
         """Every catalogued port, sorted: the curated list scanned by default."""
         return sorted(set(self.web_ports) | {r.port for r in self.risky})
 
-    def match(self, port: int, service: str, detected: bool) -> RiskyPort | None:
-        """The risky entry for an open port: by port number, or by a detected service name."""
-        for entry in self.risky:
-            if entry.port == port:
-                return entry
-        if detected and service:
-            for entry in self.risky:
-                if service.lower() in entry.names:
-                    return entry
-        return None
+    def match(self, port: int, service: str, detected: bool, product: str = "") -> tuple[RiskyPort | None, str]:
+        """The risky entry for an open port and what it rests on: 'service' or 'port' (number only).
+
+        What answers decides: a service identified by nmap -sV or a banner matches an entry by name
+        or product on any port, and an identified service that is not the port's usual one (nginx
+        on 2083, as a CDN edge serves) is not that service. The port number alone decides only
+        when nothing was identified, or for entries that give no name or product to recognise.
+        """
+        name, made = service.lower(), product.lower()
+        identified = detected and name not in UNIDENTIFIED
+        if identified:
+            found = [e for e in self.risky if name in e.names or any(word in made for word in e.products)]
+            if found:  # the port's own entry first (cPanel on 2083 is cpanel-ssl), else the first
+                return next((e for e in found if e.port == port), found[0]), "service"
+        entry = next((r for r in self.risky if r.port == port), None)
+        if entry is None or (identified and (entry.names or entry.products)):
+            return None, ""
+        return entry, "port"
+
+    @property
+    def http_look_ports(self) -> frozenset[int]:
+        """Risky ports whose service speaks HTTP (entries with products): worth a `HEAD /` when silent."""
+        return frozenset(r.port for r in self.risky if r.products)
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,6 +91,7 @@ def load_catalogue() -> PortCatalogue:
                 remediation_vi=e.get("remediation", {}).get("vi", ""),
                 remediation_en=e.get("remediation", {}).get("en", ""),
                 names=tuple(str(n).lower() for n in e.get("names") or ()),
+                products=tuple(str(n).lower() for n in e.get("products") or ()),
             )
             for e in data["risky"]
         )

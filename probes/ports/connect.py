@@ -72,8 +72,9 @@ async def connect_scan(
 ) -> list[PortState]:
     """Scan `ports` on `address`; open ports carry what their banner names (or the table name).
 
-    A silent open port gets one `HEAD /` only if it is a catalogue web port or in `http_ports`
-    (the audited site's own ports).
+    A silent open port gets one `HEAD /` only if it is a catalogue web port, in `http_ports` (the
+    audited site's own ports) or a risky port whose service speaks HTTP (a hosting panel, Kibana...),
+    so that what answers there can be told from the service its number suggests.
     """
     gate = asyncio.Semaphore(concurrency)
     interval = 1.0 / max_rate if max_rate > 0 else 0.0
@@ -85,7 +86,7 @@ async def connect_scan(
         if delay > 0:
             await asyncio.sleep(delay)
         async with gate:
-            web = http_host if port in catalogue.web_ports or port in http_ports else None
+            web = http_host if port in catalogue.web_ports or port in http_ports or port in catalogue.http_look_ports else None
             state = await probe_port(address, port, timeout, banner_seconds, web)
         if state.state == "open" and not state.service:
             state = PortState(port, "open", service=table_service(port, catalogue), banner=state.banner)

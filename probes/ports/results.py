@@ -102,10 +102,11 @@ def build_facts(
     open_states = [s for s in states if s.state == "open"]
     risky: list[dict[str, Any]] = []
     for s in open_states:
-        entry = catalogue.match(s.port, s.service, s.detected)
+        entry, basis = catalogue.match(s.port, s.service, s.detected, s.product)
         if entry is not None:
             risky.append({
                 "port": s.port, "service": entry.service, "detected_service": s.service,
+                "detected_product": s.product, "basis": basis,
                 "severity": entry.severity,
                 "why": {"vi": entry.why_vi, "en": entry.why_en},
                 "remediation": {"vi": entry.remediation_vi, "en": entry.remediation_en},

@@ -183,8 +183,24 @@ def test_catalogue_is_bilingual_and_curated_list_covers_web_and_risky_ports() ->
         assert entry.why_vi and entry.why_en and entry.remediation_vi and entry.remediation_en
     ports = ports_to_scan(catalogue, [8443, 70000])
     assert {80, 443, 22, 3306, 6379, 27017} <= set(ports) and 70000 not in ports
-    assert catalogue.match(2222, "ssh", detected=True).service == "ssh"  # type: ignore[union-attr]
-    assert catalogue.match(2222, "ssh", detected=False) is None
+    assert catalogue.match(2222, "ssh", detected=True) == (catalogue.risky[1], "service")
+    assert catalogue.match(2222, "ssh", detected=False) == (None, "")
+
+
+@pytest.mark.parametrize(("port", "service", "detected", "product", "expected"), [
+    (2083, "http", True, "nginx", None),  # a CDN edge on a cPanel port: what answers is nginx
+    (2083, "http", True, "cPanel httpd", ("cpanel-ssl", "service")),
+    (8443, "http", True, "cPanel httpd", ("cpanel", "service")),  # cPanel moved: still cPanel
+    (2083, "", False, "", ("cpanel-ssl", "port")),  # nothing identified: the port number, said so
+    (2083, "tcpwrapped", True, "", ("cpanel-ssl", "port")),
+    (3306, "mysql", True, "MySQL", ("mysql", "service")),
+    (3306, "http", True, "nginx", None),
+    (6443, "http", True, "", ("kubernetes-api", "port")),  # nothing to recognise it by: the port decides
+])
+def test_what_answers_decides_not_the_port_number(port: int, service: str, detected: bool, product: str,
+                                                  expected: tuple[str, str] | None) -> None:
+    entry, basis = load_catalogue().match(port, service, detected, product)
+    assert ((entry.service, basis) if entry else None) == expected
 
 
 @pytest.mark.parametrize(("banner", "expected"), [
