@@ -23,6 +23,7 @@ from probes.http.csp import analyse_csp
 from probes.http.disclosure import disclosures
 from probes.http.domain import registrable_domain, within
 from probes.http.fetch import CORS_ORIGIN, Chain, Response
+from probes.http.forms import form_facts
 from probes.http.html import HTML_TYPES, Page, analyse_sri, parse_page
 from probes.http.owasp import owasp_check
 
@@ -79,7 +80,7 @@ CONTENT_FACTS = (
     "http.headers", "http.hsts", "http.csp", "http.cookies", "http.cors", "http.referrer_policy", "http.sri",
     "http.mixed_content", "http.x_content_type_options", "http.x_frame_options", "http.corp",
     "http.permissions_policy", "http.coop", "http.coep", "http.owasp", "http.disclosure",
-    "http.server_version_disclosed", "http.server", "http.observatory", "http.html",
+    "http.server_version_disclosed", "http.server", "http.observatory", "http.html", "http.forms",
 )
 """Facts read from the page a visitor lands on: unmeasured when that page is a block or a throttle."""
 TRANSPORT_FACTS = ("http.redirect", "http.plain.status", "http.plain.served_without_redirect")
@@ -111,7 +112,7 @@ def blocked_facts(http: Chain | None, https: Chain | None, auto: Chain | None) -
     return out
 
 
-BODY_FACTS = ("http.mixed_content", "http.sri")
+BODY_FACTS = ("http.mixed_content", "http.sri", "http.forms")
 """Facts read from the page body: partial when the body was cut short (size cap, stall, bad encoding)."""
 
 
@@ -136,6 +137,8 @@ def unread_facts(view: View, chains: tuple[Chain | None, ...], facts: dict[str, 
             out["http.mixed_content"] = f"partial body ({why})"
         if not facts.get("http.sri.external_without_integrity"):
             out["http.sri"] = f"partial body ({why})"
+        if not facts.get("http.forms.insecure_targets") and facts.get("http.forms.password_over_http") is not True:
+            out["http.forms"] = f"partial body ({why})"
     return out
 
 
@@ -278,10 +281,22 @@ def analyse(target: Target, view: View, is_preloaded: Callable[[str], bool]) -> 
     _redirection(view, is_preloaded, keys, facts)
     _referrer(page, keys, facts)
     _sri(target, page, keys, facts)
+    plain_url, plain_page = _plain_page(view.http)
+    facts.update(form_facts(page.response.url, page.html, plain_url, plain_page))
     _other_headers(headers, csp_directives, keys, facts)
     _disclosure(page, facts)
     _score(view, auto, keys, facts)
     return facts
+
+
+def _plain_page(chain: Chain | None) -> tuple[str | None, Page | None]:
+    """The page plain HTTP serves itself (its first answer a 2xx HTML page), parsed; else (None, None)."""
+    first = chain.hops[0] if chain is not None and chain.hops else None
+    if first is None or not 200 <= first.status < 300:
+        return None, None
+    if (first.headers.get("content-type") or "").split(";")[0] not in HTML_TYPES:
+        return None, None
+    return first.url, parse_page(_decode(first.body)[0])
 
 
 def _header_facts(headers: dict[str, str]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""What the final page's HTML says: meta policies, scripts, stylesheets, mixed content, generator.
+"""What the final page's HTML says: meta policies, scripts, stylesheets, mixed content, forms, generator.
 
 Parsed with the standard library's `html.parser`, which never raises on malformed markup, so a
 hostile page is bounded by the fetcher's size cap alone. The Observatory parses with jsdom; the
@@ -37,6 +37,15 @@ class Script:
     crossorigin: str | None
 
 
+@dataclass(frozen=True)
+class Form:
+    """A form element: its action as written (None when absent), its method, whether it asks a password."""
+
+    action: str | None
+    method: str
+    password: bool
+
+
 @dataclass
 class Page:
     """Facts drawn from one HTML document."""
@@ -49,6 +58,9 @@ class Page:
     mixed_active: list[str] = field(default_factory=list)
     mixed_passive: list[str] = field(default_factory=list)
     base_href: str | None = None
+    forms: list[Form] = field(default_factory=list)
+    loose_passwords: int = 0
+    """Password inputs outside any form (a script sends them; to where is not known from the markup)."""
 
 
 class _PageParser(HTMLParser):
@@ -56,6 +68,8 @@ class _PageParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page = Page()
         self._raw: list[tuple[str, dict[str, str | None]]] = []
+        self._form: dict[str, str | None] | None = None
+        self._form_password = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         first: dict[str, str | None] = {}
@@ -63,9 +77,30 @@ class _PageParser(HTMLParser):
             first.setdefault(name, value)
         if tag == "base" and self.page.base_href is None and first.get("href"):
             self.page.base_href = (first["href"] or "").strip()
+        elif tag == "form" and self._form is None:  # HTML: forms do not nest; an inner start tag is ignored
+            self._form, self._form_password = first, False
+        elif tag == "input" and (first.get("type") or "").strip().lower() == "password":
+            if self._form is not None:
+                self._form_password = True
+            else:
+                self.page.loose_passwords += 1
         self._raw.append((tag, first))
 
     handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._close_form()
+
+    def _close_form(self) -> None:
+        if self._form is not None and len(self.page.forms) < MAX_LISTED:
+            method = (self._form.get("method") or "get").strip().lower()
+            self.page.forms.append(Form(self._form.get("action"), method, self._form_password))
+        self._form = None
+
+    def close(self) -> None:
+        super().close()
+        self._close_form()  # a form left open at the end of a (truncated) page still counts
 
 
 def parse_page(text: str) -> Page:
@@ -75,6 +110,7 @@ def parse_page(text: str) -> Page:
     # still raise on a broken declaration, what was parsed so far is kept.
     with contextlib.suppress(AssertionError, ValueError):
         parser.feed(text)
+    with contextlib.suppress(AssertionError, ValueError):
         parser.close()
     page = parser.page
     base = page.base_href if page.base_href and _SCHEME.match(page.base_href) else None
@@ -142,6 +178,13 @@ def _mixed(page: Page, tag: str, attrs: dict[str, str | None], base: str | None)
     resolved = _jsdom_url(url, base) if url else None
     if resolved and resolved.startswith("http://") and len(target) < MAX_LISTED:
         target.append(resolved[:500])
+
+
+def form_target(action: str | None, page_url: str, base: str | None) -> str | None:
+    """Where a form posts: its action resolved against `<base href>` or the page (None: not a web URL)."""
+    text = (action or "").strip(" \t\n\r\f")
+    resolved = urljoin(base or page_url, text) if text else page_url
+    return resolved if resolved.lower().startswith(("http://", "https://")) else None
 
 
 @dataclass
