@@ -35,6 +35,7 @@ from probes.http.analysis import (
     plain_facts,
     preload_checker,
 )
+from probes.http.edge import date_skew, edge_facts
 from probes.http.fetch import (
     CORS_ORIGIN,
     MAX_BODY_BYTES,
@@ -104,6 +105,10 @@ class HttpProbe(Probe):
         if not any(key == "http.headers" for key in unmeasured):
             facts.update(analyse(target, view, preload_checker(settings)))
         unmeasured.update(unread_facts(view, (http_chain, https_chain), facts, unmeasured))
+        answers = [h for c in (http_chain, https_chain) if c is not None for h in c.hops]
+        # Measured even when the page was a block: a Cloudflare block page proves Cloudflare.
+        facts.update(edge_facts(answers, any(r.startswith("blocked") for r in unmeasured.values())))
+        facts.update(date_skew(view.auto.final if view.auto is not None else None))
         if unmeasured:
             for name in [f for f in facts if any(f == k or f.startswith(k + ".") for k in unmeasured)]:
                 del facts[name]  # a block page's headers are not the site's: never published as measured
