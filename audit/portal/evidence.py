@@ -67,7 +67,11 @@ def display_name(raw: str) -> str:
     """The browser's file name made harmless for showing: last path part, no control characters, 200 at most."""
     name = re.split(r"[/\\]", raw or "")[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
-    return name[:200] or "evidence"
+    if len(name) > 200:  # shortened, keeping the extension the type is judged by
+        stem, dot, ext = name.rpartition(".")
+        ext = ext[:10] if dot and stem else ""
+        name = (stem if ext else name)[:200 - len(ext) - 1 if ext else 200] + ("." + ext if ext else "")
+    return name or "evidence"
 
 
 def download_name(name: str) -> str:
