@@ -3,6 +3,7 @@ leaves no file and no row; and, in Debian's Chromium, typing into a justificatio
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 import time
@@ -12,7 +13,7 @@ import httpx
 import sqlalchemy as sa
 
 from audit.department.store import open_store
-from audit.department.store.schema import portal_evidence
+from audit.department.store.schema import portal_evidence, portal_submissions
 from tests.browser.test_report_browser import CHROMIUM, _require_browser
 from tests.portal.conftest import PASSWORD, csrf_of
 from tests.portal.test_access import FIRST
@@ -109,3 +110,46 @@ def test_typing_saves_without_the_button_in_chromium(served: int) -> None:
         finally:
             browser.close()
     assert console == [], console
+
+
+def test_outlet_answers_ten_rows_uploads_and_submits_in_chromium(served: int, store_path: str, tmp_path: Path) -> None:
+    """Given alice in Chromium, when she answers ten rows (saved as she goes), uploads a PDF and submits, then the
+    overview says so and the store holds a waiting submission of ten rows with the file."""
+    _require_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    evidence = tmp_path / "chính sách.pdf"
+    evidence.write_bytes(PDF)
+    console: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_context(ignore_https_errors=True).new_page()
+            page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+            page.goto(f"https://127.0.0.1:{served}/login")
+            page.fill("#username", "alice")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit] >> text=Đăng nhập")
+            page.wait_for_url("**/outlet/o1/questionnaire")
+            for n in range(10):
+                row = page.locator("article.question").nth(n)
+                row.locator("select[name=answer]").select_option("partly" if n % 2 else "implemented")
+                expect(row.locator(".autosave-status")).to_have_text("Đã lưu", timeout=10_000)
+            first = page.locator("article.question").first
+            first.locator("input[type=file]").set_input_files(str(evidence))
+            first.locator("form.upload button[type=submit]").click()
+            page.wait_for_load_state()
+            first = page.locator("article.question").first
+            assert first.locator(".evidence-files a").inner_text() == "chính sách.pdf"
+            page.click("#submit button[type=submit]")
+            page.wait_for_url("**/outlet/o1")
+            assert "Đã nộp để thẩm định" in page.locator("main").inner_text()
+            assert page.locator("tr.submission.state-waiting").count() == 1
+        finally:
+            browser.close()
+    assert console == [], console
+    with open_store(store_path) as store, store.read("test") as conn:
+        (snapshot,) = conn.execute(sa.select(portal_submissions.c.snapshot)).scalars().all()
+    rows = json.loads(snapshot)["rows"]
+    assert len(rows) == 10
+    assert [e["filename"] for r in rows for e in r["evidence"]] == ["chính sách.pdf"]
