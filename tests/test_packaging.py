@@ -39,6 +39,7 @@ def test_a_regular_install_ships_package_data(tmp_path: Path) -> None:
                 "probes/tls/cipher_suites.json", "probes/tls/mozilla_profiles.json",
                 "probes/http/observatory.yaml", "probes/http/owasp.yaml",
                 "audit/portal/templates/base.html", "audit/portal/templates/questionnaire.html",
-                "audit/portal/static/portal.css",
+                "audit/portal/static/portal.css", "audit/portal/static/autosave.js",
+                "audit/portal/templates/outlet_overview.html", "audit/portal/templates/evidence_refused.html",
                 *(f"probes/{name}/facts.yaml" for name in ("tls", "http", "ports", "exposure"))):
         assert (target / rel).is_file(), rel

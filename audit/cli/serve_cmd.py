@@ -17,9 +17,17 @@ from audit.department.store import DEFAULT_DB
 @click.option("--checklist", "checklist_ref", default="tcvn14423-2026-l3", show_default=True,
               help="The catalogue in force: its questions are the outlets' questionnaire.")
 @click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="gunicorn worker processes.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for evidence files, signed submissions and the server's key (default: next to the "
+                   "SQLite file; required with PostgreSQL).")
+@click.option("--signing-key", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Ed25519 key (from 'l3audit keys generate') that signs submissions (default: one made once "
+                   "in the data folder).")
+@click.option("--evidence-max-mb", type=click.FloatRange(0.01, 1024), default=10, show_default=True,
+              help="Largest evidence file an outlet may upload, in MiB.")
 @handle_errors
 def serve(store_url: str, bind: str, tls_cert: str | None, tls_key: str | None, checklist_ref: str,
-          workers: int) -> None:
+          workers: int, data_dir: str | None, signing_key: str | None, evidence_max_mb: float) -> None:
     """Serve the portal for outlets, officers and the department (gunicorn; HTTPS with --tls-cert)."""
     from audit.errors import AuditError
     from audit.portal.app import create_app
@@ -27,5 +35,6 @@ def serve(store_url: str, bind: str, tls_cert: str | None, tls_key: str | None, 
 
     if bool(tls_cert) != bool(tls_key):
         raise AuditError("--tls-cert and --tls-key go together (hint: give both, or neither for plain HTTP on loopback)")
-    app = create_app(store_url, checklist=checklist_ref, tls=bool(tls_cert))
+    app = create_app(store_url, checklist=checklist_ref, tls=bool(tls_cert), data_dir=data_dir, signing_key=signing_key,
+                     config={"L3AUDIT_EVIDENCE_MAX_BYTES": int(evidence_max_mb * 1024 * 1024)})
     run(app, bind, tls_cert, tls_key, workers)

@@ -25,12 +25,13 @@ import binascii
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit.catalogue.loader import Checklist
 from audit.department.rejudge import summary_differences
@@ -78,17 +79,28 @@ def sign_bundle(result_path: Path, key_path: Path, out: Path, signer_name: str =
         except (OSError, UnicodeDecodeError) as exc:
             raise BundleError(f"{answers}: cannot read the answers file: {exc}") from exc
         answers_part = {"name": answers.name, "sha256": hashlib.sha256(content.encode()).hexdigest(), "content": content}
+    write_json_atomic(out, signed_bundle(result, private, signer_name or key_path.stem, answers_part,
+                                         [_file_hash(p) for p in evidence]))
+    return kid
+
+
+def signed_bundle(result: dict[str, Any], private: Ed25519PrivateKey, signer_name: str,
+                  answers: dict[str, Any] | None = None, evidence: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The bundle document (format, payload, signature) of a result already in memory.
+
+    `answers` is {name, sha256, content} of an answers file, `evidence` a list of {name, sha256, bytes};
+    `sign_bundle` (files on disk) and the portal (answers in the store, audit.portal.submit) share it.
+    """
+    kid = key_id(private.public_key())
     payload = {
         "result": result,
-        "answers": answers_part,
-        "evidence": [_file_hash(p) for p in evidence],
+        "answers": answers,
+        "evidence": list(evidence),
         "signed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "signer": {"key_id": kid, "name": signer_name or key_path.stem},
+        "signer": {"key_id": kid, "name": signer_name},
     }
     signature = base64.b64encode(private.sign(canonical(payload))).decode()
-    write_json_atomic(out, {"format": FORMAT, "payload": payload,
-                            "signature": {"algorithm": "ed25519", "key_id": kid, "value": signature}})
-    return kid
+    return {"format": FORMAT, "payload": payload, "signature": {"algorithm": "ed25519", "key_id": kid, "value": signature}}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, render_template, request
@@ -13,7 +14,9 @@ from werkzeug.exceptions import HTTPException
 
 from audit.catalogue.loader import load_checklist, resolve_checklist
 from audit.department.store import open_store
-from audit.portal import admin, auditlog, auth, officer, outlet
+from audit.portal import admin, auditlog, auth, officer, outlet, outlet_evidence
+from audit.portal.datadir import resolve_data_dir
+from audit.portal.submit import load_signer
 from audit.portal.locale import install_locale
 from audit.portal.security import cookie_config, install_headers
 from audit.portal.users import user_by_id
@@ -22,8 +25,12 @@ SECRET_ENV = "L3AUDIT_PORTAL_SECRET"
 
 
 def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: bool = False, secret_key: str | None = None,
-               config: dict[str, Any] | None = None) -> Flask:
+               config: dict[str, Any] | None = None, data_dir: str | Path | None = None,
+               signing_key: str | Path | None = None) -> Flask:
     """The portal on the store at `store_url`, asking the questions of `checklist`.
+
+    `data_dir` holds evidence files and signed submissions (default: beside the SQLite file,
+    `audit.portal.datadir`); submissions are signed with `signing_key`, else a key made once there.
 
     `tls` turns on Secure cookies and HSTS. The session key comes from `secret_key`, else
     $L3AUDIT_PORTAL_SECRET, else a random one (sessions then end when the server restarts).
@@ -37,9 +44,12 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
         **cookie_config(tls),
     )
     app.config.update(config or {})
+    folder = resolve_data_dir(store_url, data_dir)  # before the store: a missing --data is said at once
     store = open_store(store_url)
     app.extensions["l3audit_store"] = store
     app.extensions["l3audit_checklist"] = load_checklist(resolve_checklist(checklist))
+    app.extensions["l3audit_data"] = folder
+    app.extensions["l3audit_signer"] = load_signer(folder, Path(signing_key) if signing_key else None)
 
     CSRFProtect(app)
     login = LoginManager(app)
@@ -57,7 +67,7 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
 
     install_locale(app)
     install_headers(app, tls)
-    for bp in (auth.bp, outlet.bp, officer.bp, admin.bp):
+    for bp in (auth.bp, outlet.bp, outlet_evidence.bp, officer.bp, admin.bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)

@@ -1,16 +1,18 @@
 """Response headers and cookie settings that make our own pages pass our own `http` probe (Observatory A+).
 
-Sources: MDN HTTP Observatory scoring; OWASP Secure Headers Project. Pages load no script and no
-inline style, so the policy can be strict: nothing but our own stylesheet and images, forms posting
-only to us, no framing.
+Sources: MDN HTTP Observatory scoring; OWASP Secure Headers Project. Pages load no inline script and
+no inline style, so the policy can be strict: nothing but our own script, stylesheet and images,
+forms posting only to us, no framing.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response
 
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'")
+CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+# script-src 'self': only our own files (static/autosave.js), never inline script or handlers;
+# connect-src 'self': that script's fetch() posts back to us only.
 HSTS = "max-age=63072000; includeSubDomains"  # two years (the Observatory's bonus needs six months or more)
 
 

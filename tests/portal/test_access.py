@@ -22,6 +22,13 @@ ROUTES = [
     ("GET", "/admin/users", None, {"admin"}),
     ("POST", "/admin/users", {"username": "newuser", "password": PASSWORD, "role": "officer"}, {"admin"}),
     ("POST", "/admin/users/bob/disable", {}, {"admin"}),
+    # --- outlet pages: evidence, submit, overview (a 5th item: the status when allowed, if not 200/302;
+    # these run on an empty store, so tests/portal/test_evidence.py repeats them with real files) ---
+    ("GET", "/outlet/{outlet}", None, {"outlet:own", "officer", "admin"}),
+    ("POST", "/outlet/{outlet}/evidence", {"requirement_id": FIRST}, {"outlet:own"}, 400),  # no file: 400
+    ("GET", "/outlet/{outlet}/evidence/" + "ab" * 32, None, {"outlet:own", "officer", "admin"}, 404),  # no such file
+    ("POST", "/outlet/{outlet}/evidence/1/remove", {}, {"outlet:own"}, 404),  # no such row
+    ("POST", "/outlet/{outlet}/submit", {}, {"outlet:own"}, 400),  # nothing answered: 400
 ]
 OK = {"GET": 200, "POST": 302}
 
@@ -29,7 +36,7 @@ OK = {"GET": 200, "POST": 302}
 @pytest.mark.parametrize("route, role, whose", list(itertools.product(range(len(ROUTES)), ROLES, ("own", "other"))))
 def test_authorization_matrix(client: FlaskClient, route: int, role: str, whose: str) -> None:
     """Given a role and an outlet (alice's own o1 or another's o2), then only the allowed pairs get the page."""
-    method, path, data, allowed = ROUTES[route]
+    method, path, data, allowed, *when_allowed = ROUTES[route]
     path = path.format(outlet="o1" if whose == "own" else "o2")
     if ROLES[role]:
         assert login(client, ROLES[role]).status_code == 302
@@ -39,7 +46,7 @@ def test_authorization_matrix(client: FlaskClient, route: int, role: str, whose:
     if role == "anonymous":
         assert reply.status_code == 302 and "/login" in reply.headers["Location"]
     elif key in allowed:
-        assert reply.status_code == OK[method], reply.text[:300]
+        assert reply.status_code == (when_allowed[0] if when_allowed else OK[method]), reply.text[:300]
     else:
         assert reply.status_code == 403
 

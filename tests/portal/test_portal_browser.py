@@ -38,7 +38,7 @@ def test_login_and_answer_a_row_in_chromium(served: int) -> None:
             first = page.locator("article.question").first
             first.locator("select[name=answer]").select_option("partly")
             first.locator("textarea[name=text]").fill(HOSTILE)
-            first.locator("button[type=submit]").click()
+            first.locator("form.answer button[type=submit]").click()  # the row has upload buttons too
             page.wait_for_load_state()
             first = page.locator("article.question").first
             assert first.locator("select[name=answer]").input_value() == "partly"

@@ -1,0 +1,31 @@
+"""The portal's data folder: evidence files, signed bundles of submissions and the server's signing key.
+
+It lives on disk beside the store: by default a folder next to the SQLite file (`dept.db` ->
+`dept.db.portal-data/`); with PostgreSQL there is no file to sit beside, so `serve --data DIR` is
+required.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audit.department.store.connection import database_url
+from audit.errors import AuditError
+
+
+def resolve_data_dir(store_url: str, data_dir: str | Path | None) -> Path:
+    """The data folder to use (created with mode 0700); AuditError when none can be chosen."""
+    if data_dir is None:
+        url = database_url(store_url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            raise AuditError("serve --data DIR is required with a PostgreSQL or in-memory store (hint: a folder "
+                             "for evidence files and signed submissions, e.g. --data /var/lib/l3audit)")
+        data_dir = Path(str(url.database) + ".portal-data")
+    folder = Path(data_dir).expanduser()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AuditError(f"--data {folder}: cannot create the data folder: {exc.strerror or exc}") from exc
+    if not folder.is_dir():
+        raise AuditError(f"--data {folder}: not a folder")
+    return folder
