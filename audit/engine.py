@@ -49,7 +49,7 @@ async def audit_outlet(checklist: Checklist, outlet: Outlet, runner: ProbeRunner
     for (site, name), attempt in zip(jobs, attempts):
         per_site[site.url][name] = attempt
     for site_attempts in per_site.values():
-        complete_site(site_attempts)
+        complete_site(site_attempts, runner.combined)
     results = judge_outlet(checklist, outlet.id, per_site, runner.options.self_assessment)
     unique: dict[tuple[str, str], ProbeAttempt] = {
         (a.probe, a.target): a for site_attempts in per_site.values() for a in site_attempts.values()}

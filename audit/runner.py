@@ -67,6 +67,8 @@ class ProbeRunner:
     _global: asyncio.Semaphore = field(init=False)
     _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     _tasks: dict[tuple[str, str, str], asyncio.Task[ProbeAttempt]] = field(default_factory=dict)
+    combined: dict[tuple[int, str], tuple[ProbeAttempt, ProbeAttempt]] = field(default_factory=dict)
+    """Attempts completed with another probe's facts (audit.crossfacts), one per pair for the run."""
 
     def __post_init__(self) -> None:
         self._global = asyncio.Semaphore(self.options.global_probes)

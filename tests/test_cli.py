@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from audit.cli import cli
 from audit.demo.outlets import GOOD_HEADERS, DemoAddresses
-from audit.demo.servers import SiteConfig
+from audit.demo.servers import SiteConfig, security_txt_files
 from audit.exitcodes import FINDINGS, INCOMPLETE, OK, USAGE
 
 
@@ -24,7 +24,7 @@ def resolve(target) -> str:
 
 
 def test_scan_of_a_good_site_exits_0_and_writes_json_and_html(sites, ca_file, tmp_path: Path) -> None:
-    target = sites.https("tot.test", SiteConfig(headers=GOOD_HEADERS), http_redirect=True)
+    target = sites.https("tot.test", SiteConfig(headers=GOOD_HEADERS, files=security_txt_files()), http_redirect=True)
     out_json, out_html = tmp_path / "r.json", tmp_path / "r.html"
     result = invoke("scan", f"tot.test:{target.port}", "--resolve", resolve(target), "--http-port",
                     str(target.http_port), "--ca-file", ca_file, "--no-nmap", "--timeout", "3",
@@ -93,7 +93,7 @@ def write_inventory(path: Path, targets: dict) -> None:
 
 
 def test_run_writes_each_outlet_and_resume_skips_done_ones(sites, ca_file, tmp_path: Path) -> None:
-    good = sites.https("tot.test", SiteConfig(headers=GOOD_HEADERS), http_redirect=True)
+    good = sites.https("tot.test", SiteConfig(headers=GOOD_HEADERS, files=security_txt_files()), http_redirect=True)
     bad = sites.https("xau.test", SiteConfig())
     inv, out = tmp_path / "inv.yaml", tmp_path / "out"
     write_inventory(inv, {"tot": good, "xau": bad})

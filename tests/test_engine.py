@@ -100,7 +100,7 @@ def test_each_probe_runs_once_per_key(sites, ca_file) -> None:
     outlet = Outlet("o", "O", (a, b))
     result = asyncio.run(run_audit(checklist, [outlet], AuditOptions(ca_file=ca_file, **OPTIONS)))[0]
     probes = sorted(att.probe for att in result.attempts)
-    assert probes == ["http", "http", "ports", "tls", "tls"]
+    assert probes == ["exposure", "exposure", "http", "http", "ports", "tls", "tls"]
 
 
 @pytest.mark.parametrize("status", list(Status))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -67,6 +68,9 @@ NGINX_SERVERS = """
     add_header X-Content-Type-Options nosniff always;
     add_header X-Frame-Options DENY always;
     location / {{ return 200 "tin tuc\\n"; }}
+    location = /.well-known/security.txt {{
+      default_type text/plain; return 200 "Contact: mailto:atttt@nginx.test\\nExpires: {expires}\\n";
+    }}
   }}
 """
 
@@ -74,7 +78,9 @@ NGINX_SERVERS = """
 def test_scan_of_a_well_configured_nginx(tmp_path: Path, ca, ca_file) -> None:
     address, http_port, https_port = next_address(), free_port(), free_port()
     cert, key = make_leaf(["nginx.test"], ca).write(tmp_path, "nginx")
-    body = NGINX_SERVERS.format(address=address, http_port=http_port, https_port=https_port, cert=cert, key=key)
+    expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=90)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = NGINX_SERVERS.format(address=address, http_port=http_port, https_port=https_port, cert=cert, key=key,
+                                expires=expires)
     with run_nginx(tmp_path, body, [(address, https_port)]):
         data = scan_json(tmp_path, f"nginx.test:{https_port}", "--resolve", f"nginx.test:{https_port}:{address}",
                          "--http-port", str(http_port), "--ca-file", ca_file)

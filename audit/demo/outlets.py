@@ -18,7 +18,7 @@ from typing import Iterator
 import yaml
 
 from audit.demo.certs import make_ca, make_leaf
-from audit.demo.servers import BannerListener, SiteConfig, WebServer, server_tls_context
+from audit.demo.servers import BannerListener, SiteConfig, WebServer, security_txt_files, server_tls_context
 from audit.models import Contact, Outlet, Target
 
 GOOD_HEADERS = {
@@ -66,7 +66,7 @@ def demo_fleet(folder: Path | None = None, addresses: DemoAddresses = DemoAddres
         bad_cert, bad_key = make_leaf([BAD_NAME], None, expired=True, kind="rsa").write(work / "certs", "bad")
 
         good_tls = server_tls_context(good_cert, good_key)
-        stack.enter_context(WebServer(a.good, a.https_port, SiteConfig(headers=GOOD_HEADERS), good_tls))
+        stack.enter_context(WebServer(a.good, a.https_port, SiteConfig(headers=GOOD_HEADERS, files=security_txt_files()), good_tls))
         stack.enter_context(WebServer(a.good, a.http_port, SiteConfig(
             redirect_to=f"https://{GOOD_NAME}:{a.https_port}/")))
 

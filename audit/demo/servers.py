@@ -6,6 +6,7 @@ audits it, and stops it. They speak real TLS (Python's `ssl`) and real HTTP (`ht
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import socket
 import socketserver
@@ -25,6 +26,15 @@ class SiteConfig:
     body: str = "<!DOCTYPE html><html><head><title>Tin tức</title></head><body><h1>Tin tức</h1></body></html>"
     redirect_to: str | None = None
     server_header: str = "nginx"
+    files: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Paths answered with their own (content type, body) instead of `body`, e.g. a security.txt."""
+
+
+def security_txt_files(contact: str = "mailto:atttt@bao-mau.test", days: int = 180) -> dict[str, tuple[str, str]]:
+    """A valid RFC 9116 security.txt (Contact, an Expires `days` ahead) at its well-known path."""
+    expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = f"Contact: {contact}\nExpires: {expires}\nPreferred-Languages: vi, en\n"
+    return {"/.well-known/security.txt": ("text/plain; charset=utf-8", text)}
 
 
 def _handler(config: SiteConfig) -> type[http.server.BaseHTTPRequestHandler]:
@@ -41,9 +51,10 @@ def _handler(config: SiteConfig) -> type[http.server.BaseHTTPRequestHandler]:
                 self._common_headers()
                 self.end_headers()
                 return
-            body = config.body.encode("utf-8")
+            content_type, text = config.files.get(self.path.split("?")[0], ("text/html; charset=utf-8", config.body))
+            body = text.encode("utf-8")
             self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self._common_headers()
             self.end_headers()

@@ -77,9 +77,9 @@ def test_dashboard_numbers_on_a_constructed_history(store: Store) -> None:
     assert (regression["id"], regression["requirements"], regression["to_verdict"]) == ("b", ["L3-TLS-01"], "not_compliant")
     assert [(w["outlet_id"], w["requirement_id"], w["days_left"]) for w in view["waivers"]] == [("b", "L3-WEB-01", 11)]
     heat = {h["catalogue"]: h for h in view["heatmaps"]}
-    assert [g["id"] for g in heat["l3-starter"]["groups"]] == ["transport", "web", "network"]
+    assert [g["id"] for g in heat["l3-starter"]["groups"]] == ["transport", "web", "network", "exposure"]
     b_row = next(r for r in heat["l3-starter"]["rows"] if r["id"] == "b")
-    assert [c["label"] for c in b_row["cells"]] == ["0/1", "1/1", "–"]
+    assert [c["label"] for c in b_row["cells"]] == ["0/1", "1/1", "–", "–"]
     assert [g["id"] for g in heat["tcvn14423-l3"]["groups"]] == ["DAT", "NET"]
 
 

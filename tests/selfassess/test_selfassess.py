@@ -11,7 +11,7 @@ import yaml
 
 from audit.selfassess.answers import AnswersError, load_answers
 from audit.demo.outlets import GOOD_HEADERS
-from audit.demo.servers import SiteConfig
+from audit.demo.servers import SiteConfig, security_txt_files
 from audit.evaluation import judge_outlet, summarise
 from audit.exitcodes import OK, USAGE
 from audit.selfassess.merge import load_self_assessment
@@ -103,7 +103,7 @@ def test_scan_with_answers_explains_each_requirement(sites, ca_file, tmp_path: P
         "POL-01": {"answer": "implemented", "answered_by": "A", "review": review()},
         "WEB-HSTS-PLAN": {"answer": "implemented", "answered_by": "A", "review": review()},
     })
-    target = sites.https("tot.test", SiteConfig(headers=GOOD_HEADERS), http_redirect=True)
+    target = sites.https("tot.test", SiteConfig(headers=GOOD_HEADERS, files=security_txt_files()), http_redirect=True)
     out = tmp_path / "r.json"
     result = invoke("scan", f"tot.test:{target.port}", "--resolve", f"tot.test:{target.port}:{target.address}",
                     "--http-port", target.http_port, "--ca-file", ca_file, "--no-nmap", "--timeout", "3",

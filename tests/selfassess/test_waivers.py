@@ -119,12 +119,12 @@ def test_scan_verdict_gate_with_and_without_a_waiver_against_a_real_site(sites, 
     import json
 
     from audit.demo.outlets import GOOD_HEADERS
-    from audit.demo.servers import SiteConfig
+    from audit.demo.servers import SiteConfig, security_txt_files
     from audit.exitcodes import FINDINGS, OK
 
     # Given a site that is fine except for HSTS (a mandatory requirement) ...
     headers = {k: v for k, v in GOOD_HEADERS.items() if k != "Strict-Transport-Security"}
-    target = sites.https("hsts.test", SiteConfig(headers=headers), http_redirect=True)
+    target = sites.https("hsts.test", SiteConfig(headers=headers, files=security_txt_files()), http_redirect=True)
     args = ["scan", f"hsts.test:{target.port}", "--resolve", f"hsts.test:{target.port}:{target.address}",
             "--http-port", target.http_port, "--ca-file", ca_file, "--no-nmap", "--timeout", "3"]
     out = tmp_path / "r.json"
