@@ -17,9 +17,12 @@ from audit.department.store import DEFAULT_DB
 @click.option("--checklist", "checklist_ref", default="tcvn14423-2026-l3", show_default=True,
               help="The catalogue in force: its questions are the outlets' questionnaire.")
 @click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="gunicorn worker processes.")
+@click.option("--redis", "redis_url", envvar="L3AUDIT_REDIS", default=None,
+              help="Send scans launched by officers to this task queue (redis://...; `l3audit worker` runs them). "
+                   "Without it they run in the portal's own process.")
 @handle_errors
 def serve(store_url: str, bind: str, tls_cert: str | None, tls_key: str | None, checklist_ref: str,
-          workers: int) -> None:
+          workers: int, redis_url: str | None) -> None:
     """Serve the portal for outlets, officers and the department (gunicorn; HTTPS with --tls-cert)."""
     from audit.errors import AuditError
     from audit.portal.app import create_app
@@ -27,5 +30,6 @@ def serve(store_url: str, bind: str, tls_cert: str | None, tls_key: str | None, 
 
     if bool(tls_cert) != bool(tls_key):
         raise AuditError("--tls-cert and --tls-key go together (hint: give both, or neither for plain HTTP on loopback)")
-    app = create_app(store_url, checklist=checklist_ref, tls=bool(tls_cert))
+    app = create_app(store_url, checklist=checklist_ref, tls=bool(tls_cert),
+                     config={"L3AUDIT_REDIS_URL": redis_url} if redis_url else None)
     run(app, bind, tls_cert, tls_key, workers)

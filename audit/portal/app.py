@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from audit.catalogue.loader import load_checklist, resolve_checklist
 from audit.department.store import open_store
-from audit.portal import admin, auditlog, auth, officer, outlet
+from audit.portal import admin, auditlog, auth, officer, outlet, review, scan_views, waiver_views
 from audit.portal.locale import install_locale
 from audit.portal.security import cookie_config, install_headers
 from audit.portal.users import user_by_id
@@ -57,7 +57,7 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
 
     install_locale(app)
     install_headers(app, tls)
-    for bp in (auth.bp, outlet.bp, officer.bp, admin.bp):
+    for bp in (auth.bp, outlet.bp, officer.bp, admin.bp, review.bp, waiver_views.bp, scan_views.bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)
