@@ -46,6 +46,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This submission answers another version of the catalogue than the one in force; its answers will not count when the outlet is judged again."},
     "portal.review.done_by": {"vi": "Đã duyệt xong bởi", "en": "Review finished by"},
     "portal.review.conflict": {"vi": "Mâu thuẫn với kết quả đo:", "en": "Conflicts with the probe result:"},
+    "portal.review.no_probe_result": {"vi": "Chưa có kết quả đo nào của cơ quan này cho yêu cầu này.",
+                                      "en": "No probe result of this outlet measures this requirement yet."},
     "portal.review.decision": {"vi": "Quyết định", "en": "Decision"},
     "portal.review.accept": {"vi": "Chấp nhận", "en": "Accept"},
     "portal.review.reject": {"vi": "Không chấp nhận", "en": "Reject"},

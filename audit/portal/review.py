@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from audit.catalogue.loader import Checklist
+from audit.i18n import t
 from audit.portal.access import roles_required
 from audit.portal.judgement import conflict_of, probe_document, probe_results, store_judgement
 from audit.portal.locale import current_lang
@@ -53,8 +54,8 @@ def _conflict_lines(probe: Any, lang: str) -> list[str]:
     answer = msg("answer.implemented", lang)
     lines = [msg("reason.conflict", lang, answer=answer, status=msg(f"status.{probe.status.value}", lang))]
     lines += [site_sentence(s.to_dict(), lang) for s in probe.sites if s.status.value in ("fail", "error")]
-    if not probe.sites and probe.reason:
-        lines.append(probe.reason)
+    if not probe.sites:  # nothing measured for this outlet yet, or the stored result lacks the row
+        lines.append(t("portal.review.no_probe_result", lang))
     return lines
 
 

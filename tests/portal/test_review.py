@@ -160,3 +160,16 @@ def test_finishing_stores_a_result_that_changes_the_dashboard(app: Flask) -> Non
     with store.read("t") as conn:
         finish = [json.loads(r.detail) for r in conn.execute(sa.select(audit_log).where(audit_log.c.action == "review.finish"))]
     assert finish and finish[0]["result_id"] == latest.id
+
+
+def test_pages_show_no_raw_message_keys_in_either_language(app: Flask) -> None:
+    """Given every officer page in Vietnamese and in English, then each word came from the catalogue."""
+    sub_id, _manual = _setup(app)
+    officer = _officer(app)
+    paths = ["/officer/submissions", f"/officer/submissions/{sub_id}", "/officer/waivers", "/officer/outlets"]
+    for lang in ("vi", "en"):
+        officer.get(f"/lang/{lang}")
+        for path in paths:
+            page = officer.get(path).text
+            assert "portal." not in page.replace("portal.css", ""), (lang, path)
+    assert "Self-assessments waiting for review" in officer.get("/officer/submissions").text
