@@ -15,7 +15,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from audit.catalogue.loader import Checklist
-from audit.i18n import t
 from audit.portal.access import roles_required
 from audit.portal.judgement import conflict_of, probe_document, probe_results, store_judgement
 from audit.portal.locale import current_lang
@@ -54,8 +53,6 @@ def _conflict_lines(probe: Any, lang: str) -> list[str]:
     answer = msg("answer.implemented", lang)
     lines = [msg("reason.conflict", lang, answer=answer, status=msg(f"status.{probe.status.value}", lang))]
     lines += [site_sentence(s.to_dict(), lang) for s in probe.sites if s.status.value in ("fail", "error")]
-    if not probe.sites:  # nothing measured for this outlet yet, or the stored result lacks the row
-        lines.append(t("portal.review.no_probe_result", lang))
     return lines
 
 
@@ -81,6 +78,7 @@ def _rows(checklist: Checklist, sub: Submission, posted: dict[str, tuple[str, st
             "evidence": [{"filename": e.get("filename", ""), "sha256": str(e.get("sha256", ""))[:12],
                           "size": e.get("size")} for e in row.get("evidence") or [] if isinstance(e, dict)],
             "conflict": conflict, "conflict_lines": _conflict_lines(probes[rid], lang) if conflict else [],
+            "no_probe_result": conflict and not probes[rid].sites,  # nothing measured, or the row is missing
             "decision": decision, "reason": reason, "saved": saved.get(rid),
         })
     return rows

@@ -36,6 +36,8 @@ from audit.schedule.outlets import outlet_from_json, outlet_to_json
 
 ACTIVE = ("pending", "queued", "running")
 MAX_THREADS = 2
+STALE_SECONDS = 2 * 3600
+"""An open job unchanged this long is taken for dead (the longest scan is well under this)."""
 DEFAULT_OPTIONS: dict[str, Any] = {"timeout_seconds": 10.0, "per_host": 2, "use_nmap": True}
 log = logging.getLogger("l3audit.portal.scans")
 
@@ -75,7 +77,11 @@ def create_scan_job(store: Store, outlet: Outlet, checklist_path: str, options: 
     j = schema.jobs.c
     stamp = now_iso()
     with store.write(f"launch a scan of {outlet.id}") as conn:
-        busy = conn.execute(sa.select(j.id).where(j.outlet_id == outlet.id, j.status.in_(ACTIVE)).limit(1)).first()
+        # A job whose process died (a gunicorn worker killed mid-scan) stays 'running': after
+        # STALE_SECONDS without a change it no longer blocks a new scan.
+        fresh = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=STALE_SECONDS)).isoformat(timespec="seconds")
+        busy = conn.execute(sa.select(j.id).where(j.outlet_id == outlet.id, j.status.in_(ACTIVE),
+                                                  j.updated_at > fresh).limit(1)).first()
         if busy is not None:
             raise ScanRefused("portal.scan.busy")
         round_id = conn.execute(schema.rounds.insert().values(
@@ -88,11 +94,12 @@ def create_scan_job(store: Store, outlet: Outlet, checklist_path: str, options: 
 
 
 def latest_jobs(store: Store) -> dict[str, jobs.Job]:
-    """Each outlet's most recent job (a portal scan or a scheduled one)."""
-    found: dict[str, jobs.Job] = {}
-    for job in sorted(jobs.list_jobs(store), key=lambda x: x.id):
-        found[job.outlet_id] = job
-    return found
+    """Each outlet's most recent job (a portal scan or a scheduled one), in one query."""
+    j = schema.jobs.c
+    newest = sa.select(sa.func.max(j.id)).group_by(j.outlet_id).scalar_subquery()
+    with store.read("read the latest jobs") as conn:
+        rows = conn.execute(sa.select(schema.jobs).where(j.id.in_(newest)))
+        return {r.outlet_id: jobs.Job(**{k: r._mapping[k] for k in jobs.Job.__dataclass_fields__}) for r in rows}
 
 
 def run_scan_job(store: Store, job_id: int) -> None:
