@@ -21,7 +21,7 @@ from audit.department.store import Store
 from audit.engine import checklist_ref
 from audit.evaluation import evaluate_requirement, merge_outlet, summarise
 from audit.models import Assessment, Evidence, RequirementResult, SiteResult, Status
-from audit.portal.submissions import latest_reviewed, reviewed_answers
+from audit.portal.submissions import RowDecision, Submission, latest_reviewed, reviewed_answers
 from audit.portal.waivers import waiver_set
 from audit.result import SCHEMA_VERSION
 from audit.selfassess.answers import Answer, AnswerSet, AnswerValue
@@ -86,9 +86,14 @@ def conflict_of(req: Requirement, probe: RequirementResult, answer: Answer) -> b
     return answer.answer is AnswerValue.IMPLEMENTED and probe.status is Status.ERROR and probe.source == "probe"
 
 
-def self_assessment(store: Store, checklist: Checklist, outlet_id: str, today: dt.date) -> SelfAssessment:
-    """The outlet's reviewed answers (latest finished review) and portal waivers, as the merge takes them."""
-    reviewed = latest_reviewed(store, checklist, outlet_id)
+Reviewed = tuple[Submission, Mapping[str, RowDecision]]
+"""A submission and the decisions on its rows."""
+
+
+def self_assessment(store: Store, checklist: Checklist, outlet_id: str, today: dt.date,
+                    reviewed: Reviewed | None = None) -> SelfAssessment:
+    """The outlet's reviewed answers (`reviewed`, else its latest finished review) and portal waivers."""
+    reviewed = reviewed or latest_reviewed(store, checklist, outlet_id)
     answers: dict[str | None, AnswerSet] = {outlet_id: reviewed_answers(checklist, *reviewed)} if reviewed else {}
     return SelfAssessment(answers, waiver_set(store, checklist, outlet_id), {}, today)
 
@@ -100,13 +105,16 @@ def _skeleton(store: Store, outlet_id: str) -> dict[str, Any]:
 
 
 def judged_document(store: Store, checklist: Checklist, outlet_id: str, officer: str,
-                    today: dt.date | None = None) -> dict[str, Any]:
-    """A new result for the outlet: its probe evidence, reviewed answers and active waivers merged."""
+                    today: dt.date | None = None, reviewed: Reviewed | None = None) -> dict[str, Any]:
+    """A new result for the outlet: its probe evidence, reviewed answers and active waivers merged.
+
+    `reviewed` is the review being finished (not stored yet); by default the latest finished one counts.
+    """
     today = today or dt.date.today()
     base = probe_document(store, outlet_id)
     probes = probe_results(checklist, base)
     merged = merge_outlet(checklist, outlet_id, [probes[r.id] for r in checklist.requirements],
-                          self_assessment(store, checklist, outlet_id, today))
+                          self_assessment(store, checklist, outlet_id, today, reviewed))
     stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     source = base or _skeleton(store, outlet_id)
     return {
@@ -128,6 +136,10 @@ def store_judgement(store: Store, checklist: Checklist, outlet_id: str, officer:
                     today: dt.date | None = None) -> int:
     """Judge the outlet again and store the result in today's portal round; returns the result id."""
     data = judged_document(store, checklist, outlet_id, officer, today)
-    round_id = store.round_by_label(f"portal {dt.date.today().isoformat()}", ROUND_SOURCE)
-    result_id, _created = store.add_result(data, round_id)
+    result_id, _created = store.add_result(data, portal_round(store))
     return result_id
+
+
+def portal_round(store: Store) -> int:
+    """Today's round of results judged in the portal."""
+    return store.round_by_label(f"portal {dt.date.today().isoformat()}", ROUND_SOURCE)

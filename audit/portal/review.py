@@ -16,7 +16,8 @@ from flask_wtf import FlaskForm
 
 from audit.catalogue.loader import Checklist
 from audit.portal.access import roles_required
-from audit.portal.judgement import conflict_of, probe_document, probe_results, store_judgement
+from audit.department.store.store import now_iso
+from audit.portal.judgement import conflict_of, judged_document, portal_round, probe_document, probe_results
 from audit.portal.locale import current_lang
 from audit.portal.submissions import (
     ACCEPTED,
@@ -144,16 +145,21 @@ def save(submission_id: int) -> Response | tuple[str, int]:
     if errors:
         g.audit_action = "review.refused"
         return _page(sub, posted, errors, 400)
-    decisions = [RowDecision(rid, d, r) for rid, (d, r) in posted.items() if d]
+    officer, stamp = current_user.username, now_iso()
+    decisions = [RowDecision(rid, d, r, officer, stamp) for rid, (d, r) in posted.items() if d]
+    result = None
+    if finish:  # judged now with these decisions, stored in the transaction that ends the review
+        every = {**decisions_of(store, submission_id), **{d.requirement_id: d for d in decisions}}
+        checklist = current_app.extensions["l3audit_checklist"]
+        result = (judged_document(store, checklist, sub.outlet_id, officer, reviewed=(sub, every)), portal_round(store))
     try:
-        save_review(store, submission_id, seen, decisions, current_user.username, finish)
+        _version, result_id = save_review(store, submission_id, seen, decisions, officer, finish, stamp, result)
     except VersionConflict:
         return _stale()
     g.audit_action = "review.finish" if finish else "review.save"
     g.audit_detail["decisions"] = {d.requirement_id: d.decision for d in decisions}
     if finish:
-        checklist = current_app.extensions["l3audit_checklist"]
-        g.audit_detail["result_id"] = store_judgement(store, checklist, sub.outlet_id, current_user.username)
+        g.audit_detail["result_id"] = result_id
         return redirect(url_for("officer_review.queue"))  # type: ignore[return-value]
     return redirect(url_for("officer_review.review_page", submission_id=submission_id))  # type: ignore[return-value]
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from audit.catalogue.loader import Checklist
 from audit.department.store import Store
 from audit.department.store.schema import portal_review_decisions, portal_submissions
-from audit.department.store.store import now_iso
+from audit.department.store.store import insert_result, now_iso
 from audit.selfassess.answers import (
     Answer,
     AnswerSet,
@@ -107,14 +107,17 @@ def decisions_of(store: Store, submission_id: int) -> dict[str, RowDecision]:
 
 
 def save_review(store: Store, submission_id: int, seen_version: int, decisions: list[RowDecision], officer: str,
-                finish: bool) -> int:
+                finish: bool, stamp: str | None = None,
+                result: tuple[dict[str, Any], int] | None = None) -> tuple[int, int | None]:
     """Store decisions (replacing earlier ones on the same rows) and, with `finish`, end the review.
 
-    Returns the new version. VersionConflict when the row is no longer at `seen_version` or no
-    longer waiting: then nothing is written.
+    `result` (a result document and its round id) is stored in the same transaction, so a finished
+    review always has its result and a refused save stores neither. Returns (the new version, the
+    result id). VersionConflict when the row is no longer at `seen_version` or no longer waiting:
+    then nothing is written.
     """
     c, d = portal_submissions.c, portal_review_decisions.c
-    stamp = now_iso()
+    stamp = stamp or now_iso()
     values: dict[str, Any] = {"version": c.version + 1}
     if finish:
         values.update(state="reviewed", reviewed_by=officer, reviewed_at=stamp)
@@ -129,7 +132,8 @@ def save_review(store: Store, submission_id: int, seen_version: int, decisions: 
             conn.execute(portal_review_decisions.insert().values(
                 portal_submission_id=submission_id, requirement_id=item.requirement_id, decision=item.decision,
                 reason=item.reason, officer=officer, decided_at=stamp))
-    return seen_version + 1
+        result_id = insert_result(conn, result[0], result[1])[0] if result is not None else None
+    return seen_version + 1, result_id
 
 
 def latest_reviewed(store: Store, checklist: Checklist, outlet_id: str) -> tuple[Submission, dict[str, RowDecision]] | None:
