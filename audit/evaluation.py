@@ -144,6 +144,20 @@ def judge_outlet(
 ) -> tuple[RequirementResult, ...]:
     """Judge every requirement for one outlet, then merge its answers and waivers (if any)."""
     results = tuple(evaluate_requirement(req, sites) for req in checklist.requirements)
+    return merge_outlet(checklist, outlet_id, results, self_assessment)
+
+
+def merge_outlet(
+    checklist: Checklist,
+    outlet_id: str,
+    results: Iterable[RequirementResult],
+    self_assessment: SelfAssessment | None,
+) -> tuple[RequirementResult, ...]:
+    """Merge an outlet's answers, reviews and waivers into its probe results (one per requirement, in order).
+
+    Shared by the engine and by the portal, which re-judges a stored probe result after a review.
+    """
+    results = tuple(results)
     if self_assessment is None:
         return results
     key, answers = self_assessment.answers_for(outlet_id)

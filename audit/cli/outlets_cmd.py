@@ -26,10 +26,12 @@ def import_inventory(inventory: Path, db: str) -> None:
     from audit.department.store import open_store
     from audit.i18n import t
     from audit.inventory import load_inventory
+    from audit.schedule.outlets import outlet_to_json
 
     entries = load_inventory(inventory)  # validated whole before the store is touched
     with open_store(db) as store:
-        count = store.replace_inventory((o.id, o.name, o.tags) for o in entries)
+        count = store.replace_inventory(((o.id, o.name, o.tags) for o in entries),
+                                        {o.id: outlet_to_json(o) for o in entries})
     click.echo(f"{t('outlets.imported', 'vi')} / {t('outlets.imported', 'en')}: {count}")
 
 

@@ -25,9 +25,13 @@ from audit.department.store import DEFAULT_DB
                    "in the data folder).")
 @click.option("--evidence-max-mb", type=click.FloatRange(0.01, 1024), default=10, show_default=True,
               help="Largest evidence file an outlet may upload, in MiB.")
+@click.option("--redis", "redis_url", envvar="L3AUDIT_REDIS", default=None,
+              help="Send scans launched by officers to this task queue (redis://...; `l3audit worker` runs them). "
+                   "Without it they run in the portal's own process.")
 @handle_errors
 def serve(store_url: str, bind: str, tls_cert: str | None, tls_key: str | None, checklist_ref: str,
-          workers: int, data_dir: str | None, signing_key: str | None, evidence_max_mb: float) -> None:
+          workers: int, data_dir: str | None, signing_key: str | None, evidence_max_mb: float,
+          redis_url: str | None) -> None:
     """Serve the portal for outlets, officers and the department (gunicorn; HTTPS with --tls-cert)."""
     from audit.errors import AuditError
     from audit.portal.app import create_app
@@ -36,5 +40,6 @@ def serve(store_url: str, bind: str, tls_cert: str | None, tls_key: str | None, 
     if bool(tls_cert) != bool(tls_key):
         raise AuditError("--tls-cert and --tls-key go together (hint: give both, or neither for plain HTTP on loopback)")
     app = create_app(store_url, checklist=checklist_ref, tls=bool(tls_cert), data_dir=data_dir, signing_key=signing_key,
-                     config={"L3AUDIT_EVIDENCE_MAX_BYTES": int(evidence_max_mb * 1024 * 1024)})
+                     config={"L3AUDIT_EVIDENCE_MAX_BYTES": int(evidence_max_mb * 1024 * 1024),
+                             **({"L3AUDIT_REDIS_URL": redis_url} if redis_url else {})})
     run(app, bind, tls_cert, tls_key, workers)

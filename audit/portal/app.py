@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from audit.catalogue.loader import load_checklist, resolve_checklist
 from audit.department.store import open_store
-from audit.portal import admin, auditlog, auth, officer, outlet, outlet_evidence
+from audit.portal import admin, auditlog, auth, officer, outlet, outlet_evidence, review, scan_views, waiver_views
 from audit.portal.datadir import resolve_data_dir
 from audit.portal.submit import load_signer
 from audit.portal.locale import install_locale
@@ -67,7 +67,7 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
 
     install_locale(app)
     install_headers(app, tls)
-    for bp in (auth.bp, outlet.bp, outlet_evidence.bp, officer.bp, admin.bp):
+    for bp in (auth.bp, outlet.bp, outlet_evidence.bp, officer.bp, admin.bp, review.bp, waiver_views.bp, scan_views.bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)

@@ -133,7 +133,8 @@ def run_job(settings: QueueSettings, broker: RedisBroker, job_id: int) -> None:
             options = AuditOptions(timeout_seconds=float(raw.get("timeout_seconds", 10.0)),
                                    per_host=int(raw.get("per_host", 2)), ca_file=raw.get("ca_file"),
                                    use_nmap=bool(raw.get("use_nmap", True)), auditor=str(raw.get("auditor", "")),
-                                   concurrency=1, stop_requested=stop)
+                                   concurrency=1, stop_requested=stop,
+                                   self_assessment=_portal_review(store, checklist, outlet.id) if raw.get("portal") else None)
             with host_slots(broker, outlet, settings.host_slot_seconds):
                 (result,) = asyncio.run(run_audit(checklist, [outlet], options))
             if stop(force=True):
@@ -143,6 +144,15 @@ def run_job(settings: QueueSettings, broker: RedisBroker, job_id: int) -> None:
         except Exception as exc:
             jobs.fail_job(store, job_id, f"{type(exc).__name__}: {exc}")
             raise
+
+
+def _portal_review(store: Store, checklist: Any, outlet_id: str) -> Any:
+    """A scan launched from the portal merges the outlet's reviewed answers and portal waivers, as the portal does."""
+    import datetime as dt
+
+    from audit.portal.judgement import self_assessment
+
+    return self_assessment(store, checklist, outlet_id, dt.date.today())
 
 
 class _CancelCheck:

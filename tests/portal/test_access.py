@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 import pytest
@@ -12,6 +13,7 @@ from audit.catalogue.loader import load_checklist, resolve_checklist
 from audit.selfassess.questionnaire import questions
 from tests.portal.conftest import CHECKLIST, PASSWORD, csrf_of, login
 
+_IN_A_MONTH = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
 FIRST = questions(load_checklist(resolve_checklist(CHECKLIST)))[0].requirement_id
 ROLES = {"anonymous": None, "outlet": "alice", "officer": "officer1", "admin": "admin1"}
 # (method, path with {outlet}, form data, who may): the outlet member only of its own outlet.
@@ -29,8 +31,37 @@ ROUTES = [
     ("GET", "/outlet/{outlet}/evidence/" + "ab" * 32, None, {"outlet:own", "officer", "admin"}, 404),  # no such file
     ("POST", "/outlet/{outlet}/evidence/1/remove", {}, {"outlet:own"}, 404),  # no such row
     ("POST", "/outlet/{outlet}/submit", {}, {"outlet:own"}, 400),  # nothing answered: 400
+    # --- officer: review, waivers, scans (data made by _officer_data below) ---
+    ("GET", "/officer/submissions", None, {"officer", "admin"}),
+    ("GET", "/officer/submissions/1", None, {"officer", "admin"}),
+    ("POST", "/officer/submissions/1", {"version": "1", "action": "save"}, {"officer", "admin"}),
+    ("GET", "/officer/waivers", None, {"officer", "admin"}),
+    ("POST", "/officer/waivers", {"outlet_id": "o1", "requirement_id": FIRST, "justification": "lý do",
+                                  "approver": "Giám đốc", "expires": _IN_A_MONTH}, {"officer", "admin"}),
+    ("POST", "/officer/waivers/1/revoke", {}, {"officer", "admin"}),
+    ("POST", "/officer/outlets/{outlet}/scan", {}, {"officer", "admin"}),
 ]
 OK = {"GET": 200, "POST": 302}
+
+
+# --- officer: review, waivers, scans ---
+@pytest.fixture(autouse=True)
+def _officer_data(store_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A submission (id 1) of o1 waiting, a waiver (id 1), and sites for o1 and o2; scans are only queued."""
+    from audit.department.store import open_store
+    from audit.portal.scans import InProcessScans
+    from audit.portal.waivers import add_waiver
+    from tests.portal.review_support import add_waiting, row
+
+    checklist = load_checklist(resolve_checklist(CHECKLIST))
+    with open_store(store_path) as store:
+        add_waiting(store, checklist, "o1", [row(FIRST, "implemented")])
+        add_waiver(store, checklist, "o1", {"o1"}, FIRST, "lý do", "Giám đốc", datetime.date.today() + datetime.timedelta(days=9), "t")
+        sites = {o: f'{{"id": "{o}", "name": "{o}", "tags": [], "settings": {{}}, "contact": {{"name": "", "email": "", '
+                    f'"phone": ""}}, "sites": [{{"url": "https://{o}.test", "address": "127.18.2.99", "http_port": null}}]}}'
+                 for o in ("o1", "o2")}
+        store.replace_inventory([("o1", "Báo Một", ()), ("o2", "Báo Hai", ())], sites)
+    monkeypatch.setattr(InProcessScans, "submit", lambda self, store, job_id: None)  # authorization, not scanning
 
 
 @pytest.mark.parametrize("route, role, whose", list(itertools.product(range(len(ROUTES)), ROLES, ("own", "other"))))

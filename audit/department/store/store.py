@@ -9,7 +9,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,13 +182,15 @@ class Store:
             return insert_result(conn, data, round_id, signer, submission)
 
     # Inventory --------------------------------------------------------------------------------
-    def replace_inventory(self, outlets: Iterable[tuple[str, str, Sequence[str]]]) -> int:
+    def replace_inventory(self, outlets: Iterable[tuple[str, str, Sequence[str]]],
+                          definitions: Mapping[str, str] | None = None) -> int:
         """Make (id, name, tags) the department's inventory, in one transaction; returns how many.
 
         The inventory file is the whole list: an outlet no longer in it stops counting; results stay.
+        `definitions` (outlet id -> JSON of the whole outlet, audit.schedule.outlets) keeps the sites.
         """
-        rows = [{"id": i, "name": n, "tags": json.dumps(list(t), ensure_ascii=False), "imported_at": now_iso()}
-                for i, n, t in outlets]
+        rows = [{"id": i, "name": n, "tags": json.dumps(list(t), ensure_ascii=False), "imported_at": now_iso(),
+                 "definition": (definitions or {}).get(i)} for i, n, t in outlets]
         with self.write("store the inventory") as conn:
             conn.execute(schema.outlets.delete())
             if rows:
