@@ -13,9 +13,11 @@ from werkzeug.exceptions import HTTPException
 
 from audit.catalogue.loader import load_checklist, resolve_checklist
 from audit.department.store import open_store
-from audit.portal import admin, auditlog, auth, officer, outlet
+from audit.errors import StoreError
+from audit.portal import admin, auditlog, auth, department, officer, outlet
 from audit.portal.locale import install_locale
 from audit.portal.security import cookie_config, install_headers
+from audit.portal.unavailable import install_unavailable, store_unavailable
 from audit.portal.users import user_by_id
 
 SECRET_ENV = "L3AUDIT_PORTAL_SECRET"
@@ -57,7 +59,8 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
 
     install_locale(app)
     install_headers(app, tls)
-    for bp in (auth.bp, outlet.bp, officer.bp, admin.bp):
+    install_unavailable(app)
+    for bp in (auth.bp, outlet.bp, officer.bp, admin.bp, department.bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)
@@ -76,15 +79,18 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
     @app.after_request
     def _log(response: Response) -> Response:
         # One row per request that changes something or is refused, and per page a logged-in user opens.
-        if request.endpoint in ("static", "auth.favicon"):
+        if request.endpoint in ("static", "auth.favicon") or store_unavailable():
             return response
         action = g.get("audit_action")
         user = current_user.username if current_user and current_user.is_authenticated else ""
         if action is None and (user or request.method != "GET"):
             action = f"{request.method} {request.endpoint or '-'}"
         if action is not None:
-            auditlog.record(store, action, username=user or g.get("audit_target", ""), ip=request.remote_addr or "",
-                            target=request.path, status=response.status_code, detail=g.get("audit_detail"))
+            try:
+                auditlog.record(store, action, username=user or g.get("audit_target", ""), ip=request.remote_addr or "",
+                                target=request.path, status=response.status_code, detail=g.get("audit_detail"))
+            except StoreError as exc:  # the store went away after the page was made: keep the answer, say so
+                app.logger.warning("audit log not written (%s %s): %s", action, request.path, exc)
         return response
 
     return app

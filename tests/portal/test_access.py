@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -12,6 +13,7 @@ from audit.catalogue.loader import load_checklist, resolve_checklist
 from audit.selfassess.questionnaire import questions
 from tests.portal.conftest import CHECKLIST, PASSWORD, csrf_of, login
 
+INVENTORY = Path(__file__).parent / "data" / "inventory.yaml"
 FIRST = questions(load_checklist(resolve_checklist(CHECKLIST)))[0].requirement_id
 ROLES = {"anonymous": None, "outlet": "alice", "officer": "officer1", "admin": "admin1"}
 # (method, path with {outlet}, form data, who may): the outlet member only of its own outlet.
@@ -22,6 +24,12 @@ ROUTES = [
     ("GET", "/admin/users", None, {"admin"}),
     ("POST", "/admin/users", {"username": "newuser", "password": PASSWORD, "role": "officer"}, {"admin"}),
     ("POST", "/admin/users/bob/disable", {}, {"admin"}),
+    # --- the department's pages ---
+    ("GET", "/department", None, {"officer", "admin"}),
+    ("GET", "/department/dashboard.xlsx", None, {"officer", "admin"}),
+    ("GET", "/department/dashboard.pdf", None, {"officer", "admin"}),
+    ("GET", "/department/outlets", None, {"officer", "admin"}),
+    ("POST", "/department/outlets", {"file": (str(INVENTORY), "inventory.yaml")}, {"admin"}),
 ]
 OK = {"GET": 200, "POST": 302}
 
