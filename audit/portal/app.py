@@ -57,6 +57,9 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
         user = user_by_id(store, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.is_active else None
 
+    # Autoescape every template, whatever its suffix: Flask's default escapes only *.html and the like, and the
+    # dashboard's sections shared with `aggregate` are report_templates/*.html.j2 (see audit.portal.department).
+    app.jinja_env.autoescape = True
     install_locale(app)
     install_headers(app, tls)
     install_unavailable(app)
