@@ -85,15 +85,15 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
         if request.endpoint in ("static", "auth.favicon") or store_unavailable():
             return response
         action = g.get("audit_action")
-        user = current_user.username if current_user and current_user.is_authenticated else ""
-        if action is None and (user or request.method != "GET"):
-            action = f"{request.method} {request.endpoint or '-'}"
-        if action is not None:
-            try:
+        try:  # the store may have gone away since the page was made (loading the user reads it too)
+            user = current_user.username if current_user and current_user.is_authenticated else ""
+            if action is None and (user or request.method != "GET"):
+                action = f"{request.method} {request.endpoint or '-'}"
+            if action is not None:
                 auditlog.record(store, action, username=user or g.get("audit_target", ""), ip=request.remote_addr or "",
                                 target=request.path, status=response.status_code, detail=g.get("audit_detail"))
-            except StoreError as exc:  # the store went away after the page was made: keep the answer, say so
-                app.logger.warning("audit log not written (%s %s): %s", action, request.path, exc)
+        except StoreError as exc:  # keep the answer (what it did is committed or refused whole), say so in the log
+            app.logger.warning("audit log not written (%s %s): %s", action, request.path, exc)
         return response
 
     return app
