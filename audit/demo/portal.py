@@ -50,7 +50,7 @@ def prepare_demo_portal(folder: Path, results: Mapping[str, dict[str, Any]],
                         outlets: Sequence[Outlet]) -> tuple[str, list[DemoAccount]]:
     """Store `results` and the outlets in the demo store; (re)make the demo accounts. Returns (db, accounts)."""
     db = str(folder / DEMO_DB)
-    wanted = [("demo-admin", "admin", None), ("demo-officer", "officer", None)]
+    wanted: list[tuple[str, str, str | None]] = [("demo-admin", "admin", None), ("demo-officer", "officer", None)]
     wanted += [(f"demo-{o.id}", "outlet", o.id) for o in outlets]
     accounts = []
     with open_store(db) as store:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -18,6 +19,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 import report_templates
@@ -27,7 +29,8 @@ from audit.department.aggregate.xlsx import render_dashboard_xlsx
 from audit.department.dates import DateFilterError, window
 from audit.errors import AuditError
 from audit.portal.access import roles_required
-from audit.portal.department_data import filter_choices, inventory_rows, replace_inventory_from_upload
+from audit.portal.department_data import (DashboardCache, filter_choices, inventory_rows,
+                                         replace_inventory_from_upload)
 from audit.portal.locale import current_lang
 
 bp = Blueprint("department", __name__, url_prefix="/department",
@@ -76,12 +79,25 @@ def filters_query(f: Filters) -> str:
     return urlencode([(k, v) for k, v in pairs if v] + [("waiver_days", str(f.waiver_days))])
 
 
-def _view() -> tuple[dict[str, Any], dict[str, Any]]:
-    """(view-model, filter choices and the query) for this request; FilterError for a bad filter."""
+@dataclass
+class _Built:
+    """One dashboard as built for a filter and a language: the view-model, its template context, and the
+    rendered sections (made on first display; exports need only the view-model)."""
+
+    view: dict[str, Any]
+    context: dict[str, Any] | None = None
+    sections: Markup | None = None
+
+
+def _built() -> tuple[_Built, dict[str, Any]]:
+    """The dashboard for this request's filters (FilterError for a bad one), and the filter choices."""
     store = current_app.extensions["l3audit_store"]
     choices = filter_choices(store)
     filters = parse_filters(request.args, set(choices["checklists"]))
-    return build_dashboard(store, filters, current_lang()), choices | {"query": filters_query(filters)}
+    lang = current_lang()
+    cache = current_app.extensions.setdefault("l3audit_dashboard_cache", DashboardCache())
+    built = cache.get(store, filters, lang, lambda: _Built(build_dashboard(store, filters, lang)))
+    return built, choices | {"query": filters_query(filters)}
 
 
 @bp.errorhandler(FilterError)
@@ -98,17 +114,22 @@ def _download(data: bytes, mimetype: str, suffix: str) -> Response:
 @roles_required("officer", "admin")
 def dashboard() -> str:
     """The live dashboard with its filter form and export links."""
-    view, choices = _view()
-    return render_template("department.html", **dashboard_context(view), choices=choices)
+    built, choices = _built()
+    if built.sections is None:  # the same HTML for every officer: rendered once per build
+        built.context = dashboard_context(built.view)
+        built.sections = Markup(render_template("dashboard_sections.html.j2", **built.context))
+    assert built.context is not None
+    return render_template("department.html", v=built.view, w=built.context["w"], sections=built.sections,
+                           choices=choices)
 
 
 @bp.route("/dashboard.xlsx")
 @roles_required("officer", "admin")
 def export_xlsx() -> Response:
     """The filtered dashboard as the aggregate's workbook."""
-    view, choices = _view()
+    built, choices = _built()
     g.audit_action, g.audit_detail = "dashboard.export", {"format": "xlsx", "query": choices["query"]}
-    return _download(render_dashboard_xlsx(view), XLSX_TYPE, "xlsx")
+    return _download(render_dashboard_xlsx(built.view), XLSX_TYPE, "xlsx")
 
 
 @bp.route("/dashboard.pdf")
@@ -117,12 +138,12 @@ def export_pdf() -> Response | tuple[str, int]:
     """The filtered dashboard printed by Chromium; a clear 503 page when Chromium is missing or fails."""
     from audit.report.pdf import PdfError, find_chromium, html_to_pdf
 
-    view, choices = _view()
+    built, choices = _built()
     g.audit_action, g.audit_detail = "dashboard.export", {"format": "pdf", "query": choices["query"]}
     if find_chromium() is None:
         return render_template("error.html", message="portal.department.pdf_missing"), 503
     try:
-        pdf = html_to_pdf(render_dashboard_html(view))
+        pdf = html_to_pdf(render_dashboard_html(built.view))
     except PdfError as exc:
         current_app.logger.warning("dashboard PDF: %s", exc)
         return render_template("error.html", message="portal.department.pdf_failed"), 503

@@ -1,15 +1,64 @@
-"""What the department's pages read from the store besides the dashboard: filter choices, the inventory."""
+"""What the department's pages read from the store: the dashboard (cached while the store is unchanged),
+filter choices, the inventory."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from audit.department.aggregate.build import Filters
 from audit.department.store import Store
-from audit.department.store.schema import results
+from audit.department.store.schema import outlets, results, withdrawals
+
+
+def store_fingerprint(store: Store) -> str:
+    """What `build_dashboard` reads, summed up in one cheap read: results and withdrawals are only ever
+    appended (count and highest id say when one was added), the inventory is replaced whole (hashed).
+    If the view-model comes to read another table, that table belongs here too."""
+    r, w, o = results.c, withdrawals.c, outlets.c
+    digest = hashlib.sha256()
+    with store.read("check whether the results changed") as conn:
+        digest.update(repr(tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(r.id))).one())).encode())
+        digest.update(repr(tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(w.id))).one())).encode())
+        for row in conn.execute(sa.select(o.id, o.name, o.tags).order_by(o.id)):
+            digest.update(json.dumps(list(row), ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+class DashboardCache:
+    """The last few dashboards built, each kept while the store's fingerprint and the day stay the same.
+
+    The page stays live (every request checks the fingerprint, and a new result, withdrawal or
+    inventory shows at once), but 1,000 outlets' statuses are read and judged once per change rather
+    than once per request. One per process: gunicorn workers each keep their own.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, filters: Filters, lang: str, build: Callable[[], Any]) -> Any:
+        """The cached value for these filters and language, or `build()` when the store changed since."""
+        key = (store_fingerprint(store), dt.datetime.now(dt.timezone.utc).date(), filters, lang)  # the day: waivers
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = build()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
 
 
 def filter_choices(store: Store) -> dict[str, list[str]]:

@@ -6,12 +6,14 @@ import io
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from audit.department.aggregate.build import Filters, build_dashboard
 from audit.department.store import open_store
+from audit.department.store.schema import results
 from audit.report.pdf import find_chromium
 from tests.department.support import make_result
 from tests.portal.conftest import csrf_of, login
@@ -136,3 +138,24 @@ def test_admin_imports_an_inventory_and_a_bad_file_changes_nothing(client: Flask
     assert [e["id"] for e in store.inventory()] == ["o1", "o3"]
     assert client.post("/department/outlets", data={"file": (str(INVENTORY), "i.yaml")},
                        content_type="multipart/form-data").status_code == 400  # no CSRF token
+
+
+def test_dashboard_is_live_after_a_new_result_a_withdrawal_or_an_inventory(client: FlaskClient, filled: str) -> None:
+    """Given a dashboard already shown (and kept while nothing changes), when a result is stored, one is
+    withdrawn or the inventory replaced, then the next request shows it."""
+    login(client, "officer1")
+    assert '<strong id="total-compliant">0</strong>' in client.get("/department").text
+    with open_store(filled) as store:
+        round_id = store.start_round("r3", "run")
+        store.add_result(make_result("o2", {"L3-TLS-01": "pass", "L3-WEB-01": "pass"}, "2026-12-02T03:00:00+00:00",
+                                     name="Báo Hai", tags=("tp-hcm",)), round_id)
+    assert '<strong id="total-compliant">1</strong>' in client.get("/department").text
+    with open_store(filled) as store:
+        newest = [r for r in store.results() if r.outlet_id == "o2"][-1]
+        with store.read("t") as conn:
+            digest = conn.execute(sa.select(results.c.digest).where(results.c.id == newest.id)).scalar_one()
+        store.withdraw(digest, "gửi nhầm")
+    assert '<strong id="total-compliant">0</strong>' in client.get("/department").text
+    with open_store(filled) as store:
+        store.replace_inventory([("o1", "Báo Một", ("ha-noi",)), ("o2", "Báo Hai", ("tp-hcm",)), ("o9", "Mới", ())])
+    assert 'data-outlet="o9"' in client.get("/department").text

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from flask.testing import FlaskClient
 
 from audit.catalogue.loader import load_checklist, resolve_checklist
 from audit.department.store import open_store
