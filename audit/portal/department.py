@@ -4,7 +4,8 @@ The dashboard is `l3audit aggregate`'s view-model (audit.department.aggregate.bu
 store on every request; the page includes the same `dashboard_sections.html.j2` as the standalone
 HTML, the XLSX is the aggregate's own writer, and the PDF is the standalone page printed by
 Chromium as reports are (audit.report.pdf). Filters are those the view-model has, read from the
-query string and checked before anything is built (a bad one is a 400 page that says which).
+query string and checked before anything is built (a bad one is a 400 page that says which). A
+built dashboard is kept while the store's fingerprint is unchanged (audit.portal.department_data).
 """
 
 from __future__ import annotations
