@@ -1,8 +1,9 @@
 """The department's area: the live dashboard, its exports (XLSX, PDF) and the inventory of outlets.
 
 The dashboard is `l3audit aggregate`'s view-model (audit.department.aggregate.build), built from the
-store; the page renders the same `dashboard_sections.html.j2` as the standalone HTML, the XLSX is the aggregate's own writer, and the PDF is the standalone page printed by
-Chromium as reports are (audit.report.pdf). Filters are those the view-model has, read from the
+store; the page renders the same `dashboard_sections.html.j2` as the standalone HTML, the XLSX is
+the aggregate's own writer, and the PDF is the standalone page printed by Chromium as reports are
+(audit.report.pdf). Filters are those the view-model has, read from the
 query string and checked before anything is built (a bad one is a 400 page that says which). A
 built dashboard is kept while the store's fingerprint is unchanged (audit.portal.department_data).
 """
