@@ -38,6 +38,8 @@ bp = Blueprint("department", __name__, url_prefix="/department",
                template_folder=str(Path(report_templates.__file__).resolve().parent))
 MAX_TAGS, MAX_TAG_LENGTH, MAX_WAIVER_DAYS = 20, 200, 3650
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TIMEOUT_SECONDS = 45.0
+"""Under gunicorn's worker timeout (60 s, audit.portal.server): a stuck Chromium gives our 503 page, not a killed worker."""
 
 
 class InventoryUploadForm(FlaskForm):
@@ -144,7 +146,7 @@ def export_pdf() -> Response | tuple[str, int]:
     if find_chromium() is None:
         return render_template("error.html", message="portal.department.pdf_missing"), 503
     try:
-        pdf = html_to_pdf(render_dashboard_html(built.view))
+        pdf = html_to_pdf(render_dashboard_html(built.view), timeout_seconds=PDF_TIMEOUT_SECONDS)
     except PdfError as exc:
         current_app.logger.warning("dashboard PDF: %s", exc)
         return render_template("error.html", message="portal.department.pdf_failed"), 503
