@@ -65,6 +65,10 @@ class PgCluster:
                          "--no-sync", "--locale=C")
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server on its data folder (again, after `halt`); RuntimeError when it cannot."""
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
         done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-o", options, "-w",
@@ -72,6 +76,10 @@ class PgCluster:
         if done.returncode != 0:
             log = (self.folder / "log").read_text(errors="replace")[-2000:] if (self.folder / "log").exists() else ""
             raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip()} {log}")
+
+    def halt(self) -> None:
+        """Stop the server (fast shutdown: open connections are cut) and keep its files, for `resume`."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         """Stop the server and delete its files."""

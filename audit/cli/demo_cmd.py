@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,6 +14,7 @@ from audit.cli.options import auditor_option, checklist_option, handle_errors, l
 from audit.demo.outlets import demo_fleet, inventory_yaml
 from audit.engine import AuditOptions
 from audit.i18n import t
+from audit.models import Outlet
 from audit.output import RunOutput
 from audit.result import write_text_atomic
 
@@ -26,12 +28,21 @@ from audit.result import write_text_atomic
 @auditor_option
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
               help="Also print PDF reports with headless Chromium (skipped, with a note, without it).")
+@click.option("--serve", is_flag=True,
+              help="Then serve the portal on the demo's results, with demo accounts printed once (Ctrl-C stops it).")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="With --serve: loopback HOST:PORT.")
 @handle_errors
-def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool, auditor: str, pdf: bool) -> None:
+def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool, auditor: str, pdf: bool, serve: bool,
+         bind: str) -> None:
     """Audit three demo outlets (well configured, badly configured, offline) on loopback.
 
-    Exits 0 when the demo ran; the outlets' own findings are in the reports.
+    Exits 0 when the demo ran; the outlets' own findings are in the reports. With --serve, the portal
+    (`l3audit serve`) then runs on them until Ctrl-C.
     """
+    if serve:
+        from audit.demo.portal import check_loopback_bind
+
+        check_loopback_bind(bind)  # before the audit, so a wrong address costs no waiting
     checklist = get_checklist(checklist_ref)
     start = time.monotonic()
     with demo_fleet(out_dir) as (outlets, ca_file):
@@ -46,3 +57,28 @@ def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool, auditor: 
             click.echo(f"note: {note}", err=True)
     print_summary(results, out_dir, lang)
     click.echo(f"{t('cli.demo_done', lang)} {out_dir.resolve()} ({time.monotonic() - start:.1f} s)")
+    if serve:
+        serve_demo(out_dir, output.finished(), outlets, checklist_ref, bind, lang)
+
+
+def serve_demo(out_dir: Path, results: dict[str, dict[str, Any]], outlets: list[Outlet], checklist_ref: str,
+               bind: str, lang: str) -> None:
+    """Store the demo's results, print the demo accounts once, and serve the portal until Ctrl-C."""
+    from audit.demo.portal import prepare_demo_portal
+    from audit.portal.app import create_app
+    from audit.portal.server import serve as run
+
+    db, accounts = prepare_demo_portal(out_dir, results, outlets)
+    app = create_app(db, checklist=checklist_ref)
+    click.echo(f"{t('cli.demo_portal', lang)}: http://{bind}/")
+    click.echo(t("cli.demo_accounts", lang))
+    for a in accounts:
+        click.echo(f"  {a.username} ({a.role}{': ' + a.outlet_id if a.outlet_id else ''}): {a.password}")
+    click.echo(t("cli.demo_stop", lang), nl=True)
+    sys.stdout.flush()
+    try:
+        run(app, bind, workers=2)
+    except SystemExit as exc:  # gunicorn's master exits after a clean stop (SIGINT, SIGTERM)
+        if exc.code not in (0, None):
+            raise
+    click.echo(t("cli.demo_stopped", lang))

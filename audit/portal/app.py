@@ -14,11 +14,15 @@ from werkzeug.exceptions import HTTPException
 
 from audit.catalogue.loader import load_checklist, resolve_checklist
 from audit.department.store import open_store
-from audit.portal import admin, auditlog, auth, officer, outlet, outlet_evidence, review, scan_views, waiver_views
+from audit.errors import StoreError
+from audit.portal import (
+    admin, auditlog, auth, department, officer, outlet, outlet_evidence, review, scan_views, waiver_views,
+)
 from audit.portal.datadir import resolve_data_dir
 from audit.portal.submit import load_signer
 from audit.portal.locale import install_locale
 from audit.portal.security import cookie_config, install_headers
+from audit.portal.unavailable import install_unavailable, store_unavailable
 from audit.portal.users import user_by_id
 
 SECRET_ENV = "L3AUDIT_PORTAL_SECRET"
@@ -65,9 +69,14 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
         user = user_by_id(store, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.is_active else None
 
+    # Autoescape every template, whatever its suffix: Flask's default escapes only *.html and the like, and the
+    # dashboard's sections shared with `aggregate` are report_templates/*.html.j2 (see audit.portal.department).
+    app.jinja_env.autoescape = True
     install_locale(app)
     install_headers(app, tls)
-    for bp in (auth.bp, outlet.bp, outlet_evidence.bp, officer.bp, admin.bp, review.bp, waiver_views.bp, scan_views.bp):
+    install_unavailable(app)
+    for bp in (auth.bp, outlet.bp, outlet_evidence.bp, officer.bp, admin.bp, review.bp, waiver_views.bp,
+               scan_views.bp, department.bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)
@@ -86,15 +95,18 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
     @app.after_request
     def _log(response: Response) -> Response:
         # One row per request that changes something or is refused, and per page a logged-in user opens.
-        if request.endpoint in ("static", "auth.favicon"):
+        if request.endpoint in ("static", "auth.favicon") or store_unavailable():
             return response
         action = g.get("audit_action")
-        user = current_user.username if current_user and current_user.is_authenticated else ""
-        if action is None and (user or request.method != "GET"):
-            action = f"{request.method} {request.endpoint or '-'}"
-        if action is not None:
-            auditlog.record(store, action, username=user or g.get("audit_target", ""), ip=request.remote_addr or "",
-                            target=request.path, status=response.status_code, detail=g.get("audit_detail"))
+        try:  # the store may have gone away since the page was made (loading the user reads it too)
+            user = current_user.username if current_user and current_user.is_authenticated else ""
+            if action is None and (user or request.method != "GET"):
+                action = f"{request.method} {request.endpoint or '-'}"
+            if action is not None:
+                auditlog.record(store, action, username=user or g.get("audit_target", ""), ip=request.remote_addr or "",
+                                target=request.path, status=response.status_code, detail=g.get("audit_detail"))
+        except StoreError as exc:  # keep the answer (what it did is committed or refused whole), say so in the log
+            app.logger.warning("audit log not written (%s %s): %s", action, request.path, exc)
         return response
 
     return app

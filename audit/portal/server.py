@@ -33,7 +33,15 @@ class PortalServer(BaseApplication):  # type: ignore[misc]
 
 def serve(app: Flask, bind: str, tls_cert: str | None = None, tls_key: str | None = None, workers: int = 2) -> None:
     """Serve until stopped (SIGTERM or Ctrl-C); TLS when a certificate and key are given."""
+
+    def post_fork(_server: Any, _worker: Any) -> None:
+        # The master opened the store (migrations); a forked worker must not reuse its pooled connections,
+        # which the master and the other workers hold too (SQLAlchemy docs, "Using Connection Pools with
+        # Multiprocessing or os.fork()"): drop them in the child without closing them for the others.
+        app.extensions["l3audit_store"].engine.dispose(close=False)
+
     PortalServer(app, {
+        "post_fork": post_fork,
         "bind": bind, "workers": workers, "certfile": tls_cert, "keyfile": tls_key,
         "accesslog": "-", "errorlog": "-", "timeout": 60, "graceful_timeout": 10,
         "forwarded_allow_ips": "127.0.0.1", "proc_name": "l3audit-portal",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -14,6 +15,7 @@ from audit.selfassess.questionnaire import questions
 from tests.portal.conftest import CHECKLIST, PASSWORD, csrf_of, login
 
 _IN_A_MONTH = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+INVENTORY = Path(__file__).parent / "data" / "inventory.yaml"
 FIRST = questions(load_checklist(resolve_checklist(CHECKLIST)))[0].requirement_id
 ROLES = {"anonymous": None, "outlet": "alice", "officer": "officer1", "admin": "admin1"}
 # (method, path with {outlet}, form data, who may): the outlet member only of its own outlet.
@@ -40,6 +42,12 @@ ROUTES = [
                                   "approver": "Giám đốc", "expires": _IN_A_MONTH}, {"officer", "admin"}),
     ("POST", "/officer/waivers/1/revoke", {}, {"officer", "admin"}),
     ("POST", "/officer/outlets/{outlet}/scan", {}, {"officer", "admin"}),
+    # --- the department's pages ---
+    ("GET", "/department", None, {"officer", "admin"}),
+    ("GET", "/department/dashboard.xlsx", None, {"officer", "admin"}),
+    ("GET", "/department/dashboard.pdf", None, {"officer", "admin"}),
+    ("GET", "/department/outlets", None, {"officer", "admin"}),
+    ("POST", "/department/outlets", {"file": (str(INVENTORY), "inventory.yaml")}, {"admin"}),
 ]
 OK = {"GET": 200, "POST": 302}
 

@@ -8,10 +8,11 @@ against a catalogue we do not ship) a requirement's group is the middle part of 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.catalogue.loader import Checklist, load_checklist
+from audit.catalogue.loader import Checklist, load_checklist, resolve_checklist
 from audit.errors import AuditError
 
 
@@ -46,11 +47,23 @@ class CatalogueInfo:
         return [{"id": g, "title": t} for g, t in self.groups.items()]
 
 
-def _load(checklist_id: str) -> Checklist | None:
+@functools.lru_cache(maxsize=16)
+def _load_file(path: str, mtime_ns: int, size: int) -> Checklist | None:
+    """A parsed catalogue, kept while its file is unchanged (the portal builds the dashboard per request,
+    and parsing and validating a catalogue costs more than reading the store's statuses of 100 outlets)."""
     try:
-        return load_checklist(checklist_id)
+        return load_checklist(path)
     except AuditError:
         return None
+
+
+def _load(checklist_id: str) -> Checklist | None:
+    try:
+        path = resolve_checklist(checklist_id)
+        stat = path.stat()
+    except (AuditError, OSError):
+        return None
+    return _load_file(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 def catalogue_info(checklist_id: str, lang: str) -> CatalogueInfo:

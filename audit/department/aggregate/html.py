@@ -40,8 +40,12 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:g}%"
 
 
-def render_dashboard_html(view: dict[str, Any]) -> str:
-    """The dashboard page for a view-model built by `build_dashboard`."""
+def dashboard_context(view: dict[str, Any]) -> dict[str, Any]:
+    """What the dashboard's templates see: the view-model, its words, and drawing data per row.
+
+    Shared by the standalone page below and the portal's /department page (audit.portal.department),
+    which include the same `dashboard_sections.html.j2`.
+    """
     lang = view["lang"]
     words = {k: label(k, lang) for k in WORDS}
     words["within_days"] = label("within_days", lang, n=view["filters"]["waiver_days"])
@@ -55,6 +59,10 @@ def render_dashboard_html(view: dict[str, Any]) -> str:
                     "delta_text": "" if o["delta"] is None else f"{o['delta']:+g}"} for o in view["outlets"]]
     regressions = [r | {"from_text": verdicts.get(r["from_verdict"], r["from_verdict"]),
                         "to_text": verdicts.get(r["to_verdict"], r["to_verdict"])} for r in view["regressions"]]
-    return _env().get_template("dashboard.html.j2").render(
-        v=view, w=words, outlets=outlets, regressions=regressions, verdicts=verdicts,
-        spark_width=SPARK_WIDTH, spark_height=SPARK_HEIGHT, pct=_pct)
+    return {"v": view, "w": words, "outlets": outlets, "regressions": regressions, "verdicts": verdicts,
+            "spark_width": SPARK_WIDTH, "spark_height": SPARK_HEIGHT, "pct": _pct}
+
+
+def render_dashboard_html(view: dict[str, Any]) -> str:
+    """The dashboard page for a view-model built by `build_dashboard`."""
+    return _env().get_template("dashboard.html.j2").render(**dashboard_context(view))
