@@ -9,6 +9,8 @@ answer is intact and new answers are saved.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from collections.abc import Iterator
 
 import pytest
@@ -51,7 +53,7 @@ def _unavailable(reply: object, text: str) -> None:
     assert "unsafe-inline" not in reply.headers["Content-Security-Policy"]  # type: ignore[attr-defined]
 
 
-def test_database_down_then_back(cluster: pg.PgCluster) -> None:
+def test_database_down_then_back(cluster: pg.PgCluster, tmp_path: Path) -> None:
     url = cluster.url()
     with open_store(url) as store:
         add_user(store, "alice", PASSWORD, "outlet", "o1")
@@ -59,7 +61,7 @@ def test_database_down_then_back(cluster: pg.PgCluster) -> None:
         store.replace_inventory([("o1", "Báo Một", ("ha-noi",))])
         store.add_result(make_result("o1", {"L3-TLS-01": "pass"}, "2026-12-01T03:00:00+00:00"),
                          store.start_round("r1", "run"))
-    app = create_app(url, checklist=CHECKLIST, secret_key="test-" + "k" * 40)
+    app = create_app(url, checklist=CHECKLIST, secret_key="test-" + "k" * 40, data_dir=str(tmp_path / "data"))
     alice, officer, stranger = app.test_client(), app.test_client(), app.test_client()
     login(alice, "alice")
     login(officer, "officer1")
