@@ -11,7 +11,7 @@ state (pending, queued, running, done, failed) is read the same way whichever pa
 Either way an outlet has at most one open scan: the job is created only if none of the outlet's
 jobs is pending, queued or running, checked in the transaction that creates it. The outlet's
 sites come from the stored inventory (`outlets.definition`, written by `l3audit outlets import`);
-an inventory imported before schema v9 falls back to the sites of the outlet's latest result. The
+an inventory imported before schema v8 falls back to the sites of the outlet's latest result. The
 stored result merges the outlet's reviewed answers and active portal waivers (audit.portal.judgement).
 """
 

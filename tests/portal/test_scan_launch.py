@@ -128,4 +128,4 @@ def test_scan_goes_to_the_queue_with_redis(inventory: str, tmp_path: Path, certs
         worker.wait(timeout=30)
         server.stop()
     with open_store(inventory) as store:
-        assert store.schema_version() >= 9
+        assert store.schema_version() >= 8

@@ -250,8 +250,8 @@ def _v7_portal_review(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_portal_waivers_outlet ON portal_waivers (outlet_id, requirement_id)"))
 
 
-def _v9_outlet_definitions(conn: sa.Connection) -> None:
-    """Version 9 (issue 18): each inventory outlet kept whole (its sites), for scans launched from the portal."""
+def _v8_outlet_definitions(conn: sa.Connection) -> None:
+    """Version 8 (issue 18): each inventory outlet kept whole (its sites), for scans launched from the portal."""
     conn.execute(sa.text("ALTER TABLE outlets ADD COLUMN definition TEXT"))
 
 
@@ -263,7 +263,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (5, "alert acknowledgement, e-mail per recipient, job cancel requests", _v5_alert_ack_mail_cancel),
     (6, "portal users, audit log, login failures, answers", _v6_portal),
     (7, "portal evidence, submissions, review decisions, waivers", _v7_portal_review),
-    (9, "inventory outlets kept whole (sites) for portal scans", _v9_outlet_definitions),
+    (8, "inventory outlets kept whole (sites) for portal scans", _v8_outlet_definitions),
 )
 LATEST = MIGRATIONS[-1][0]
 

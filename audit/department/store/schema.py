@@ -84,11 +84,11 @@ outlets = sa.Table(
     sa.Column("name", sa.String(500), nullable=False),
     sa.Column("tags", sa.Text, nullable=False),  # JSON list
     sa.Column("imported_at", sa.String(40), nullable=False),
-    sa.Column("definition", sa.Text),  # v9: JSON of the outlet as the inventory gives it (sites...); null before
+    sa.Column("definition", sa.Text),  # v8: JSON of the outlet as the inventory gives it (sites...); null before
 )
 """The department's inventory (`l3audit outlets import`): every outlet counts, results or not.
 
-`definition` (schema v9) keeps each outlet whole (sites, contact, settings; audit.schedule.outlets),
+`definition` (schema v8) keeps each outlet whole (sites, contact, settings; audit.schedule.outlets),
 so a scan launched from the portal knows what to audit without the inventory file."""
 
 withdrawals = sa.Table(
