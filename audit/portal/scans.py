@@ -105,7 +105,7 @@ def latest_jobs(store: Store) -> dict[str, jobs.Job]:
 def run_scan_job(store: Store, job_id: int) -> None:
     """Run one job in this process (the in-process path): audit, merge reviews and waivers, store once."""
     from audit.catalogue.loader import load_checklist
-    from audit.engine import AuditOptions, run_audit
+    from audit.engine import run_audit
     from audit.portal.judgement import self_assessment
     from audit.result import result_to_dict
 
@@ -115,11 +115,7 @@ def run_scan_job(store: Store, job_id: int) -> None:
     try:
         outlet = outlet_from_json(job.outlet)
         checklist = load_checklist(job.checklist)
-        raw: dict[str, Any] = json.loads(job.options)
-        options = AuditOptions(timeout_seconds=float(raw.get("timeout_seconds", 10.0)),
-                               per_host=int(raw.get("per_host", 2)), ca_file=raw.get("ca_file"),
-                               use_nmap=bool(raw.get("use_nmap", True)), auditor=str(raw.get("auditor", "")),
-                               concurrency=1, self_assessment=self_assessment(store, checklist, outlet.id,
+        options = jobs.job_audit_options(job, self_assessment=self_assessment(store, checklist, outlet.id,
                                                                               dt.date.today()))
         (result,) = asyncio.run(run_audit(checklist, [outlet], options))
         jobs.finish_job(store, job_id, result_to_dict(result))

@@ -14,15 +14,19 @@ so a job retried after its worker died is stored once.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from audit.department.store import schema
 from audit.department.store.store import Store, insert_result, now_iso
 from audit.errors import ScheduleError
+
+if TYPE_CHECKING:
+    from audit.runner import AuditOptions
 
 OPEN = ("pending", "queued", "running", "failed")
 """States of a job that is not finished: its round is not complete while one is left."""
@@ -202,3 +206,14 @@ def _finish_round_if_complete(conn: sa.Connection, round_id: int) -> None:
     if not left:
         conn.execute(schema.rounds.update().where(r.id == round_id, r.finished_at.is_(None))
                      .values(finished_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")))
+
+
+def job_audit_options(job: Job, **extra: Any) -> AuditOptions:
+    """The `AuditOptions` of a stored job (its `options` JSON), one outlet at a time, plus `extra`."""
+    from audit.runner import AuditOptions
+
+    raw: dict[str, Any] = json.loads(job.options)
+    return AuditOptions(timeout_seconds=float(raw.get("timeout_seconds", 10.0)),
+                        per_host=int(raw.get("per_host", 2)), ca_file=raw.get("ca_file"),
+                        use_nmap=bool(raw.get("use_nmap", True)), auditor=str(raw.get("auditor", "")),
+                        concurrency=1, **extra)

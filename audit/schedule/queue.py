@@ -116,7 +116,7 @@ def host_slots(broker: RedisBroker, outlet: Outlet, seconds: float) -> Iterator[
 def run_job(settings: QueueSettings, broker: RedisBroker, job_id: int) -> None:
     """Audit the job's outlet and store the result (skipped when the job is done or cancelled)."""
     from audit.catalogue.loader import load_checklist
-    from audit.engine import AuditOptions, run_audit
+    from audit.engine import run_audit
     from audit.result import result_to_dict
     from audit.schedule.outlets import outlet_from_json
 
@@ -128,13 +128,10 @@ def run_job(settings: QueueSettings, broker: RedisBroker, job_id: int) -> None:
         try:
             outlet = outlet_from_json(job.outlet)
             checklist = load_checklist(job.checklist)
-            raw: dict[str, Any] = json.loads(job.options)
+            portal = bool(json.loads(job.options).get("portal"))
             stop = _CancelCheck(store, job_id)
-            options = AuditOptions(timeout_seconds=float(raw.get("timeout_seconds", 10.0)),
-                                   per_host=int(raw.get("per_host", 2)), ca_file=raw.get("ca_file"),
-                                   use_nmap=bool(raw.get("use_nmap", True)), auditor=str(raw.get("auditor", "")),
-                                   concurrency=1, stop_requested=stop,
-                                   self_assessment=_portal_review(store, checklist, outlet.id) if raw.get("portal") else None)
+            options = jobs.job_audit_options(
+                job, stop_requested=stop, self_assessment=_portal_review(store, checklist, outlet.id) if portal else None)
             with host_slots(broker, outlet, settings.host_slot_seconds):
                 (result,) = asyncio.run(run_audit(checklist, [outlet], options))
             if stop(force=True):

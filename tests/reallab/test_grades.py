@@ -33,18 +33,26 @@ SERVER = """
 """
 
 
+def _scan(tmp_path: Path, ca_file: str, name: str, address: str, http: int, https: int, body: str) -> dict:
+    """`l3audit scan https://NAME:HTTPS` against nginx serving `body` on `address`: the result JSON."""
+    out = tmp_path / "r.json"
+    with run_nginx(tmp_path, body, [(address, https), (address, http)]):
+        result = CliRunner().invoke(cli, [
+            "scan", f"https://{name}:{https}", "--http-port", str(http), "--ca-file", ca_file,
+            "--resolve", f"{name}:{https}:{address}", "--json", str(out), "--no-nmap", "--timeout", "3"])
+    assert result.exit_code in (0, 1, 3), result.output
+    return json.loads(out.read_text())
+
+
+def _tls(data: dict) -> dict:
+    return next(a for a in data["probe_attempts"] if a["probe"] == "tls")["facts"]
+
+
 def _tls_facts(tmp_path: Path, ca, ca_file: str, hsts: str) -> dict:
     http, https = free_port(ADDRESS), free_port(ADDRESS)
     cert, key = make_leaf(["grade.test"], ca).write(tmp_path, "grade")
     body = SERVER.format(address=ADDRESS, http=http, https=https, cert=cert, key=key, hsts=hsts)
-    out = tmp_path / "r.json"
-    with run_nginx(tmp_path, body, [(ADDRESS, https), (ADDRESS, http)]):
-        result = CliRunner().invoke(cli, [
-            "scan", f"https://grade.test:{https}", "--http-port", str(http), "--ca-file", ca_file,
-            "--resolve", f"grade.test:{https}:{ADDRESS}", "--json", str(out), "--no-nmap", "--timeout", "3"])
-    assert result.exit_code in (0, 1, 3), result.output
-    data = json.loads(out.read_text())
-    return next(a for a in data["probe_attempts"] if a["probe"] == "tls")["facts"]
+    return _tls(_scan(tmp_path, ca_file, "grade.test", ADDRESS, http, https, body))
 
 
 @pytest.mark.parametrize("hsts, grade, warnings", [
@@ -81,14 +89,8 @@ def test_an_rsa_certificate_expiring_beside_a_fresh_ecdsa_one_is_a_finding(tmp_p
     ec_cert, ec_key = make_leaf(["dual.test"], ca, days_valid=90).write(tmp_path, "ec")
     body = DUAL.format(address=address, http=http, https=https, rsa_cert=rsa_cert, rsa_key=rsa_key,
                        ec_cert=ec_cert, ec_key=ec_key)
-    out = tmp_path / "r.json"
-    with run_nginx(tmp_path, body, [(address, https), (address, http)]):
-        result = CliRunner().invoke(cli, [
-            "scan", f"https://dual.test:{https}", "--http-port", str(http), "--ca-file", ca_file,
-            "--resolve", f"dual.test:{https}:{address}", "--json", str(out), "--no-nmap", "--timeout", "3"])
-    assert result.exit_code in (0, 1, 3), result.output
-    data = json.loads(out.read_text())
-    facts = next(a for a in data["probe_attempts"] if a["probe"] == "tls")["facts"]
+    data = _scan(tmp_path, ca_file, "dual.test", address, http, https, body)
+    facts = _tls(data)
     assert sorted(c["key_type"] for c in facts["tls.certificates"]) == ["EC", "RSA"]
     row = next(r for r in data["requirements"] if r["requirement_id"] == "L3-CERT-03")
     assert row["status"] == "fail", row
