@@ -19,8 +19,9 @@ from audit import __version__
 from audit.catalogue.loader import Checklist
 from audit.crossfacts import complete_site
 from audit.evaluation import judge_outlet, summarise
+from audit.landing import LANDING_PROBES, landing_site
 from audit.scope import Scope
-from audit.models import ChecklistRef, Outlet, OutletResult, ProbeAttempt
+from audit.models import ChecklistRef, Outlet, OutletResult, ProbeAttempt, Target
 from audit.runner import AuditOptions, ProbeRunner, now_iso
 
 __all__ = ["AuditOptions", "ProbeRunner", "checklist_ref", "now_iso", "run_audit"]
@@ -48,9 +49,10 @@ async def audit_outlet(checklist: Checklist, outlet: Outlet, runner: ProbeRunner
     attempts = await asyncio.gather(*(runner.attempt(name, site, settings) for site, name in jobs))
     for (site, name), attempt in zip(jobs, attempts):
         per_site[site.url][name] = attempt
+    landing = await _landing_sites(outlet, probe_names, per_site, runner, settings)
     for site_attempts in per_site.values():
         complete_site(site_attempts, runner.combined)
-    results = judge_outlet(checklist, outlet.id, per_site, runner.options.self_assessment)
+    results = judge_outlet(checklist, outlet.id, per_site, runner.options.self_assessment, landing)
     unique: dict[tuple[str, str], ProbeAttempt] = {
         (a.probe, a.target): a for site_attempts in per_site.values() for a in site_attempts.values()}
     return OutletResult(
@@ -65,6 +67,29 @@ async def audit_outlet(checklist: Checklist, outlet: Outlet, runner: ProbeRunner
         auditor=runner.options.auditor,
         origin=socket.gethostname(),
     )
+
+
+async def _landing_sites(outlet: Outlet, probe_names: list[str], per_site: dict[str, dict[str, ProbeAttempt]],
+                         runner: ProbeRunner, settings: dict) -> dict[str, frozenset[str]]:
+    """Run the transport probes on each host a listed site's chain lands on (`audit.landing`).
+
+    Adds each landing site to `per_site` with its own attempts and the listed site's http attempt;
+    returns landing site URL -> the probes run on it, for the judge.
+    """
+    own = tuple(name for name in LANDING_PROBES if name in probe_names)
+    if not own or "http" not in probe_names:
+        return {}
+    derived: dict[str, Target] = {}
+    for site in outlet.sites:
+        http = per_site[site.url].get("http")
+        found = landing_site(site, http, outlet.sites)
+        if found is not None and found.url not in derived and http is not None:
+            derived[found.url] = found
+            per_site[found.url]["http"] = http
+    attempts = await asyncio.gather(*(runner.attempt(name, site, settings) for site in derived.values() for name in own))
+    for (url, name), attempt in zip(((u, n) for u in derived for n in own), attempts):
+        per_site[url][name] = attempt
+    return {url: frozenset(own) for url in derived}
 
 
 async def run_audit(

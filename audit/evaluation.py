@@ -15,6 +15,7 @@ from typing import Any
 
 from audit.catalogue.loader import Checklist, Requirement
 from audit.catalogue.conditions import evaluate, leaves
+from audit.landing import judged_on
 from audit.selfassess.merge import SelfAssessment, merge_requirement
 from audit.models import (
     Assessment,
@@ -122,15 +123,22 @@ def _reasons_for(used: set[str], errors: Mapping[str, Any]) -> list[str]:
 
 
 def evaluate_requirement(
-    requirement: Requirement, sites: Mapping[str, Mapping[str, ProbeAttempt]]
+    requirement: Requirement, sites: Mapping[str, Mapping[str, ProbeAttempt]],
+    landing: Mapping[str, frozenset[str]] | None = None,
 ) -> RequirementResult:
-    """Judge one requirement for an outlet whose sites' attempts are given as site -> probe -> attempt."""
+    """Judge one requirement for an outlet whose sites' attempts are given as site -> probe -> attempt.
+
+    `landing` names the sites derived from a redirect to another host of the outlet (site -> the
+    probes run on it, `audit.landing`): they are judged only for rows reading those probes.
+    """
     if requirement.not_applicable_reason is not None:
         reason = f"not applicable (tailoring): {requirement.not_applicable_reason.en}"
         return RequirementResult(requirement.id, Status.NOT_APPLICABLE, reason, (), "tailoring")
     if requirement.assessment is Assessment.MANUAL:
         return RequirementResult(requirement.id, Status.MANUAL, "needs a person (no automated check)", (), "manual")
-    per_site = tuple(evaluate_site(requirement, site, attempts) for site, attempts in sites.items())
+    landing = landing or {}
+    per_site = tuple(evaluate_site(requirement, site, attempts) for site, attempts in sites.items()
+                     if site not in landing or judged_on(requirement.probes, landing[site], attempts))
     status = combine_statuses([s.status for s in per_site])
     reasons = sorted({f"{s.target}: {s.reason}" for s in per_site if s.status is status})
     return RequirementResult(requirement.id, status, "; ".join(reasons), per_site, "probe")
@@ -141,9 +149,10 @@ def judge_outlet(
     outlet_id: str,
     sites: Mapping[str, Mapping[str, ProbeAttempt]],
     self_assessment: SelfAssessment | None = None,
+    landing: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[RequirementResult, ...]:
     """Judge every requirement for one outlet, then merge its answers and waivers (if any)."""
-    results = tuple(evaluate_requirement(req, sites) for req in checklist.requirements)
+    results = tuple(evaluate_requirement(req, sites, landing) for req in checklist.requirements)
     return merge_outlet(checklist, outlet_id, results, self_assessment)
 
 

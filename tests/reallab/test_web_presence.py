@@ -32,7 +32,7 @@ SERVERS = """
   }}
   server {{ listen {www}:{http}; return 301 https://www.baomau.vn:{https}$request_uri; }}
   server {{
-    listen {www}:{https} ssl; ssl_certificate {cert}; ssl_certificate_key {key};
+    listen {www}:{https} ssl; ssl_certificate {wcert}; ssl_certificate_key {wkey};
     add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
     add_header X-Content-Type-Options nosniff always;
     add_header X-Frame-Options DENY always;
@@ -42,8 +42,8 @@ SERVERS = """
 GOOD_PAGE = 'default_type text/html; return 200 "<!doctype html><title>Bao Mau</title>tin tuc";'
 
 
-def _scan(tmp_path: Path, ca, ca_file: str, landing: str = GOOD_PAGE, *extra: str) -> dict:
-    http, https, body = _start(tmp_path, ca, landing)
+def _scan(tmp_path: Path, ca, ca_file: str, landing: str = GOOD_PAGE, *extra: str, www_days: int = 90) -> dict:
+    http, https, body = _start(tmp_path, ca, landing, www_days)
     out = tmp_path / "r.json"
     with run_nginx(tmp_path, body, [(APEX, https), (WWW, https)]):
         result = CliRunner().invoke(cli, [
@@ -54,11 +54,12 @@ def _scan(tmp_path: Path, ca, ca_file: str, landing: str = GOOD_PAGE, *extra: st
     return json.loads(out.read_text())
 
 
-def _start(tmp_path: Path, ca, landing: str = GOOD_PAGE) -> tuple[int, int, str]:
+def _start(tmp_path: Path, ca, landing: str = GOOD_PAGE, www_days: int = 90) -> tuple[int, int, str]:
     http, https = free_port(APEX), free_port(APEX)
     cert, key = make_leaf(["baomau.vn", "www.baomau.vn"], ca).write(tmp_path, "baomau")
+    wcert, wkey = make_leaf(["www.baomau.vn"], ca, days_valid=www_days).write(tmp_path, "www")
     return http, https, SERVERS.format(apex=APEX, www=WWW, http=http, https=https, cert=cert, key=key,
-                                       landing=landing)
+                                       wcert=wcert, wkey=wkey, landing=landing)
 
 
 def test_an_inventory_listing_apex_and_www_is_compliant(tmp_path: Path, ca, ca_file: str) -> None:
@@ -105,6 +106,33 @@ def test_apex_to_www_is_judged_on_the_landing_page(tmp_path: Path, ca, ca_file: 
     assert any(url.startswith("https://baomau.vn:") for url in facts["http.hsts.missing_on"])
     assert "http.observatory.partial" not in facts
     assert facts["http.observatory.grade"].startswith(("A", "B"))
+
+
+def _tls_attempts(data: dict) -> dict:
+    return {a["target"].split("//")[1].split(":")[0]: a for a in data["probe_attempts"] if a["probe"] == "tls"}
+
+
+def test_the_landing_hosts_tls_is_audited_when_only_the_apex_is_listed(tmp_path: Path, ca, ca_file: str) -> None:
+    """Given only the apex listed and www's certificate expiring in 9 days, then the days-left row fails on www.
+
+    The visitor's TLS is www's: its own certificate and grade are examined,
+    (www sends HSTS itself: no `hsts_short` warning there), while the apex's redirect sends none.
+    """
+    data = _scan(tmp_path, ca, ca_file, www_days=9)
+    tls = _tls_attempts(data)
+    assert set(tls) == {"baomau.vn", "www.baomau.vn"}, list(tls)
+    assert tls["www.baomau.vn"]["facts"]["tls.certificate.days_until_expiry"] <= 9
+    codes = {host: [w["code"] for w in a["facts"]["tls.grade_warnings"]] for host, a in tls.items()}
+    assert "hsts_short" in codes["baomau.vn"] and "hsts_short" not in codes["www.baomau.vn"], codes
+    assert "hsts_unknown" not in codes["baomau.vn"] + codes["www.baomau.vn"], codes
+    row = next(r for r in data["requirements"] if r["requirement_id"] == "L3-CERT-03")
+    assert row["status"] == "fail", row
+    failing = [s["target"] for s in row["sites"] if s["status"] == "fail"]
+    assert failing and all("www.baomau.vn" in url for url in failing), row["sites"]
+    # Rows of the http probe alone are judged once, on the listed site: the landing page is its content.
+    web03 = next(r for r in data["requirements"] if r["requirement_id"] == "L3-WEB-03")
+    assert [s["target"] for s in web03["sites"]] == [data["outlet"]["sites"][0]["url"]], web03["sites"]
+    assert data["summary"]["counts"]["fail"] >= 1, data["summary"]
 
 
 def test_a_landing_page_without_headers_fails_the_content_rows(tmp_path: Path, ca, ca_file: str) -> None:
