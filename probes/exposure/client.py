@@ -40,6 +40,8 @@ class PoliteClient:
         self.failures: list[str] = []
         self.throttled: str | None = None
         """Why the site stopped giving usable answers (rate limited, blocked); no more requests then."""
+        self.rate_limited: list[dict[str, object]] = []
+        """Each throttle the site sent (429, or 503 with Retry-After): request number, path, status, Retry-After."""
         self._fetcher = Fetcher(target, timeout_seconds, max_body_bytes=MAX_BODY_BYTES, user_agent=user_agent)
         self._lock = asyncio.Lock()
         self._next_start = 0.0
@@ -74,7 +76,11 @@ class PoliteClient:
         except FetchError as exc:
             self.failures.append(f"{path}: {exc.reason}")
             return None
-        return Page(path, response.status, dict(response.headers), response.body)
+        page = Page(path, response.status, dict(response.headers), response.body)
+        if page.status == 429 or (page.status == 503 and "retry-after" in page.headers):
+            self.rate_limited.append({"request": self.requests, "path": path[:256], "status": page.status,
+                                      "retry_after": str(page.headers.get("retry-after", ""))[:64] or None})
+        return page
 
     def same_site_redirect(self, page: Page) -> str | None:
         """The path a redirect points to on this same site (scheme, host and port), else None.

@@ -143,6 +143,7 @@ class ExposureProbe(Probe):
             for fact in errors:  # never published as "not exposed" without evidence
                 facts.pop(fact, None)
         facts["exposure.requests"] = client.requests
+        facts.update(rate_limit_facts(client))
         facts["exposure.soft_404"] = baselines[False].soft_404 or baselines[True].soft_404
         return facts
 
@@ -251,6 +252,22 @@ class ExposureProbe(Probe):
             if found.fields:
                 return security_txt_facts(found, str(client.url(path)), now)
         return security_txt_facts(None, "", now)
+
+
+def rate_limit_facts(client: PoliteClient) -> dict[str, Any]:
+    """Whether the site throttled the probe's few, paced requests, and when (a supporting signal only).
+
+    Seen: the site limits clients (or a CDN in front does). Not seen says only that
+    `exposure.requests` requests at `exposure.rate_per_second` were not limited: a rate limit set
+    higher stays invisible, by design of a polite probe.
+    """
+    seen = client.rate_limited
+    return {
+        "exposure.rate_limit.observed": bool(seen),
+        "exposure.rate_limit.first_at_request": seen[0]["request"] if seen else None,
+        "exposure.rate_limit.responses": seen[:10],
+        "exposure.rate_per_second": client.rate_per_second,
+    }
 
 
 def _unproven(facts: dict[str, Any], missed: list[PathCheck], throttled: bool) -> list[str]:

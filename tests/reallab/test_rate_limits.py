@@ -57,6 +57,11 @@ def test_findings_made_before_the_429_are_kept(tmp_path: Path, ca, ca_file: str)
     assert "exposure.backup_exposed" not in facts  # never "no backups" after the site stopped answering
     assert rows["N3-DEV-08"].status.value == "fail", rows["N3-DEV-08"].reason
     assert "proven" in rows["N3-DEV-08"].reason
+    # The limit itself is a fact: a supporting signal for the anti-DDoS row, never its pass.
+    assert facts["exposure.rate_limit.observed"] is True
+    assert isinstance(facts["exposure.rate_limit.first_at_request"], int) and facts["exposure.rate_limit.first_at_request"] > 5
+    assert facts["exposure.rate_limit.responses"][0]["status"] == 429
+    assert rows["N3-NET-16"].status.value == "manual", rows["N3-NET-16"].reason
 
 
 def test_a_throttled_clean_site_is_unmeasured_not_compliant(tmp_path: Path, ca, ca_file: str) -> None:

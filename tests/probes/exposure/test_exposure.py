@@ -96,6 +96,7 @@ def test_given_clean_site_when_probed_then_nothing_is_found(tmp_path: Path) -> N
     assert facts["exposure.security_txt.present"] and facts["exposure.security_txt.valid"]
     # Every catalogue path was requested once, plus the root, two random paths and security.txt.
     assert facts["exposure.requests"] == len(load_paths()) + 4
+    assert facts["exposure.rate_limit.observed"] is False and facts["exposure.rate_limit.first_at_request"] is None
 
 
 def test_given_soft_404_site_when_probed_then_no_false_findings(tmp_path: Path) -> None:
