@@ -103,7 +103,8 @@ def test_without_a_proven_fail_an_unmeasured_probe_makes_the_row_an_error() -> N
     result = site_of("N3-DAT-10", GOOD_SITE, errored={"http": "timed out"})
     assert result.status is Status.ERROR
     assert result.reason == "could not measure (http: timed out)"
-    missing = evaluate_site(CATALOGUE.requirement("N3-DAT-10"), SITE, attempts(tls=GOOD_SITE["tls"], mail=GOOD_SITE["mail"]))
+    missing = evaluate_site(CATALOGUE.requirement("N3-DAT-10"), SITE,
+                            attempts(tls=GOOD_SITE["tls"], mail=GOOD_SITE["mail"], exposure=GOOD_SITE["exposure"]))
     assert missing.status is Status.ERROR and missing.reason == "could not measure (http: probe did not run)"
 
 

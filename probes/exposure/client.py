@@ -32,6 +32,8 @@ class PoliteClient:
                  max_requests: int = 45, scheme: str | None = None, port: int | None = None,
                  user_agent: str = USER_AGENT) -> None:
         self.target = target
+        self.timeout_seconds = timeout_seconds
+        self.user_agent = user_agent
         self.scheme = scheme or target.scheme
         self.port = port or target.port
         self.rate_per_second = rate_per_second

@@ -142,6 +142,14 @@ class ExposureProbe(Probe):
                                         for fact in errors}
             for fact in errors:  # never published as "not exposed" without evidence
                 facts.pop(fact, None)
+        if "exposure.admin_paths" in facts:
+            plain = await admin_over_plain_http(client, target, facts["exposure.admin_paths"])
+        else:
+            plain = {"exposure.errors": {"exposure.admin_over_plain_http": "admin paths not measured"}}
+        more_errors = plain.pop("exposure.errors", {})
+        facts.update(plain)
+        if more_errors:
+            facts["exposure.errors"] = {**facts.get("exposure.errors", {}), **more_errors}
         facts["exposure.requests"] = client.requests
         facts.update(rate_limit_facts(client))
         facts["exposure.soft_404"] = baselines[False].soft_404 or baselines[True].soft_404
@@ -252,6 +260,40 @@ class ExposureProbe(Probe):
             if found.fields:
                 return security_txt_facts(found, str(client.url(path)), now)
         return security_txt_facts(None, "", now)
+
+
+MAX_PLAIN_ADMIN_CHECKS = 5
+"""Admin pages asked again over plain HTTP, at most (each one request)."""
+
+
+async def admin_over_plain_http(client: PoliteClient, target: Target, admin_paths: list[str]) -> dict[str, Any]:
+    """Whether an admin or log-in page found on the site is also served over plain HTTP (credentials in clear).
+
+    On an HTTPS site each admin path found is asked once on the site's plain-HTTP port: an answer
+    that is not a redirect (a log-in page, an auth prompt) means the password can travel in clear.
+    A plain-HTTP site serves them so by itself. A path that got no answer leaves the fact unmeasured.
+    """
+    if target.scheme != "https":
+        return {"exposure.admin_plain_http": list(admin_paths), "exposure.admin_over_plain_http": bool(admin_paths)}
+    if not admin_paths or target.http_port is None:
+        return {"exposure.admin_plain_http": [], "exposure.admin_over_plain_http": False}
+    plain = PoliteClient(target, client.timeout_seconds, rate_per_second=client.rate_per_second,
+                         max_requests=MAX_PLAIN_ADMIN_CHECKS, scheme="http", port=target.http_port,
+                         user_agent=client.user_agent)
+    served: list[str] = []
+    try:
+        for path in admin_paths[:MAX_PLAIN_ADMIN_CHECKS]:
+            page = await plain.get(path)
+            if page is None or page.status in _RETRY_STATUSES:
+                why = plain.failures[-1] if page is None else f"{path}: HTTP {page.status}"
+                return {"exposure.errors": {"exposure.admin_over_plain_http": f"plain HTTP not measured ({why})"}}
+            if not 300 <= page.status < 400 and page.status != 404:
+                served.append(str(plain.url(path)))
+    finally:
+        client.requests += plain.requests
+        client.rate_limited += plain.rate_limited
+        await plain.aclose()
+    return {"exposure.admin_plain_http": served, "exposure.admin_over_plain_http": bool(served)}
 
 
 def rate_limit_facts(client: PoliteClient) -> dict[str, Any]:

@@ -59,7 +59,8 @@ GOOD_SITE = {
              "http.server_version_disclosed": False, "http.csp.present": True,
              "http.cookies.insecure_count": 0, "http.mixed_content.present": False},
     "exposure": {"exposure.admin_exposed": False, "exposure.secrets_exposed": False, "exposure.backup_exposed": False,
-                 "exposure.verbose_error": False, "exposure.security_txt.valid": True},
+                 "exposure.verbose_error": False, "exposure.security_txt.valid": True,
+                 "exposure.admin_over_plain_http": False},
     "ports": {"ports.open_ports": [], "ports.risky_open_count": 0, "ports.unexpected_open_count": 0},
     "mail": {"mail.mx.count": 1, "mail.mx.null": False, "mail.starttls.all_valid": True},
 }

@@ -182,3 +182,28 @@ def test_given_a_sites_own_access_denied_page_for_a_path_then_it_is_an_answer_no
     with WebSite(loopback_address(), routes, tls_folder=tmp_path) as site:
         facts = run(site)
     assert "exposure.unmeasured_paths" not in facts and facts["exposure.git_exposed"] is False
+
+
+def test_given_a_login_page_also_served_over_plain_http_then_admin_over_plain_http(tmp_path: Path) -> None:
+    """Given wp-login.php answered on the plain-HTTP port too (other admin paths redirect), then only it is named."""
+    address = loopback_address()
+    to_https = {"Location": f"https://{HOST}/"}
+    plain_routes = {"/wp-login.php": Route(200, LOGIN_FORM), "/admin/": Route(301, b"", to_https),
+                    "/phpmyadmin/": Route(301, b"", to_https)}
+    with WebSite(address, EXPOSED, tls_folder=tmp_path) as site, WebSite(address, plain_routes) as plain:
+        target = Target(host=HOST, port=site.port, http_port=plain.port, address=address)
+        options = ProbeOptions(timeout_seconds=3, settings=FAST)
+        facts = asyncio.run(ExposureProbe().measure(target, options)).facts
+    assert facts["exposure.admin_over_plain_http"] is True
+    assert facts["exposure.admin_plain_http"] == [f"http://{HOST}:{plain.port}/wp-login.php"]
+    assert sorted(plain.paths_seen) == ["/admin/", "/phpmyadmin/", "/wp-login.php"]  # one request each
+
+
+def test_given_plain_http_that_redirects_every_admin_page_then_not_over_plain_http(tmp_path: Path) -> None:
+    """Given the plain-HTTP port redirecting everything to HTTPS, then no admin page is over plain HTTP."""
+    address = loopback_address()
+    with WebSite(address, EXPOSED, tls_folder=tmp_path) as site, \
+            WebSite(address, {}, soft_404="redirect") as plain:
+        target = Target(host=HOST, port=site.port, http_port=plain.port, address=address)
+        facts = asyncio.run(ExposureProbe().measure(target, ProbeOptions(timeout_seconds=3, settings=FAST))).facts
+    assert facts["exposure.admin_over_plain_http"] is False and facts["exposure.admin_plain_http"] == []
