@@ -26,7 +26,7 @@ from audit.models import Target
 from probes.exposure.catalogue import PathCheck, load_paths
 from probes.exposure.checks import CHECKS, Baseline, Page, error_page_version, login_evidence, stack_trace
 from probes.exposure.client import BudgetExhausted, PoliteClient
-from probes.http.blocking import block_reason, retry_after_seconds
+from probes.http.blocking import MAX_RETRY_AFTER_SECONDS, block_reason, retry_after_seconds
 from probes.http.fetch import user_agent_for
 from probes.exposure.securitytxt import (
     LEGACY_PATH,
@@ -41,8 +41,6 @@ _ENV_IDS = frozenset({"env", "env-production", "wp-config-backup"})
 _GIT_IDS = frozenset({"git-head", "git-config", "listing-git"})
 _RETRY_STATUSES = frozenset({429, 503})
 """Rate limited or unavailable: the answer says nothing about the path, so it counts as no answer."""
-MAX_RETRY_AFTER_SECONDS = 10.0
-"""The longest `Retry-After` honoured within the probe's budget; a longer one ends the attempt."""
 
 
 class Unmeasured(Exception):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["BLOCK_STATUSES", "block_reason", "retry_after_seconds"]
+__all__ = ["BLOCK_STATUSES", "MAX_RETRY_AFTER_SECONDS", "block_reason", "retry_after_seconds", "throttle_wait"]
 
 BLOCK_STATUSES = frozenset({403, 429, 503})
 """Statuses a block, challenge or throttle comes with (RFC 6585 4 for 429; RFC 9110 15.6.4 for 503)."""
@@ -35,6 +35,25 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     """`Retry-After` in seconds when given as a number (RFC 9110 10.2.3); None otherwise."""
     value = (headers.get("retry-after") or "").strip()
     return float(value) if value.isdigit() else None
+
+
+MAX_RETRY_AFTER_SECONDS = 10.0
+"""The longest `Retry-After` a probe honours within its budget; a longer one leaves the answer unmeasured."""
+DEFAULT_BACKOFF_SECONDS = 1.0
+"""The wait before the one retry of a throttle that gave no `Retry-After`."""
+
+
+def throttle_wait(status: int, headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait before retrying a throttled answer once (429, or 503 with `Retry-After`).
+
+    None when the answer is not a throttle, or when the site asks for longer than
+    `MAX_RETRY_AFTER_SECONDS` (the probe's budget would not allow it).
+    """
+    retry = retry_after_seconds(headers)
+    if status != 429 and not (status == 503 and retry is not None):
+        return None
+    wait = DEFAULT_BACKOFF_SECONDS if retry is None else retry
+    return wait if wait <= MAX_RETRY_AFTER_SECONDS else None
 
 
 def block_reason(status: int, headers: Mapping[str, str], body: bytes, *, strict: bool = False) -> str | None:

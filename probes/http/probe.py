@@ -35,6 +35,7 @@ from probes.http.analysis import (
     plain_facts,
     preload_checker,
 )
+from probes.http.blocking import throttle_wait
 from probes.http.edge import date_skew, edge_facts
 from probes.http.fetch import (
     CORS_ORIGIN,
@@ -84,6 +85,10 @@ class HttpProbe(Probe):
             http_task = fetcher.chain(plain_url) if target.http_port else _none()
             https_task = fetcher.chain(target.url) if target.scheme == "https" else _none()
             http_chain, https_chain = await asyncio.gather(http_task, https_task)
+            retried: list[str] = []
+            http_chain, https_chain = await asyncio.gather(
+                _once_more_if_throttled(fetcher, http_chain, plain_url, retried),
+                _once_more_if_throttled(fetcher, https_chain, target.url, retried))
             view = View(_usable(http_chain), _usable(https_chain), None, None)
             view.auto = view.https or view.http
             if not any(c is not None and c.hops for c in (http_chain, https_chain)):
@@ -109,6 +114,7 @@ class HttpProbe(Probe):
         # Measured even when the page was a block: a Cloudflare block page proves Cloudflare.
         facts.update(edge_facts(answers, any(r.startswith("blocked") for r in unmeasured.values())))
         facts.update(date_skew(view.auto.final if view.auto is not None else None))
+        facts["http.retried_after_throttle"] = sorted(retried)
         if unmeasured:
             for name in [f for f in facts if any(f == k or f.startswith(k + ".") for k in unmeasured)]:
                 del facts[name]  # a block page's headers are not the site's: never published as measured
@@ -125,6 +131,22 @@ class HttpProbe(Probe):
                                      headers={"Origin": CORS_ORIGIN, "Access-Control-Request-Method": "GET"})
         except FetchError:  # no answer to OPTIONS is "not implemented", never an error of the probe
             return None
+
+
+async def _once_more_if_throttled(fetcher: Fetcher, chain: Chain | None, url: str, retried: list[str]) -> Chain | None:
+    """The chain fetched once more when it ended on a throttle, after `Retry-After` (or a second's back-off).
+
+    A throttle asking for longer than the probe's budget allows, or a second throttle, is kept:
+    its facts are then unmeasured ("rate limited"), never graded.
+    """
+    final = chain.final if chain is not None else None
+    wait = throttle_wait(final.status, final.headers) if final is not None else None
+    if chain is None or wait is None:
+        return chain
+    await asyncio.sleep(wait)
+    retried.append(final.url if final is not None else url)
+    again = await fetcher.chain(url)
+    return again if again.hops else chain
 
 
 async def _none() -> None:

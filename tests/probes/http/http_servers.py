@@ -43,6 +43,8 @@ class Reply:
     """'normal', 'endless' (body never ends), 'silent' (headers, then no body), or 'raw'."""
     raw: bytes = b""
     """For mode 'raw': the whole response, sent as is."""
+    first: tuple["Reply", ...] = ()
+    """Replies given, in order, to the first requests for this path, before this one (a throttle that lifts)."""
 
 
 @dataclass
@@ -177,7 +179,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         table = self.server.replies
         reply = table.get(path) or Reply(status=404, headers=(("Content-Type", "text/plain"),), body=b"not found")
-        self._send(reply)
+        seen = sum(1 for hit in self.server.hits if hit[2].split("?")[0] == path and hit[:2] == self.server.hits[-1][:2]) - 1
+        self._send(reply.first[seen] if seen < len(reply.first) else reply)
 
     def do_OPTIONS(self) -> None:
         self.server.hits.append(("https" if self.server.context else "http", "OPTIONS", self.path))

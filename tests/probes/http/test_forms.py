@@ -94,9 +94,10 @@ def test_the_credentials_row_reads_the_login_form(certs: Certificates, body: byt
     site = Site("auth", page(body=body.replace(b"{host}", address.encode())), REDIRECT)
     with serve(site, address, certs) as running:
         target = Target(host=running.host, port=running.https_port, http_port=running.http_port)
-        options = AuditOptions(timeout_seconds=5, ca_file=str(certs.ca), use_nmap=False, probes=["tls", "http"])
-        result = asyncio.run(run_audit(get_checklist("tcvn11930-2017-l3", None), [Outlet("bao", "Báo", (target,))],
-                                       options))[0]
+        options = AuditOptions(timeout_seconds=5, ca_file=str(certs.ca), use_nmap=False,
+                               probes=["tls", "http", "exposure"])
+        outlet = Outlet("bao", "Báo", (target,), settings={"exposure_rate_per_second": 100})
+        result = asyncio.run(run_audit(get_checklist("tcvn11930-2017-l3", None), [outlet], options))[0]
     row = next(r for r in result.requirements if r.requirement_id == "L3-APP-AUTH-02")
     assert row.status.value == status, row.reason
     if status == "fail":
