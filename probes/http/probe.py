@@ -25,6 +25,7 @@ from audit.errors import ProbeError
 from audit.models import Target
 from probes.http import observatory as obs
 from probes.http.analysis import (
+    CONTENT_FACTS,
     View,
     analyse,
     blocked_facts,
@@ -35,6 +36,7 @@ from probes.http.analysis import (
     plain_facts,
     preload_checker,
 )
+from probes.http.baseline import uniform_refusal
 from probes.http.blocking import throttle_wait
 from probes.http.edge import date_skew, edge_facts
 from probes.http.fetch import (
@@ -98,11 +100,15 @@ class HttpProbe(Probe):
                                  f"{reasons or 'no answer'} (hint: check the address and ports, or the timeout)")
             if view.auto is not None and view.auto.final is not None:
                 view.cors = await self._preflight(fetcher, view.auto)
+            landing = https_chain if https_chain is not None and https_chain.hops else view.auto
+            refused = None if blocked_facts(None, landing, None) else await uniform_refusal(fetcher, landing)
         finally:
             await fetcher.aclose()
         facts: dict[str, Any] = {}
         facts.update(error_facts(http_chain, https_chain))
         unmeasured = blocked_facts(http_chain, https_chain, view.auto)
+        if refused:
+            unmeasured.update({prefix: refused for prefix in CONTENT_FACTS if prefix not in unmeasured})
         if target.http_port:
             facts.update(plain_facts(target, http_chain))
         if target.scheme == "https":

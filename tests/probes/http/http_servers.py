@@ -49,7 +49,7 @@ class Reply:
 
 @dataclass
 class Site:
-    """A test site: replies per path for each scheme (None: no listener), and for OPTIONS."""
+    """A test site: replies per path for each scheme (None: no listener; path "*": every other path), and for OPTIONS."""
 
     name: str
     https: dict[str, Reply] | None = None
@@ -178,7 +178,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.hits.append(("https" if self.server.context else "http", "GET", self.path))
         path = self.path.split("?")[0]
         table = self.server.replies
-        reply = table.get(path) or Reply(status=404, headers=(("Content-Type", "text/plain"),), body=b"not found")
+        reply = table.get(path) or table.get("*") or Reply(status=404, headers=(("Content-Type", "text/plain"),), body=b"not found")
         seen = sum(1 for hit in self.server.hits if hit[2].split("?")[0] == path and hit[:2] == self.server.hits[-1][:2]) - 1
         self._send(reply.first[seen] if seen < len(reply.first) else reply)
 

@@ -1,4 +1,4 @@
-"""The http probe backs off once on a throttle, honouring `Retry-After`, and never grades a throttle (127.0.0.236-238)."""
+"""Throttles and refusals: the http probe backs off once on a throttle, honouring `Retry-After`, and never grades a throttle or a refusal (127.0.0.236-239)."""
 
 from __future__ import annotations
 
@@ -54,3 +54,21 @@ def test_a_throttle_that_stays_or_asks_too_long_is_unmeasured(certs: Certificate
     facts = _facts(Site("long", _throttled_first("3600", times=5), REDIRECT), "127.0.0.238", certs)
     assert facts["http.retried_after_throttle"] == [] and "http.hsts.present" not in facts
     assert any("Retry-After 3600" in why for why in facts["http.unmeasured"].values())
+
+
+FORBIDDEN = Reply(status=403, headers=(("Content-Type", "text/html"),),
+                  body=b"<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>")
+
+
+def test_every_path_refused_alike_is_a_block_not_the_site(certs: Certificates) -> None:
+    """Given a bare 403 (no WAF marker) for the home page and for any path, then the content facts are blocked."""
+    facts = _facts(Site("refuses", {"/": FORBIDDEN, "*": FORBIDDEN}, REDIRECT), "127.0.0.239", certs)
+    assert "http.hsts.present" not in facts and "http.observatory.grade" not in facts
+    assert "random path alike" in facts["http.unmeasured"]["http.headers"]
+
+
+def test_a_home_page_refused_unlike_other_paths_is_judged_as_it_is(certs: Certificates) -> None:
+    """Given 403 for the home page but an ordinary 404 elsewhere, then the page is the site's answer: graded."""
+    facts = _facts(Site("home403", {"/": FORBIDDEN}, REDIRECT), "127.0.0.239", certs)
+    assert "http.unmeasured" not in facts and facts["http.https.status"] == 403
+    assert "http.observatory.grade" in facts
