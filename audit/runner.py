@@ -34,8 +34,10 @@ class AuditOptions:
     """Outlets audited at once (each outlet is a different host; `per_host` bounds each one's load)."""
     per_host: int = 2
     """Probes running against one host address at once."""
-    global_probes: int = 32
-    """Probes running at once across the whole run."""
+    global_probes: int | None = None
+    """Probes running at once across the whole run; by default `concurrency` x `per_host` (every outlet
+    audited at once may use its host's slots: the exposure probe spends most of its time waiting out its
+    polite rate, so a smaller global cap would idle the run without sparing any host)."""
     ca_file: str | None = None
     use_nmap: bool = True
     resolver: str | None = None
@@ -71,7 +73,7 @@ class ProbeRunner:
     """Attempts completed with another probe's facts (audit.crossfacts), one per pair for the run."""
 
     def __post_init__(self) -> None:
-        self._global = asyncio.Semaphore(self.options.global_probes)
+        self._global = asyncio.Semaphore(self.options.global_probes or self.options.concurrency * self.options.per_host)
 
     def attempt(self, probe_name: str, target: Target, settings: dict | None = None) -> Awaitable[ProbeAttempt]:
         """The attempt of `probe_name` on `target`, started once and shared by later callers."""

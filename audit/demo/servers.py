@@ -12,6 +12,7 @@ import socket
 import socketserver
 import ssl
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -44,6 +45,7 @@ def _handler(config: SiteConfig) -> type[http.server.BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self.server.arrivals.append(time.monotonic())  # type: ignore[attr-defined]
             if config.redirect_to is not None:
                 self.send_response(301)
                 self.send_header("Location", config.redirect_to + self.path.lstrip("/"))
@@ -76,6 +78,8 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
     def __init__(self, address: tuple[str, int], handler: type, tls: ssl.SSLContext | None) -> None:
         self._tls = tls
+        self.arrivals: list[float] = []
+        """When each GET arrived (time.monotonic()), for benchmarks that check the per-host rate."""
         super().__init__(address, handler)
 
     def get_request(self) -> tuple[socket.socket, object]:
