@@ -101,7 +101,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="l3audit-bench-queue-") as tmp:
         work = Path(tmp)
-        with fleet_bench.fleet(args.outlets, work) as (inventory, ca_file):
+        with fleet_bench.fleet(args.outlets, work) as (inventory, ca_file, _servers):
             for workers in (1, 2):
                 rows.append(bench_run(inventory, ca_file, work, workers * args.threads, args.outlets))
                 print(rows[-1], file=sys.stderr)
