@@ -25,8 +25,11 @@ def short(value: Any, limit: int = MAX_VALUE_CHARS) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    longer = len(text) > limit
+    text = text[:limit]  # escaping only lengthens: the first `limit` characters decide what is shown
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    return text[: limit - 1] + "…" if longer or len(text) > limit else text
 
 
 def parse_time(value: Any) -> datetime | None:

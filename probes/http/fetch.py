@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import importlib.util
 import ssl
 from dataclasses import dataclass, field
@@ -147,6 +148,32 @@ class Chain:
         return self.hops[-1].url if self.hops else self.start_url
 
 
+def verifying_context(ca_file: str | None) -> ssl.SSLContext:
+    """The certificate-verifying TLS context for `ca_file` (or the system's CAs), built once per file version.
+
+    Loading the system's CA store costs about 60 ms of CPU; a context per site made it a quarter of a
+    fleet audit's CPU time. The context is only read once built (httpcore sets the same ALPN
+    protocols on it for every connection), so every fetcher can share it. A CA file that changes
+    (another size or modification time) gets a new context.
+    """
+    version = None
+    if ca_file:
+        try:
+            info = os.stat(ca_file)
+            version = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            version = None  # load_verify_locations then gives the error, as before
+    return _context(ca_file, version)
+
+
+@functools.lru_cache(maxsize=8)
+def _context(ca_file: str | None, version: tuple[int, int] | None) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if ca_file:
+        context.load_verify_locations(ca_file)
+    return context
+
+
 class Fetcher:
     """Two httpx transports (verifying and not) sending every request to the target's address."""
 
@@ -157,9 +184,7 @@ class Fetcher:
         self.max_body_bytes = max_body_bytes
         self._timeout = httpx.Timeout(timeout_seconds).as_dict()
         self._headers = {"User-Agent": user_agent, "Accept": ACCEPT_HTML, "Accept-Encoding": "identity"}
-        context = ssl.create_default_context()
-        if ca_file:
-            context.load_verify_locations(ca_file)
+        context = verifying_context(ca_file)
         # Transports, not clients: httpx's client builds the next request from every Location
         # header even when it does not follow redirects, and raises on a hostile one before we
         # can see the response.
