@@ -70,3 +70,43 @@ def test_a_throttled_clean_site_is_unmeasured_not_compliant(tmp_path: Path, ca, 
                                                 "location ~ ^/\\.(git|env) { return 404; }")
     assert "exposure.secrets_exposed" not in facts
     assert rows["N3-DEV-08"].status.value == "error", rows["N3-DEV-08"].reason
+
+
+SHARED = """
+  limit_req_zone $binary_remote_addr zone=shared:1m rate=1r/m;
+  server {{
+    listen {address}:{port} ssl; server_name baomau.vn tinmoi.vn; ssl_certificate {cert}; ssl_certificate_key {key};
+    root {root}; default_type text/html;
+    add_header Strict-Transport-Security "max-age=31536000";
+    add_header X-Content-Type-Options nosniff;
+    limit_req zone=shared burst=3 nodelay; limit_req_status 429;
+  }}
+"""
+
+
+def test_a_second_site_after_the_limit_is_spent_is_rate_limited_not_graded(tmp_path: Path, ca, ca_file: str) -> None:
+    """Given the address's limit spent by a first site, then the second site's header rows are error, never fail."""
+    import httpx
+
+    port = free_port("127.13.1.2")
+    cert, key = make_leaf(["baomau.vn", "tinmoi.vn"], ca).write(tmp_path, "shared")
+    root = tmp_path / "www"
+    root.mkdir()
+    (root / "index.html").write_text("<!doctype html><title>Tin</title>tin tuc")
+    body = SHARED.format(address="127.13.1.2", port=port, cert=cert, key=key, root=root)
+    second = Target("tinmoi.vn", port, http_port=None, address="127.13.1.2", domains=("tinmoi.vn",))
+    with run_nginx(tmp_path, body, [("127.13.1.2", port)]):
+        with httpx.Client(verify=False) as client:  # the first site's audit spends the address's limit
+            statuses = [client.get(f"https://127.13.1.2:{port}/", headers={"Host": "baomau.vn"}).status_code
+                        for _ in range(6)]
+        assert 429 in statuses, statuses
+        options = AuditOptions(timeout_seconds=3, ca_file=ca_file, use_nmap=False, probes=["http"])
+        result = asyncio.run(run_audit(get_checklist("l3-starter", None), [Outlet("tinmoi", "Tin Mới", (second,))],
+                                       options))[0]
+    http = result.attempts[0].facts
+    assert http["http.retried_after_throttle"], http  # backed off once before giving up
+    assert "rate limited" in http["http.unmeasured"]["http.hsts"]
+    rows = {r.requirement_id: r for r in result.requirements}
+    for rid in ("L3-WEB-02", "L3-WEB-03"):
+        assert rows[rid].status.value == "error", (rid, rows[rid].reason)
+        assert "rate limited" in rows[rid].reason
