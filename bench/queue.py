@@ -99,6 +99,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "bench-queue.md")
     args = parser.parse_args()
     rows = []
+    args.load = [os.getloadavg()]  # the machine is shared: its load is printed beside the numbers
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="l3audit-bench-queue-") as tmp:
         work = Path(tmp)
         with fleet_bench.fleet(args.outlets, work) as (inventory, ca_file, _servers):
@@ -107,6 +109,8 @@ def main() -> None:
                 print(rows[-1], file=sys.stderr)
                 rows.append(bench_queue(inventory, ca_file, work, workers, args.threads, args.outlets, "l3-starter"))
                 print(rows[-1], file=sys.stderr)
+    args.load.append(os.getloadavg())
+    args.minutes = (time.monotonic() - started) / 60
     args.out.write_text(render(rows, args), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
@@ -118,7 +122,9 @@ def render(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         (f"`python -m bench.queue --outlets {args.outlets} --threads {args.threads}` on {dt.date.today().isoformat()}, "
          f"{os.cpu_count()} CPU(s), Python {platform.python_version()}, checklist l3-starter (tls, http, ports with the "
          "built-in scanner), every result stored in SQLite. The outlets' servers run in the benchmark process and "
-         "share the CPUs with the audit."), "",
+         "share the CPUs with the audit. "
+         f"Load average (1, 5, 15 min) at the start {', '.join(f'{x:.1f}' for x in args.load[0])}, at the end "
+         f"{', '.join(f'{x:.1f}' for x in args.load[1])}; the whole benchmark took {args.minutes:.0f} min."), "",
         "| how | jobs at once | wall (s) | outlets/min | peak RSS per process (MiB) | stored | overhead per job (s) |",
         "|---|---:|---:|---:|---|---:|---:|",
     ]

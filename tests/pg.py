@@ -44,6 +44,9 @@ def _free_port() -> int:
 class PgCluster:
     """One throw-away cluster; `url(dbname)` names a database on it (user l3audit, trust auth)."""
 
+    listen_addresses = "127.0.0.1"
+    """Where the server listens (a test reaching it from a network namespace adds its bridge address)."""
+
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
         self.folder = Path(tempfile.mkdtemp(prefix="l3audit-pg-"))
@@ -69,7 +72,7 @@ class PgCluster:
 
     def resume(self) -> None:
         """Start the server on its data folder (again, after `halt`); RuntimeError when it cannot."""
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+        options = (f"-p {self.port} -k {self.folder} -c listen_addresses={self.listen_addresses} -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
         done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-o", options, "-w",
                          "-t", "30", "start")

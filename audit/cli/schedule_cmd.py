@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Callable
-
 import click
 
 from audit.cli.options import ca_file_option, handle_errors, lang_option, nmap_option, timeout_option
 from audit.cli.queue_options import alerts_option, redis_option
 from audit.cli.store_cmd import db_option
+from audit.i18n import t
 
 
 @click.group()
@@ -34,9 +33,10 @@ def schedule() -> None:
 @ca_file_option
 @nmap_option
 @db_option
+@lang_option
 @handle_errors
 def add(name: str, inventory: Path, every: str, outlets: tuple[str, ...], checklist_ref: str, first_at: str | None,
-        per_host: int, timeout_seconds: float, ca_file: str | None, use_nmap: bool, db: str) -> None:
+        per_host: int, timeout_seconds: float, ca_file: str | None, use_nmap: bool, db: str, lang: str) -> None:
     """Add schedule NAME: audit the chosen outlets of INVENTORY every day, week or month."""
     from audit.catalogue.loader import load_checklist
     from audit.department.store.store import Store
@@ -49,15 +49,16 @@ def add(name: str, inventory: Path, every: str, outlets: tuple[str, ...], checkl
                "ca_file": str(Path(ca_file).resolve()) if ca_file else None}
     with Store(db) as store:
         item = add_schedule(store, name, every, outlets, inventory, ref, when, options)
-    click.echo(f"schedule {item.name}: every {item.every}, {' '.join(item.outlets)}, {checklist.id}, "
-               f"next at {item.next_at}")
+    click.echo(t("schedule.added", lang, name=item.name, every=t(f"schedule.every.{item.every}", lang),
+                 outlets=" ".join(item.outlets), checklist=checklist.id, next_at=item.next_at))
 
 
 @schedule.command("list")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@lang_option
 @handle_errors
-def list_(db: str, as_json: bool) -> None:
+def list_(db: str, as_json: bool, lang: str) -> None:
     """List schedules with their next firing."""
     from audit.department.store.store import Store
     from audit.schedule.schedules import list_schedules
@@ -68,22 +69,24 @@ def list_(db: str, as_json: bool) -> None:
         click.echo(json.dumps([vars(i) for i in items], ensure_ascii=False, indent=2))
         return
     for i in items:
-        click.echo(f"{i.name}\tevery {i.every}\t{','.join(i.outlets)}\t{i.checklist}\tnext {i.next_at}"
-                   f"\tlast round {i.last_round_id or '-'}")
+        click.echo(t("schedule.line", lang, name=i.name, every=t(f"schedule.every.{i.every}", lang),
+                     outlets=",".join(i.outlets), checklist=i.checklist, next_at=i.next_at,
+                     last_round=i.last_round_id or "-"))
 
 
 @schedule.command("remove")
 @click.argument("name")
 @db_option
+@lang_option
 @handle_errors
-def remove(name: str, db: str) -> None:
+def remove(name: str, db: str, lang: str) -> None:
     """Remove schedule NAME (its rounds and results are kept)."""
     from audit.department.store.store import Store
     from audit.schedule.schedules import remove_schedule
 
     with Store(db) as store:
         remove_schedule(store, name)
-    click.echo(f"schedule {name} removed")
+    click.echo(t("schedule.removed", lang, name=name))
 
 
 @schedule.command("tick")
@@ -91,8 +94,9 @@ def remove(name: str, db: str) -> None:
 @redis_option
 @click.option("--now", "now", default=None, help="Fire as if it were this time (ISO 8601); default: now.")
 @alerts_option
+@lang_option
 @handle_errors
-def tick_(db: str, redis_url: str, now: str | None, alerts_file: str | None) -> None:
+def tick_(db: str, redis_url: str, now: str | None, alerts_file: str | None, lang: str) -> None:
     """Fire due schedules and send pending jobs once (what each worker does every --tick-seconds)."""
     from audit.schedule.queue import QueueSettings
     from audit.schedule.schedules import parse_time
@@ -100,7 +104,7 @@ def tick_(db: str, redis_url: str, now: str | None, alerts_file: str | None) -> 
 
     settings = QueueSettings(redis_url=redis_url, db=db, alerts_file=alerts_file)
     rounds, sent, left = tick(settings, parse_time(now) if now else None)
-    click.echo(f"{len(rounds)} round(s) fired {rounds}, {sent} job(s) sent, {left} waiting for Redis")
+    click.echo(t("schedule.ticked", lang, count=len(rounds), rounds=rounds, sent=sent, left=left))
 
 
 @click.group()
@@ -113,8 +117,9 @@ def jobs() -> None:
 @click.option("--status", type=click.Choice(["pending", "queued", "running", "done", "failed", "cancelled"]))
 @click.option("--round", "round_id", type=int, help="Only this round.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@lang_option
 @handle_errors
-def jobs_list(db: str, status: str | None, round_id: int | None, as_json: bool) -> None:
+def jobs_list(db: str, status: str | None, round_id: int | None, as_json: bool, lang: str) -> None:
     """List jobs, newest round first."""
     from audit.department.store.store import Store
     from audit.schedule.jobs import list_jobs
@@ -126,20 +131,26 @@ def jobs_list(db: str, status: str | None, round_id: int | None, as_json: bool) 
                                for j in found], ensure_ascii=False, indent=2))
         return
     for j in found:
-        status = j.status + (" (cancel requested)" if j.cancel_requested_at and j.status == "running" else "")
-        click.echo(f"{j.id}\tround {j.round_id}\t{j.outlet_id}\t{status}\ttries {j.attempts}\t"
-                   f"{j.worker or '-'}\t{j.error or ''}")
+        state = "cancel_requested" if j.cancel_requested_at and j.status == "running" else j.status
+        click.echo(t("jobs.line", lang, id=j.id, round=j.round_id, outlet=j.outlet_id,
+                     status=t(f"jobs.status.{state}", lang), attempts=j.attempts, worker=j.worker or "-",
+                     error=j.error or ""))
 
 
 @jobs.command("retry")
 @click.argument("job_ids", type=int, nargs=-1, required=True)
 @db_option
+@lang_option
 @handle_errors
-def jobs_retry(job_ids: tuple[int, ...], db: str) -> None:
+def jobs_retry(job_ids: tuple[int, ...], db: str, lang: str) -> None:
     """Queue failed or cancelled jobs again (a worker's next tick sends them)."""
+    from audit.department.store.store import Store
     from audit.schedule.jobs import retry_job
 
-    _each_job(db, job_ids, retry_job, "pending again")
+    with Store(db) as store:
+        for job_id in job_ids:
+            retry_job(store, job_id)
+    click.echo(t("jobs.retried", lang, count=len(job_ids)))
 
 
 @jobs.command("cancel")
@@ -150,18 +161,9 @@ def jobs_retry(job_ids: tuple[int, ...], db: str) -> None:
 def jobs_cancel(job_ids: tuple[int, ...], db: str, lang: str) -> None:
     """Cancel jobs: at once when not running yet; a running one stops before its next probe."""
     from audit.department.store.store import Store
-    from audit.i18n import t
     from audit.schedule.jobs import cancel_job
 
     with Store(db) as store:
         for job_id in job_ids:
             click.echo(t(f"jobs.{cancel_job(store, job_id)}", lang, id=job_id))
 
-
-def _each_job(db: str, job_ids: tuple[int, ...], action: Callable[[Any, int], None], done: str) -> None:
-    from audit.department.store.store import Store
-
-    with Store(db) as store:
-        for job_id in job_ids:
-            action(store, job_id)
-    click.echo(f"{len(job_ids)} job(s) {done}")

@@ -15,41 +15,42 @@ from pathlib import Path
 ADDRESS = "127.17.0.1"  # this issue's loopback range (127.17.0.0/16)
 
 
-def _port() -> int:
+def _port(address: str = ADDRESS) -> int:
     with socket.socket() as sock:
-        sock.bind((ADDRESS, 0))
+        sock.bind((address, 0))
         return int(sock.getsockname()[1])
 
 
 class RedisServer:
     """Start with `start()`, stop with `stop()` (SIGTERM, which writes the append-only file)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, address: str = ADDRESS) -> None:
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         if not Path(binary).exists():
             raise RuntimeError("redis-server is missing (hint: apt-get install redis-server; .ci/run does)")
         self.binary = binary
         self.folder = folder
+        self.address = address
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.port = _port()
+        self.port = _port(address)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         """The redis:// URL of this server."""
-        return f"redis://{ADDRESS}:{self.port}/0"
+        return f"redis://{self.address}:{self.port}/0"
 
     def start(self) -> RedisServer:
         """Start and wait until it answers PING."""
         self.process = subprocess.Popen(
-            [self.binary, "--bind", ADDRESS, "--port", str(self.port), "--dir", str(self.folder),
+            [self.binary, "--bind", self.address, "--port", str(self.port), "--dir", str(self.folder),
              "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--protected-mode", "no",
              "--logfile", str(self.folder / "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
-                with socket.create_connection((ADDRESS, self.port), timeout=1) as sock:
+                with socket.create_connection((self.address, self.port), timeout=1) as sock:
                     sock.sendall(b"PING\r\n")
                     if sock.recv(64).startswith(b"+PONG"):
                         return self

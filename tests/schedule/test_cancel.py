@@ -56,7 +56,7 @@ def test_a_running_job_cancelled_stops_before_its_next_probe_and_keeps_stored_re
                 answer = CliRunner().invoke(cli, ["jobs", "cancel", str(jobs["cham"].id), "--db", db, "--lang", "vi"])
                 assert answer.exit_code == 0, answer.output
                 assert f"Đã yêu cầu dừng lượt đánh giá {jobs['cham'].id} đang chạy" in answer.output
-                listed = CliRunner().invoke(cli, ["jobs", "list", "--db", db]).output
+                listed = CliRunner().invoke(cli, ["jobs", "list", "--db", db, "--lang", "en"]).output
                 assert "running (cancel requested)" in listed or "cancelled" in listed
                 # Then it ends cancelled well before its probes could all have run, with nothing stored
                 wait_for(lambda: get_job(store, jobs["cham"].id).status == "cancelled", 30, "the job to stop")

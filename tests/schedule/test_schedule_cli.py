@@ -21,7 +21,7 @@ def test_schedule_and_jobs_commands(tmp_path: Path) -> None:
     runner = CliRunner()
     # Given a monthly schedule over one tag
     added = runner.invoke(cli, ["schedule", "add", "thang", "--inventory", str(inventory), "--every", "month",
-                                "--outlets", "tag:hue", "--first", "2026-12-01T02:00:00+07:00", "--db", db])
+                                "--outlets", "tag:hue", "--first", "2026-12-01T02:00:00+07:00", "--db", db, "--lang", "en"])
     assert added.exit_code == 0, added.output
     assert "next at 2026-11-30T19:00:00+00:00" in added.output
     listed = json.loads(runner.invoke(cli, ["schedule", "list", "--json", "--db", db]).output)
@@ -34,9 +34,9 @@ def test_schedule_and_jobs_commands(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["jobs", "cancel", str(job.id), "--db", db]).exit_code == 0
     with Store(db) as store:
         assert next(r for r in store.rounds() if r["id"] == round_id)["finished_at"] is not None
-    assert "cancelled" in runner.invoke(cli, ["jobs", "list", "--db", db]).output
+    assert "cancelled" in runner.invoke(cli, ["jobs", "list", "--db", db, "--lang", "en"]).output
     assert runner.invoke(cli, ["jobs", "retry", str(job.id), "--db", db]).exit_code == 0
-    assert "pending" in runner.invoke(cli, ["jobs", "list", "--status", "pending", "--db", db]).output
+    assert "pending" in runner.invoke(cli, ["jobs", "list", "--status", "pending", "--db", db, "--lang", "en"]).output
     # Then mistakes are one line and exit 2, nothing changed
     for args, message in [
         (["schedule", "add", "thang", "--inventory", str(inventory), "--every", "week", "--db", db], "exists"),
