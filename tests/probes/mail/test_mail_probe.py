@@ -77,6 +77,11 @@ SPF_LIMITS = """void TXT "v=spf1 a:nx1.good.test mx:nx2.good.test a:nx3.good.tes
 twovoid TXT "v=spf1 a:nx1.good.test mx:nx2.good.test ip4:127.16.0.0/16 -all"
 viainclude TXT "v=spf1 include:void.good.test -all"
 manymx TXT "v=spf1 mx -all"
+nullmx MX 0 .
+implicit A 127.16.0.20
+mixed MX 0 .
+mixed MX 10 mx.good.test.
+noaddress TXT "v=spf1 -all"
 """ + "".join(f"manymx MX {i} mx{i}.good.test.\nmx{i} A 127.16.9.{i}\n" for i in range(11))
 
 
@@ -262,14 +267,14 @@ def test_the_transit_row_reads_starttls_on_every_mx(knot: Knot, smtp: dict[str, 
     web = attempts(tls=GOOD_SITE["tls"], http=GOOD_SITE["http"])
 
     def judge(domain: str, smtp_port: int, site: dict[str, ProbeAttempt] = web) -> Any:
-        mail = probe(domain, knot.settings(mta_sts_port=1, smtp_port=smtp_port), ca_file)
+        mail = probe(domain, knot.settings(mta_sts_port=1, smtp_port=smtp_port, mail_domain=domain), ca_file)
         return evaluate_site(row, f"https://{domain}/", {**site, "mail": mail})
 
     assert judge("good.test", smtp["valid"]).status is Status.MANUAL  # web and MX hold; VPN etc. for a person
     for bad in ("expired", "mismatched"):
         result = judge("good.test", smtp[bad])
         assert result.status is Status.FAIL and result.reason == "failed check(s): mx-starttls", bad
-    assert judge("open.test", 1).status is Status.MANUAL  # no MX: no inbound mail to protect
+    assert judge("nullmx.good.test", 1).status is Status.MANUAL  # null MX: no inbound mail to protect
     refused = judge("good.test", free_port("127.16.0.20"))
     assert refused.status is Status.ERROR and "mail.starttls" in refused.reason
     # A web failure already proven stands although port 25 could not be measured.
@@ -296,3 +301,19 @@ def test_spf_void_lookups_and_mx_names_are_limited_as_checkdmarc_does(knot: Knot
     assert peer["valid"] is valid, peer
     if valid:
         assert peer["void_dns_lookups"] == void
+
+
+@pytest.mark.parametrize(("domain", "hosts", "null", "implicit"), [
+    ("implicit.good.test", ["implicit.good.test"], False, True),  # no MX, an address: RFC 5321 section 5.1
+    ("nullmx.good.test", [], True, False),  # RFC 7505
+    ("mixed.good.test", ["mx.good.test"], False, False),  # a '.' beside an exchanger is skipped
+    ("noaddress.good.test", [], False, False),  # neither MX nor address: no mail
+])
+def test_implicit_and_null_mx(knot: Knot, smtp: dict[str, int], ca_file: str, domain: str, hosts: list[str],
+                              null: bool, implicit: bool) -> None:
+    facts = probe(domain, knot.settings(mta_sts_port=1, mail_domain=domain, smtp_port=smtp["valid"]), ca_file).facts
+    assert (facts["mail.mx.hosts"], facts["mail.mx.null"], facts["mail.mx.implicit"]) == (hosts, null, implicit)
+    assert facts["mail.mx.null_with_others"] is (domain == "mixed.good.test")
+    if implicit:  # STARTTLS is tested on the domain's own address, whose certificate is mx.good.test's
+        server = facts["mail.starttls.servers"][0]
+        assert server["mx"] == domain and server["offered"] and server["hostname_matches"] is False
