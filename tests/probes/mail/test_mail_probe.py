@@ -19,16 +19,22 @@ from probes.mail.probe import MailProbe
 from tests.probes.dns.dns_hostile import hostile_server
 from tests.probes.dns.dns_zones import NS_ADDRESSES, Knot, knot_server
 
-def smtp_server(folder: Path, ca: KeyPair, address: str, cert: KeyPair) -> Iterator[int]:
-    """A real SMTP server (aiosmtpd) offering STARTTLS with `cert` on `address`; yields its port."""
+def smtp_server(folder: Path, ca: KeyPair, address: str, cert: KeyPair, only: str | None = None,
+                send_ca: bool = False) -> Iterator[int]:
+    """A real SMTP server (aiosmtpd) offering STARTTLS with `cert` on `address`; yields its port.
+
+    `only` limits it to one TLS version ("TLSv1.2", "TLSv1.3"); `send_ca` appends the CA to the chain it sends.
+    """
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Sink
 
     from audit.demo.servers import free_port
 
-    cert_file, key_file = cert.write(folder, f"smtp-{address}-{id(cert)}")
+    cert_file, key_file = cert.write(folder, f"smtp-{address}-{id(cert)}-{send_ca}", chain=(ca,) if send_ca else ())
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_file, key_file)
+    if only:
+        context.minimum_version = context.maximum_version = getattr(ssl.TLSVersion, only.replace(".", "_"))
     port = free_port(address)
     controller = Controller(Sink(), hostname=address, port=port, tls_context=context, require_starttls=False)
     controller.start()
@@ -45,6 +51,10 @@ def smtp(ca: KeyPair, mx_cert: KeyPair, tmp_path_factory: pytest.TempPathFactory
     certs = {"valid": mx_cert, "expired": make_leaf(["mx.good.test"], ca, expired=True),
              "mismatched": make_leaf(["mail.other.test"], ca)}
     running = {name: smtp_server(folder, ca, "127.16.0.20", cert) for name, cert in certs.items()}
+    # the same valid certificate behind servers limited to one version, and one that also sends the CA
+    running.update({"tls12": smtp_server(folder, ca, "127.16.0.20", mx_cert, only="TLSv1.2"),
+                    "tls13": smtp_server(folder, ca, "127.16.0.20", mx_cert, only="TLSv1.3"),
+                    "with_ca": smtp_server(folder, ca, "127.16.0.20", mx_cert, send_ca=True)})
     ports = {name: next(gen) for name, gen in running.items()}
     yield ports
     for gen in running.values():
@@ -62,13 +72,19 @@ def mx_cert(ca: KeyPair) -> KeyPair:
 
 
 @pytest.fixture(scope="module")
-def knot(tmp_path_factory: pytest.TempPathFactory, mx_cert: KeyPair) -> Iterator[Knot]:
+def knot(tmp_path_factory: pytest.TempPathFactory, mx_cert: KeyPair, ca: KeyPair) -> Iterator[Knot]:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
     spki = x509.load_pem_x509_certificate(mx_cert.cert_pem()).public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    ca_der = ca.cert.public_bytes(serialization.Encoding.DER)
+    ca_spki = ca.cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     tlsa = f"_25._tcp.mx TLSA 3 1 1 {hashlib.sha256(spki).hexdigest()}\n"
+    # DANE trust-anchor usages: DANE-TA (2 0 1, the CA's certificate) and PKIX-TA (0 1 1, the CA's key)
+    tlsa += (f"daneta MX 10 mxta.good.test.\nmxta A 127.16.0.20\n_25._tcp.mxta TLSA 2 0 1 {hashlib.sha256(ca_der).hexdigest()}\n"
+             f"pkixta MX 10 mxpkix.good.test.\nmxpkix A 127.16.0.20\n"
+             f"_25._tcp.mxpkix TLSA 0 1 1 {hashlib.sha256(ca_spki).hexdigest()}\n")
     yield from knot_server(tmp_path_factory.mktemp("knot"), {"good.test.": tlsa + SPF_LIMITS})
 
 
@@ -152,6 +168,8 @@ def test_starttls_with_a_bad_certificate_is_a_finding(knot: Knot, smtp: dict[str
     assert facts["mail.starttls.all_valid"] is False and facts["mail.starttls.invalid"] == ["mx.good.test"]
     assert server[why] is (why == "expired")
     assert facts["mail.dane.mismatched"] == ["mx.good.test"]  # another key than the TLSA record's
+    # the versions and the chain are still read behind a bad certificate (our ClientHellos accept any)
+    assert server["protocols"]["TLSv1.2"] is server["protocols"]["TLSv1.3"] is True and server["chain_length"] == 1
 
 
 def test_an_mx_that_does_not_answer_is_an_error(knot: Knot, ca_file: str) -> None:
@@ -317,3 +335,56 @@ def test_implicit_and_null_mx(knot: Knot, smtp: dict[str, int], ca_file: str, do
     if implicit:  # STARTTLS is tested on the domain's own address, whose certificate is mx.good.test's
         server = facts["mail.starttls.servers"][0]
         assert server["mx"] == domain and server["offered"] and server["hostname_matches"] is False
+
+
+def openssl_starttls(port: int, version: str) -> tuple[bool, int]:
+    """The peer: whether `openssl s_client -starttls smtp` completes a handshake with only `version`, and the chain's length."""
+    import subprocess
+
+    flag = {"TLSv1.2": "-tls1_2", "TLSv1.3": "-tls1_3"}[version]
+    run = subprocess.run(["openssl", "s_client", "-connect", f"127.16.0.20:{port}", "-starttls", "smtp",
+                          "-servername", "mx.good.test", flag, "-showcerts"], input="QUIT\n", capture_output=True,
+                         text=True, timeout=30)
+    return f"New, {version}, Cipher is" in run.stdout, run.stdout.count("BEGIN CERTIFICATE")
+
+
+@pytest.mark.parametrize(("which", "accepted"), [("tls12", ["TLSv1.2"]), ("tls13", ["TLSv1.3"]),
+                                                 ("valid", ["TLSv1.2", "TLSv1.3"])])
+def test_starttls_protocols_and_chain_agree_with_openssl(knot: Knot, smtp: dict[str, int], ca_file: str, which: str,
+                                                         accepted: list[str]) -> None:
+    # Given aiosmtpd servers limited to TLS 1.2, to TLS 1.3, or taking both: our own ClientHellos after STARTTLS
+    facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=smtp[which]), ca_file).facts
+    server = facts["mail.starttls.servers"][0]
+    assert [p for p, ok in server["protocols"].items() if ok] == accepted, server
+    assert server["protocols"]["TLSv1.0"] is False and server["protocols"]["SSLv3"] is False
+    assert facts["mail.starttls.accepted_protocols"] == accepted and facts["mail.starttls.legacy_mx"] == []
+    assert server["wire_error"] == "" and facts["mail.starttls.protocols_unmeasured"] == []
+    for version in ("TLSv1.2", "TLSv1.3"):
+        peer_accepts, peer_chain = openssl_starttls(smtp[which], version)
+        assert server["protocols"][version] is peer_accepts, version
+        if peer_accepts:
+            assert server["chain_length"] == peer_chain == 1
+    assert server["trusted"] is True and server["chain_length"] == 1
+
+
+def test_the_chain_sent_is_read(knot: Knot, smtp: dict[str, int], ca_file: str) -> None:
+    facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=smtp["with_ca"]), ca_file).facts
+    server = facts["mail.starttls.servers"][0]
+    assert server["chain_length"] == openssl_starttls(smtp["with_ca"], "TLSv1.3")[1] == 2
+    assert server["chain_in_order"] is True and server["trusted"] is True and not server["missing_intermediate"]
+
+
+@pytest.mark.parametrize(("domain", "which", "trusted_by", "matched"), [
+    ("daneta.good.test", "with_ca", None, True),  # DANE-TA: the CA is in the chain sent; no PKIX needed
+    ("daneta.good.test", "valid", None, False),  # the CA is not sent: nothing to match
+    ("pkixta.good.test", "with_ca", "ca", True),  # PKIX-TA: the CA is sent and the chain validates
+    ("pkixta.good.test", "with_ca", None, False),  # ... but not when the CA is not trusted (no --ca-file)
+])
+def test_dane_trust_anchor_usages(knot: Knot, smtp: dict[str, int], ca_file: str, domain: str, which: str,
+                                  trusted_by: str | None, matched: bool) -> None:
+    facts = probe(domain, knot.settings(mta_sts_port=1, mail_domain=domain, smtp_port=smtp[which]),
+                  ca_file if trusted_by else None).facts
+    mx = facts["mail.mx.hosts"][0]
+    assert facts["mail.dane.present"] is True
+    assert (facts["mail.dane.matched"], facts["mail.dane.mismatched"]) == (([mx], []) if matched else ([], [mx]))
+    assert facts["mail.dane.pkix_usage_mx"] == ([mx] if domain.startswith("pkix") else [])
