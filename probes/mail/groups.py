@@ -51,6 +51,7 @@ async def spf_facts(resolver: dns.asyncresolver.Resolver, domain: str, _facts: d
         "mail.spf.present": bool(result.record), "mail.spf.record": result.record, "mail.spf.valid": result.valid,
         "mail.spf.error": result.error, "mail.spf.lookups": result.lookups, "mail.spf.void_lookups": result.void_lookups,
         "mail.spf.all_qualifier": result.all_qualifier, "mail.spf.includes": result.includes,
+        "mail.spf.macro_terms": result.macro_terms,
     }
 
 

@@ -98,6 +98,15 @@ implicit A 127.16.0.20
 mixed MX 0 .
 mixed MX 10 mx.good.test.
 noaddress TXT "v=spf1 -all"
+macros TXT "v=spf1 include:%{ir}.%{v}._spf.%{d2} exists:%{l1r-+}.%{s}.x.%{d} a:%{h}.good.test/24 mx:%{o} ip4:127.16.0.0/16 -all"
+macroredirect TXT "v=spf1 ip4:127.16.0.1 redirect=%{d}.good.test"
+macro11 TXT "v=spf1 " """ + " ".join(f'"include:%{{d}}.s{i}.good.test "' for i in range(11)) + """ "-all"
+badletter TXT "v=spf1 include:%{z}.good.test -all"
+exponly TXT "v=spf1 a:%{c}.good.test -all"
+unclosed TXT "v=spf1 exists:%{i.good.test -all"
+zerolabels TXT "v=spf1 exists:%{d0}.good.test -all"
+escaped TXT "v=spf1 exists:%%%_%-.good.test -all"
+ipmacro TXT "v=spf1 ip4:%{i} -all"
 """ + "".join(f"manymx MX {i} mx{i}.good.test.\nmx{i} A 127.16.9.{i}\n" for i in range(11))
 
 
@@ -388,3 +397,30 @@ def test_dane_trust_anchor_usages(knot: Knot, smtp: dict[str, int], ca_file: str
     assert facts["mail.dane.present"] is True
     assert (facts["mail.dane.matched"], facts["mail.dane.mismatched"]) == (([mx], []) if matched else ([], [mx]))
     assert facts["mail.dane.pkix_usage_mx"] == ([mx] if domain.startswith("pkix") else [])
+
+
+@pytest.mark.parametrize(("domain", "valid", "lookups", "macros"), [
+    ("macros.good.test", True, 4, 4),  # %{i} %{v} %{d2} %{l1r-+} %{s} %{h} %{o}, transformers and delimiters
+    ("macroredirect.good.test", True, 1, 1),
+    ("macro11.good.test", False, 11, 11),  # macro terms still count towards the limit of 10
+    ("badletter.good.test", False, None, None),
+    ("exponly.good.test", False, None, None),  # %{c} only in exp (section 7.2)
+    ("unclosed.good.test", False, None, None),
+    ("zerolabels.good.test", False, None, None),
+    ("escaped.good.test", True, 1, 1),  # %% %_ %- are escapes, not macros
+    ("ipmacro.good.test", False, None, None),
+])
+def test_spf_macros_are_checked_and_counted_as_checkdmarc_does(knot: Knot, domain: str, valid: bool,
+                                                              lookups: int | None, macros: int | None) -> None:
+    import checkdmarc.spf
+
+    facts = probe(domain, knot.settings(mta_sts_port=1, mail_domain=domain)).facts
+    peer = checkdmarc.spf.check_spf(domain, resolver=checkdmarc_resolver(knot), timeout=2)
+    assert facts["mail.spf.valid"] is valid is peer["valid"], (facts["mail.spf.error"], peer.get("error"))
+    if valid or lookups is not None:
+        assert facts["mail.spf.lookups"] == lookups
+        assert len(facts["mail.spf.macro_terms"]) == macros
+    if valid:
+        assert peer["dns_lookups"] == lookups and facts["mail.spf.void_lookups"] == peer["void_dns_lookups"] == 0
+    else:
+        assert facts["mail.spf.error"]
