@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import ssl
 from pathlib import Path
 from typing import Any, Iterator
@@ -33,7 +34,10 @@ def smtp_server(folder: Path, ca: KeyPair, address: str, cert: KeyPair, only: st
     cert_file, key_file = cert.write(folder, f"smtp-{address}-{id(cert)}-{send_ca}", chain=(ca,) if send_ca else ())
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_file, key_file)
-    if only:
+    if only == "legacy":  # TLS 1.0 to 1.2, with the security level that lets OpenSSL 3 speak TLS 1.0
+        context.minimum_version, context.maximum_version = ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_2
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    elif only:
         context.minimum_version = context.maximum_version = getattr(ssl.TLSVersion, only.replace(".", "_"))
     port = free_port(address)
     controller = Controller(Sink(), hostname=address, port=port, tls_context=context, require_starttls=False)
@@ -54,7 +58,8 @@ def smtp(ca: KeyPair, mx_cert: KeyPair, tmp_path_factory: pytest.TempPathFactory
     # the same valid certificate behind servers limited to one version, and one that also sends the CA
     running.update({"tls12": smtp_server(folder, ca, "127.16.0.20", mx_cert, only="TLSv1.2"),
                     "tls13": smtp_server(folder, ca, "127.16.0.20", mx_cert, only="TLSv1.3"),
-                    "with_ca": smtp_server(folder, ca, "127.16.0.20", mx_cert, send_ca=True)})
+                    "with_ca": smtp_server(folder, ca, "127.16.0.20", mx_cert, send_ca=True),
+                    "legacy": smtp_server(folder, ca, "127.16.0.20", mx_cert, only="legacy")})
     ports = {name: next(gen) for name, gen in running.items()}
     yield ports
     for gen in running.values():
@@ -302,6 +307,8 @@ def test_the_transit_row_reads_starttls_on_every_mx(knot: Knot, smtp: dict[str, 
         result = judge("good.test", smtp[bad])
         assert result.status is Status.FAIL and result.reason == "failed check(s): mx-starttls", bad
     assert judge("nullmx.good.test", 1).status is Status.MANUAL  # null MX: no inbound mail to protect
+    legacy_mx = judge("good.test", smtp["legacy"])  # a valid certificate, but TLS 1.0 and 1.1 accepted
+    assert legacy_mx.status is Status.FAIL and legacy_mx.reason == "failed check(s): mx-starttls"
     refused = judge("good.test", free_port("127.16.0.20"))
     assert refused.status is Status.ERROR and "mail.starttls" in refused.reason
     # A web failure already proven stands although port 25 could not be measured.
@@ -374,6 +381,21 @@ def test_starttls_protocols_and_chain_agree_with_openssl(knot: Knot, smtp: dict[
         if peer_accepts:
             assert server["chain_length"] == peer_chain == 1
     assert server["trusted"] is True and server["chain_length"] == 1
+
+
+def test_an_mx_taking_tls_1_0_is_named(knot: Knot, smtp: dict[str, int], ca_file: str) -> None:
+    import subprocess
+
+    facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=smtp["legacy"]), ca_file).facts
+    server = facts["mail.starttls.servers"][0]
+    assert facts["mail.starttls.legacy_mx"] == ["mx.good.test"] and facts["mail.starttls.all_valid"] is True
+    assert server["protocols"]["TLSv1.3"] is False and server["protocols"]["TLSv1.2"] is True
+    # the peer, allowed to speak TLS 1.0 too, agrees
+    run = subprocess.run(["openssl", "s_client", "-connect", f"127.16.0.20:{smtp['legacy']}", "-starttls", "smtp",
+                          "-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"], input="QUIT\n", capture_output=True, text=True,
+                         timeout=30)
+    assert re.search(r"New, TLSv1(\.0)?, Cipher is [A-Z]", run.stdout) is not None, run.stdout[-3000:]
+    assert server["protocols"]["TLSv1.0"] is True
 
 
 def test_the_chain_sent_is_read(knot: Knot, smtp: dict[str, int], ca_file: str) -> None:
