@@ -265,3 +265,41 @@ def test_a_bad_trust_anchor_file_is_one_line_and_exit_2(tmp_path: Path, content:
     assert result.exit_code == 2, result.output
     assert re.search(message, result.output), result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_proof_for_another_question_proves_nothing(knot: Knot) -> None:
+    """Replayed NSEC/NSEC3 records (real ones, from Knot) do not prove a denial they do not cover."""
+    import dns.flags
+    import dns.message
+    import dns.name
+    import dns.query
+
+    from probes.dns.denial import prove_denial
+
+    def ask(name: str, rdtype: str) -> dns.message.Message:
+        query = dns.message.make_query(name, rdtype, want_dnssec=True)
+        return dns.query.udp(query, NS_ADDRESSES[0], port=knot.port, timeout=2)
+
+    def keys(zone: str) -> dict:
+        answer = ask(zone, "DNSKEY").answer
+        return {dns.name.from_text(zone): next(r for r in answer if r.rdtype == dns.rdatatype.DNSKEY)}
+
+    good, nsec3 = dns.name.from_text("good.test."), dns.name.from_text("nsec3.test.")
+    n = dns.name.from_text
+    nx = ask("nothere.good.test.", "A")
+    assert prove_denial(nx, n("nothere.good.test."), "A", good, keys("good.test."), nxdomain=True) is None
+    assert "covers" in prove_denial(nx, n("zzz.good.test."), "A", good, keys("good.test."), nxdomain=True)
+    nodata = ask("mx.good.test.", "CAA")
+    assert prove_denial(nodata, n("mx.good.test."), "CAA", good, keys("good.test."), nxdomain=False) is None
+    assert "lists the type" in prove_denial(nodata, n("mx.good.test."), "A", good, keys("good.test."), nxdomain=False)
+    # signed by another zone's keys: nothing validates
+    assert "no signed NSEC" in prove_denial(nodata, n("mx.good.test."), "CAA", good, keys("nods.test."), nxdomain=False)
+    nodata3 = ask("nsec3.test.", "CAA")
+    assert prove_denial(nodata3, nsec3, "CAA", nsec3, keys("nsec3.test."), nxdomain=False) is None
+    assert "lists the type" in prove_denial(nodata3, nsec3, "A", nsec3, keys("nsec3.test."), nxdomain=False)
+    assert "no NSEC3 matches" in prove_denial(nodata3, n("www.nsec3.test."), "CAA", nsec3, keys("nsec3.test."),
+                                              nxdomain=False)
+    nx3 = ask("nothere.nsec3.test.", "A")
+    assert prove_denial(nx3, n("nothere.nsec3.test."), "A", nsec3, keys("nsec3.test."), nxdomain=True) is None
+    # a name that exists has an NSEC3 of its own, which no interval of hashes covers
+    assert prove_denial(nx3, n("www.nsec3.test."), "A", nsec3, keys("nsec3.test."), nxdomain=True) is not None
