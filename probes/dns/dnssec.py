@@ -6,8 +6,8 @@ a key matching a DS and be signed by it, and the zone's own records must be sign
 dnspython checks each signature (`dns.dnssec.validate`, on `cryptography`); we only walk.
 
 A missing DS at the parent is a finding (the zone is not secured, RFC 4035 section 5.2), not an
-error. The denial of the DS is taken from the answer without checking its NSEC proof, so an
-"insecure" verdict could in principle be an attacker's; a "secure" verdict cannot be.
+error, once the parent's NSEC or NSEC3 records prove it (`probes.dns.denial`); an unproven denial
+of a DS, or of any record the zone is asked for (a missing CAA, AAAA...), makes the zone bogus.
 """
 
 from __future__ import annotations
@@ -24,10 +24,14 @@ import dns.rdatatype
 import dns.rrset
 import dns.zone
 
+from probes.dns.denial import prove_denial
 from probes.dns.resolver import DnsLookupError, Lookup, lookup
 
-SIGNED_TYPES = ("SOA", "NS", "A", "AAAA")
-"""Record sets of the zone apex and of the host whose signatures are checked."""
+SIGNED_TYPES = ("SOA", "NS", "A", "AAAA", "CAA")
+"""Record sets of the zone apex and of the host whose signatures (or proofs of absence) are checked."""
+
+MAX_NAMES = 5
+"""Names checked from the host up to the apex (the CAA climb of RFC 8659 passes through them)."""
 
 
 def load_trust_anchors(texts: list[str] | None) -> dict[dns.name.Name, list[Any]]:
@@ -77,11 +81,14 @@ class DnssecReport:
     """'TYPE name: why' for each record set whose signature did not validate."""
     broken_at: str = ""
     """Where the chain broke and why."""
+    unproven: list[str] = field(default_factory=list)
+    """'TYPE name: why' for each negative answer that NSEC/NSEC3 did not prove."""
+    denials_checked: int = 0
 
     def facts(self) -> dict[str, Any]:
         """The `dns.dnssec.*` facts."""
-        status = "secure" if self.chain_valid else ("bogus" if self.invalid or (self.ds_present and self.broken_at)
-                                                    else "insecure")
+        bogus = self.invalid or self.unproven or (self.ds_present and self.broken_at)
+        status = "secure" if self.chain_valid else ("bogus" if bogus else "insecure")
         return {
             "dns.dnssec.signed": self.signed,
             "dns.dnssec.ds_present": bool(self.ds_present),
@@ -92,6 +99,9 @@ class DnssecReport:
             "dns.dnssec.broken_at": self.broken_at,
             "dns.dnssec.algorithms": self.algorithms,
             "dns.dnssec.status": status,
+            "dns.dnssec.denials_checked": self.denials_checked,
+            "dns.dnssec.denials_proven": not self.unproven,
+            "dns.dnssec.unproven_denials": self.unproven,
         }
 
 
@@ -152,13 +162,23 @@ async def check_dnssec(resolver: dns.asyncresolver.Resolver, zone: dns.name.Name
     if apex_keys.rrset is not None:
         report.algorithms = sorted({dns.dnssec.algorithm_to_text(k.algorithm) for k in apex_keys.rrset})
         zone_keys = {zone: apex_keys.rrset}
-        for name in (zone, host) if host != zone else (zone,):
+        names = [host]
+        while names[-1] != zone and names[-1].is_subdomain(zone) and len(names) < MAX_NAMES:
+            names.append(names[-1].parent())
+        for name in dict.fromkeys([zone, *names]) if host.is_subdomain(zone) else (zone,):
             for rdtype in SIGNED_TYPES:
                 found = await lookup(resolver, name, rdtype)
-                if found.rrset is not None and found.canonical_name is None:
+                if found.canonical_name is not None:
+                    continue
+                if found.rrset is not None:
                     why = _validate(found, zone_keys)  # type: ignore[arg-type]
                     if why:
                         report.invalid.append(f"{rdtype} {name}: {why}")
+                    continue
+                report.denials_checked += 1
+                why = prove_denial(found.response, name, rdtype, zone, zone_keys, found.nxdomain)  # type: ignore[arg-type]
+                if why:
+                    report.unproven.append(why)
         why = _validate(apex_keys, zone_keys)  # type: ignore[arg-type]
         if why:
             report.invalid.append(f"DNSKEY {zone}: {why}")
@@ -179,6 +199,12 @@ async def check_dnssec(resolver: dns.asyncresolver.Resolver, zone: dns.name.Name
         child = dns.name.Name(labels[depth:]).derelativize(anchor)
         child_ds = await lookup(resolver, child, "DS")
         if child_ds.rrset is None:
+            report.denials_checked += 1
+            why = prove_denial(child_ds.response, child, "DS", current, {current: keys}, child_ds.nxdomain)
+            if why:
+                report.unproven.append(why)
+                report.broken_at = f"{child}: the absence of a DS is not proven ({why})"
+                return report
             if child == zone:
                 report.broken_at = f"{child}: no DS at the parent {current}"
                 return report
@@ -192,9 +218,10 @@ async def check_dnssec(resolver: dns.asyncresolver.Resolver, zone: dns.name.Name
             report.broken_at = why
             return report
         keys, current = child_keys, child
-    report.chain_valid = current == zone and not report.invalid
+    report.chain_valid = current == zone and not report.invalid and not report.unproven
     if not report.chain_valid and not report.broken_at:
-        report.broken_at = "signatures in the zone do not validate"
+        report.broken_at = ("signatures in the zone do not validate" if report.invalid
+                            else "a negative answer in the zone is not proven by NSEC/NSEC3")
     return report
 
 

@@ -105,6 +105,12 @@ class DnsProbe(Probe):
         except ValueError as exc:
             raise ProbeError(str(exc)) from None
         await group("dns.dnssec", lambda: _dnssec_facts(resolver, zone, host, anchors))
+        unproven = [why for why in facts.get("dns.dnssec.unproven_denials", []) if why.startswith("CAA ")]
+        if unproven and facts.get("dns.caa.present") is False:
+            # "no CAA" from a signed zone counts only when NSEC/NSEC3 prove it (RFC 4035 section 5.4)
+            for key in [k for k in facts if k.startswith("dns.caa.")]:
+                del facts[key]
+            errors["dns.caa"] = f"the absence of CAA is not proven: {unproven[0]}"
         if errors:
             facts["dns.errors"] = errors
         where = f"resolver {server}" if server else "the system resolver"

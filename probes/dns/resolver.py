@@ -105,7 +105,9 @@ async def lookup(resolver: dns.asyncresolver.Resolver, name: dns.name.Name | str
         answer = await resolver.resolve(qname, kind, raise_on_no_answer=False, search=False)
     except dns.resolver.NXDOMAIN as exc:
         canonical = exc.canonical_name if exc.canonical_name != qname else None
-        return Lookup(qname, kind, None, None, nxdomain=True, canonical_name=canonical)
+        responses = exc.responses()
+        return Lookup(qname, kind, None, None, nxdomain=True, canonical_name=canonical,
+                      response=responses.get(exc.canonical_name) or next(iter(responses.values()), None))
     except dns.resolver.LifetimeTimeout:
         raise DnsLookupError(f"{rdtype} {qname}: no answer within {resolver.lifetime:g} s") from None
     except dns.resolver.NoNameservers as exc:

@@ -16,14 +16,24 @@ Step = Callable[[dns.asyncresolver.Resolver, str, dict[str, Any], ProbeOptions],
 
 async def mx_facts(resolver: dns.asyncresolver.Resolver, domain: str, _facts: dict[str, Any],
                    _options: ProbeOptions) -> dict[str, Any]:
-    """`mail.mx.*`: the mail exchangers by preference; a null MX (RFC 7505) says the domain takes no mail."""
+    """`mail.mx.*`: the mail exchangers by preference.
+
+    A null MX (RFC 7505: one MX `0 .`) says the domain takes no mail; a `.` beside other exchangers
+    is a mistake (section 3) and is skipped. With no MX at all, mail goes to the domain's own
+    address (RFC 5321 section 5.1, the implicit MX): the domain is then its only exchanger.
+    """
     from probes.dns.resolver import lookup
 
     found = await lookup(resolver, domain, "MX")
     rows = sorted((rd.preference, rd.exchange.to_text().rstrip(".").lower()) for rd in (found.rrset or []))
     null = len(rows) == 1 and rows[0][1] == ""
-    hosts = [] if null else [host for _, host in rows]
-    return {"mail.mx.hosts": hosts, "mail.mx.count": len(hosts), "mail.mx.null": null}
+    hosts = [host for _, host in rows if host]
+    implicit = False
+    if not rows and not found.nxdomain:
+        implicit = bool((await lookup(resolver, domain, "A")).values or (await lookup(resolver, domain, "AAAA")).values)
+        hosts = [domain] if implicit else []
+    return {"mail.mx.hosts": hosts, "mail.mx.count": len(hosts), "mail.mx.null": null, "mail.mx.implicit": implicit,
+            "mail.mx.null_with_others": not null and any(not host for _, host in rows)}
 
 
 async def spf_facts(resolver: dns.asyncresolver.Resolver, domain: str, _facts: dict[str, Any],
@@ -41,6 +51,7 @@ async def spf_facts(resolver: dns.asyncresolver.Resolver, domain: str, _facts: d
         "mail.spf.present": bool(result.record), "mail.spf.record": result.record, "mail.spf.valid": result.valid,
         "mail.spf.error": result.error, "mail.spf.lookups": result.lookups, "mail.spf.void_lookups": result.void_lookups,
         "mail.spf.all_qualifier": result.all_qualifier, "mail.spf.includes": result.includes,
+        "mail.spf.macro_terms": result.macro_terms,
     }
 
 

@@ -6,8 +6,13 @@ includes and redirects; more than 10 is a permanent error (section 4.6.4). When 
 other records is given, the targets of `a` and `mx` are looked up too: more than two "void" lookups
 (no record, or a name that does not exist) and an `mx` with more than ten exchangers are permanent
 errors as well (section 4.6.4). `exists` targets are not asked for (a literal one that does not exist
-is the mechanism's ordinary "no match"; checkdmarc counts them the same way). Macros are not expanded: a term with a macro counts
-one lookup and is not followed.
+is the mechanism's ordinary "no match"; checkdmarc counts them the same way).
+
+Macros (section 7) are checked against the grammar of section 7.1 (`%{` letter, digits, `r`,
+delimiters `}`, and the escapes `%%`, `%_`, `%-`; `c`, `r` and `t` only in `exp`; none in `ip4`/`ip6`)
+and not expanded, as checkdmarc treats them: their values depend on the sender being judged (`%{i}`,
+`%{s}`, `%{l}`, `%{o}`, `%{h}`), and a published record is audited without one. A term with a
+macro costs its one lookup, is not followed and adds no void lookup; it is listed in `macro_terms`.
 """
 
 from __future__ import annotations
@@ -24,6 +29,11 @@ MX_NAME_LIMIT = 10
 """RFC 7208 section 4.6.4: exchangers an `mx` mechanism may look up."""
 MECHANISMS = {"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"}
 LOOKUP_TERMS = {"include", "a", "mx", "ptr", "exists"}
+MACRO_LETTERS = set("slodiphv")
+"""Section 7.2: the letters allowed in a domain-spec."""
+EXP_ONLY_LETTERS = set("crt")
+"""Section 7.2: allowed only in the explanation string of `exp`."""
+_MACRO = re.compile(r"%(?:[%_-]|\{([a-zA-Z])([0-9]*)([rR]?)([.\-+,/_=]*)\})")
 _TERM = re.compile(r"^([+\-~?]?)([a-z][a-z0-9_.\-]*)(?:([:=/])(.*))?$", re.IGNORECASE)
 
 
@@ -44,11 +54,34 @@ class SpfResult:
     all_qualifier: str = ""
     """'-', '~', '?' or '+' of the final `all` (following redirects); '' when there is none."""
     includes: list[str] = field(default_factory=list)
+    macro_terms: list[str] = field(default_factory=list)
+    """Terms with a macro (section 7): each counted as one lookup, not expanded nor followed."""
 
 
 def spf_records(txts: list[str]) -> list[str]:
     """The TXT strings that are SPF records (`v=spf1` alone or followed by a space, section 4.5)."""
     return [t for t in txts if t.lower() == "v=spf1" or t.lower().startswith("v=spf1 ")]
+
+
+def check_macros(value: str, exp: bool = False) -> bool:
+    """Whether `value` holds a macro; SpfError when one is outside the grammar of section 7.1."""
+    pos, found = 0, False
+    while (start := value.find("%", pos)) != -1:
+        match = _MACRO.match(value, start)
+        if match is None:
+            raise SpfError(f"'{value[:60]}': invalid macro at position {start} (section 7.1)")
+        letter, digits = match.group(1), match.group(2)
+        if letter is not None:
+            found = True
+            allowed = MACRO_LETTERS | (EXP_ONLY_LETTERS if exp else set())
+            if letter.lower() not in allowed:
+                where = "exp" if letter.lower() in EXP_ONLY_LETTERS else "SPF"
+                raise SpfError(f"'{value[:60]}': macro letter '{letter}' is not allowed here"
+                               f"{' (only in exp, section 7.2)' if where == 'exp' else ' (section 7.2)'}")
+            if digits and int(digits) == 0:
+                raise SpfError(f"'{value[:60]}': a macro cannot keep 0 labels (section 7.1)")
+        pos = match.end()
+    return found
 
 
 def parse_terms(record: str) -> list[tuple[str, str, str]]:
@@ -62,6 +95,8 @@ def parse_terms(record: str) -> list[tuple[str, str, str]]:
         if sep == "=":
             if qualifier:
                 raise SpfError(f"modifier '{name}' cannot have a qualifier")
+            if name in ("redirect", "exp"):
+                check_macros(value, exp=name == "exp")
             terms.append(("", f"={name}", value))
             continue
         if name not in MECHANISMS:
@@ -70,6 +105,10 @@ def parse_terms(record: str) -> list[tuple[str, str, str]]:
             raise SpfError(f"'{name}' needs a domain")
         if name in ("ip4", "ip6") and not value:
             raise SpfError(f"'{name}' needs an address")
+        if name in ("ip4", "ip6") and "%" in value:
+            raise SpfError(f"'{name}:{value[:60]}': macros are not allowed in an address")
+        if name in LOOKUP_TERMS:
+            check_macros(value)
         terms.append((qualifier or "+", name, value))
     modifiers = [n for _, n, _ in terms if n.startswith("=")]
     for once in ("=redirect", "=exp"):
@@ -140,6 +179,8 @@ async def _walk(domain: str, record: str, txt: Callable[[str], Awaitable[list[st
             continue
         if name in LOOKUP_TERMS:
             result.lookups += 1
+            if "%" in value:
+                result.macro_terms.append(f"{name}:{value}")
         if name == "all":
             final = qualifier
         if records is not None and name in ("a", "mx"):
@@ -152,6 +193,8 @@ async def _walk(domain: str, record: str, txt: Callable[[str], Awaitable[list[st
             await _walk(value, included[0], txt, result, depth + 1, records)
     if redirect and not final:  # a redirect is ignored when the record has an `all` (section 6.1)
         result.lookups += 1
+        if "%" in redirect:
+            result.macro_terms.append(f"redirect={redirect}")
         if "%" in redirect or result.lookups > LOOKUP_LIMIT or depth >= LOOKUP_LIMIT:
             return ""
         target = spf_records(await txt(redirect))

@@ -1,23 +1,33 @@
-"""STARTTLS on each MX (RFC 3207): offered after EHLO, the protocol negotiated, the certificate, DANE.
+"""STARTTLS on each MX (RFC 3207): offered after EHLO, the protocols accepted, the chain sent, DANE.
 
 The certificate is judged by the `tls` probe's own certificate analysis (`probes.tls.certificate`):
-trusted by the store (or `--ca-file`), valid now, and valid for the MX host name (RFC 7672 and
-RFC 8461 section 4.1 ask for the MX name). The handshake itself accepts any certificate, so that a
-bad one is described rather than refused. Only the leaf is read (Python 3.11's `ssl` does not give
-the unverified chain); a server relying on a sent intermediate shows as untrusted, with that said.
+trusted by the store (or `--ca-file`) through the chain the MX sends, valid now, and valid for the
+MX host name (RFC 7672 and RFC 8461 section 4.1 ask for the MX name). A first handshake with
+Python's `ssl` (accepting any certificate, so that a bad one is described rather than refused)
+gives the protocol negotiated. Then the `tls` probe's own ClientHellos (`probes.tls.wire`) run
+after EHLO and STARTTLS on fresh connections: one per version from SSL 3.0 to TLS 1.3 says which
+the MX accepts, and the Certificate message (of TLS 1.2 or older, else of a TLS 1.3 handshake
+decrypted as the tls probe does) gives the chain as sent, which DANE trust-anchor records need.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ssl
 from typing import Any
+
+from probes.tls.wire.conn import PreambleError
 
 MAX_REPLY_BYTES = 64 * 1024
 """An SMTP reply longer than this is hostile: stop reading (RFC 5321 section 4.5.3.1 caps lines at 512)."""
 
 
-class SmtpError(Exception):
+STARTTLS_PROTOCOLS = ("SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+"""Versions tried after STARTTLS, one ClientHello each (SSL 2.0 has no place after STARTTLS)."""
+
+
+class SmtpError(PreambleError):
     """The server did not answer as SMTP does; `str()` says where it stopped."""
 
 
@@ -73,40 +83,91 @@ async def check_mx(mx: str, address: str, port: int, timeout: float, ca_file: st
         der = tls.getpeercert(binary_form=True) if tls else None
         if not der:
             raise SmtpError("no certificate after STARTTLS")
-        cert = certificate_facts(der, mx)
-        chain = chain_facts([der], load_trust_store(ca_file))
-        return {**row, "protocol": tls.version() or "", "trusted": chain["tls.certificate.trusted"],
-                "verify_error": chain["tls.certificate.verify_error"],
-                "hostname_matches": cert["tls.certificate.hostname_matches"],
-                "expired": cert["tls.certificate.expired"],
-                "days_until_expiry": cert["tls.certificate.days_until_expiry"],
-                "tlsa_present": bool(tlsa), "tlsa_match": tlsa_match(der, tlsa) if tlsa else None}
+        negotiated = tls.version() or ""
     finally:
         writer.close()
+    protocols, chain, why = await _wire_scan(mx, address, port, timeout)
+    ders = chain if chain and chain[0] == der else [der]
+    cert = certificate_facts(der, mx)
+    facts = chain_facts(ders, load_trust_store(ca_file))
+    return {**row, "protocol": negotiated, "protocols": protocols, "wire_error": why,
+            "trusted": facts["tls.certificate.trusted"], "verify_error": facts["tls.certificate.verify_error"],
+            "chain_length": facts["tls.certificate.chain_length"],
+            "chain_subjects": facts["tls.certificate.chain_subjects"],
+            "chain_in_order": facts["tls.certificate.chain_in_order"],
+            "missing_intermediate": facts["tls.certificate.missing_intermediate"],
+            "hostname_matches": cert["tls.certificate.hostname_matches"],
+            "expired": cert["tls.certificate.expired"],
+            "days_until_expiry": cert["tls.certificate.days_until_expiry"],
+            "tlsa_present": bool(tlsa),
+            "tlsa_match": tlsa_match(ders, tlsa, facts["tls.certificate.trusted"]) if tlsa else None,
+            "tlsa_pkix_usages": sum(1 for t in tlsa or [] if t[0] in (0, 1))}
 
 
-def tlsa_match(der: bytes, records: list[tuple[int, int, int, bytes]]) -> bool | None:
-    """Whether a DANE-EE or PKIX-EE TLSA record (RFC 6698 section 2.1, RFC 7672) matches the leaf `der`.
+async def _starttls(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float) -> None:
+    """The plaintext part of RFC 3207 before the ClientHello: greeting, EHLO, STARTTLS, 220."""
+    for command, wanted in ((None, 220), (b"EHLO l3audit.invalid\r\n", 250), (b"STARTTLS\r\n", 220)):
+        if command:
+            writer.write(command)
+        code, _ = await _reply(reader, timeout)
+        if code != wanted:
+            raise SmtpError(f"{(command or b'greeting').decode().strip()} answered {code}")
 
-    None when no record is of a usage that the leaf alone can decide (trust-anchor usages 0 and 2
-    need the chain, which is not read).
-    """
-    import hashlib
 
+async def _wire_scan(mx: str, address: str, port: int, timeout: float) -> tuple[dict[str, bool], list[bytes], str]:
+    """(version -> accepted, the chain as sent, why something could not be told) from our own ClientHellos."""
+    from probes.tls.wire.records import TlsProtocolError
+    from probes.tls.wire.scan import Scanner
+    from probes.tls.wire.tls13 import fetch_certificates
+
+    scanner = Scanner(address, port, mx, timeout, max_concurrency=2, preamble=_starttls)
+    answers = await asyncio.gather(*(scanner.accepts(p) for p in STARTTLS_PROTOCOLS))
+    protocols: dict[str, bool] = {}
+    errors, chain = [], []
+    for protocol, (status, detail, ex) in zip(STARTTLS_PROTOCOLS, answers):
+        if status == "error":
+            errors.append(f"{protocol}: {detail}")  # not measured: left out of `protocols`
+            continue
+        protocols[protocol] = status == "accepted"
+        if status == "accepted" and protocol != "TLSv1.3" and ex.parser.flight.certificates:
+            chain = ex.parser.flight.certificates  # the newest pre-1.3 version's, as the tls probe reads it
+    if not chain and protocols.get("TLSv1.3"):
+        try:
+            chain = (await fetch_certificates(address, port, mx, timeout, preamble=_starttls)).certificates
+        except TlsProtocolError as exc:
+            errors.append(f"TLS 1.3 certificates: {exc}")
+    return protocols, chain, "; ".join(errors)
+
+
+def _tlsa_data(der: bytes, selector: int, mtype: int) -> bytes | None:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    cert = x509.load_der_x509_certificate(der)
-    spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    if selector not in (0, 1) or mtype not in (0, 1, 2):
+        return None
+    content = der
+    if selector == 1:
+        content = x509.load_der_x509_certificate(der).public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return content if mtype == 0 else hashlib.sha256(content).digest() if mtype == 1 else hashlib.sha512(content).digest()
+
+
+def tlsa_match(ders: list[bytes], records: list[tuple[int, int, int, bytes]], trusted: bool) -> bool | None:
+    """Whether a TLSA record matches the chain `ders` as sent (leaf first), per its usage (RFC 6698 section 2.1.1).
+
+    PKIX-TA (0): a CA certificate of the chain, and the chain validates (`trusted`); PKIX-EE (1): the
+    leaf, and the chain validates; DANE-TA (2): a CA certificate the server sent (RFC 7671 section
+    5.2.2), in an ordered chain; DANE-EE (3): the leaf. None when no record is of a usage, selector
+    and matching type we know (then nothing was decided).
+    """
     decided = None
     for usage, selector, mtype, data in records:
-        if usage not in (1, 3) or selector not in (0, 1) or mtype not in (0, 1, 2):
+        if usage not in (0, 1, 2, 3) or _tlsa_data(ders[0], selector, mtype) is None:
             continue
-        content = der if selector == 0 else spki
-        digest = content if mtype == 0 else hashlib.sha256(content).digest() if mtype == 1 else hashlib.sha512(content).digest()
-        if digest == data:
-            return True
         decided = False
+        candidates = ders[:1] if usage in (1, 3) else ders[1:]
+        if any(_tlsa_data(der, selector, mtype) == data for der in candidates) and (usage >= 2 or trusted):
+            return True
     return decided
 
 
@@ -122,4 +183,12 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "mail.starttls.invalid": [r["mx"] for r in rows if not valid(r)],
         "mail.dane.present": any(r.get("tlsa_present") for r in rows),
         "mail.dane.mismatched": [r["mx"] for r in rows if r.get("tlsa_match") is False],
+        "mail.dane.matched": [r["mx"] for r in rows if r.get("tlsa_match") is True],
+        # RFC 7672 section 3.1.3: SMTP clients treat PKIX-TA/PKIX-EE records as unusable
+        "mail.dane.pkix_usage_mx": [r["mx"] for r in rows if r.get("tlsa_pkix_usages")],
+        "mail.starttls.accepted_protocols": sorted({p for r in rows for p, ok in (r.get("protocols") or {}).items() if ok},
+                                                   key=STARTTLS_PROTOCOLS.index),
+        "mail.starttls.legacy_mx": [r["mx"] for r in rows
+                                    if any((r.get("protocols") or {}).get(p) for p in STARTTLS_PROTOCOLS[:3])],
+        "mail.starttls.protocols_unmeasured": [r["mx"] for r in rows if r.get("wire_error")],
     }

@@ -62,7 +62,8 @@ GOOD_SITE = {
                  "exposure.verbose_error": False, "exposure.security_txt.valid": True,
                  "exposure.admin_over_plain_http": False},
     "ports": {"ports.open_ports": [], "ports.risky_open_count": 0, "ports.unexpected_open_count": 0},
-    "mail": {"mail.mx.count": 1, "mail.mx.null": False, "mail.starttls.all_valid": True},
+    "mail": {"mail.mx.count": 1, "mail.mx.null": False, "mail.starttls.all_valid": True,
+                 "mail.starttls.legacy_mx": []},
 }
 
 

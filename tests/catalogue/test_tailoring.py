@@ -52,7 +52,8 @@ def https_site(max_age_seconds: int) -> dict[str, dict[str, ProbeAttempt]]:
                 "tls.certificate.expired": False, "tls.certificate.hostname_matches": True},
         "http": {"http.plain.reachable": True, "http.redirect.to_https": True,
                  "http.hsts.max_age_seconds": max_age_seconds},
-        "mail": {"mail.mx.count": 1, "mail.mx.null": False, "mail.starttls.all_valid": True},
+        "mail": {"mail.mx.count": 1, "mail.mx.null": False, "mail.starttls.all_valid": True,
+                 "mail.starttls.legacy_mx": []},
         "exposure": {"exposure.admin_over_plain_http": False},
     }
     return {"https://baomau.vn/": {

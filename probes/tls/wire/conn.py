@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from probes.tls.wire.records import FlightParser, TlsProtocolError
 
 READ_CHUNK = 65536
+
+Preamble = Callable[[asyncio.StreamReader, asyncio.StreamWriter, float], Awaitable[None]]
+"""A plaintext exchange before the TLS bytes (SMTP's EHLO and STARTTLS, RFC 3207); raises PreambleError."""
+
+
+class PreambleError(Exception):
+    """The plaintext exchange before TLS failed (the server refused STARTTLS, or does not speak SMTP)."""
 
 
 @dataclass
@@ -30,15 +37,22 @@ class Exchange:
 class Connection:
     """An open connection to the server; use `async with`."""
 
-    def __init__(self, host: str, port: int, timeout: float) -> None:
-        self.host, self.port, self.timeout = host, port, timeout
+    def __init__(self, host: str, port: int, timeout: float, preamble: Preamble | None = None) -> None:
+        self.host, self.port, self.timeout, self.preamble = host, port, timeout, preamble
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
 
     async def __aenter__(self) -> Connection:  # noqa: PYI034 - typing.Self needs Python 3.11
-        self._reader, self._writer = await asyncio.wait_for(
+        reader, writer = await asyncio.wait_for(
             asyncio.open_connection(self.host, self.port, limit=READ_CHUNK), self.timeout
         )
+        self._reader, self._writer = reader, writer
+        if self.preamble is not None:
+            try:
+                await self.preamble(reader, writer, self.timeout)
+            except BaseException:
+                writer.transport.abort()
+                raise
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -78,13 +92,15 @@ class Connection:
 
 
 async def exchange(host: str, port: int, payload: bytes, timeout: float, *, sslv2: bool = False,
-                   until: Callable[[FlightParser], bool] | None = None) -> Exchange:
-    """Connect, send `payload` and read the reply until the parser is done (or `until` holds)."""
+                   until: Callable[[FlightParser], bool] | None = None, preamble: Preamble | None = None) -> Exchange:
+    """Connect (and run `preamble`), send `payload` and read the reply until the parser is done (or `until` holds)."""
     parser = FlightParser(sslv2=sslv2)
     try:
-        async with Connection(host, port, timeout) as conn:
+        async with Connection(host, port, timeout, preamble) as conn:
             await conn.send(payload)
             return await conn.read_until(parser, until or (lambda p: p.done))
+    except PreambleError as exc:
+        return Exchange(parser, f"before TLS: {exc}")
     except TimeoutError:
         return Exchange(parser, f"cannot connect within {timeout:g} s")
     except ConnectionRefusedError:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from probes.tls.wire.conn import Exchange, exchange
+from probes.tls.wire.conn import Exchange, Preamble, exchange
 from probes.tls.wire.hello import (
     CLASSIC_GROUPS,
     TLS13_GROUPS,
@@ -80,10 +80,15 @@ class ScanResult:
 
 
 class Scanner:
-    """Scans one host:port; `sni` is the name sent in server_name (None for an IP address)."""
+    """Scans one host:port; `sni` is the name sent in server_name (None for an IP address).
 
-    def __init__(self, host: str, port: int, sni: str | None, timeout: float, max_concurrency: int = 8) -> None:
+    `preamble` runs on each connection before the ClientHello (STARTTLS for the mail probe).
+    """
+
+    def __init__(self, host: str, port: int, sni: str | None, timeout: float, max_concurrency: int = 8,
+                 preamble: Preamble | None = None) -> None:
         self.host, self.port, self.sni, self.timeout = host, port, sni, timeout
+        self.preamble = preamble
         self._sem = asyncio.Semaphore(max_concurrency)
         self.handshakes = 0
 
@@ -99,7 +104,18 @@ class Scanner:
         payload, _ = client_hello_record(opts)
         async with self._sem:
             self.handshakes += 1
-            return await exchange(self.host, self.port, payload, self.timeout)
+            return await exchange(self.host, self.port, payload, self.timeout, preamble=self.preamble)
+
+    async def accepts(self, protocol: str) -> tuple[str, str, Exchange]:
+        """One hello offering every suite of `protocol` (not SSLv2): ('accepted'|'rejected'|'error', detail, exchange).
+
+        Enough to tell which versions a server takes when a full suite enumeration would cost too
+        many connections (an MX behind STARTTLS).
+        """
+        offer = [s.code for s in suites_for(protocol)]
+        ex = await self.hello(protocol, offer)
+        verdict = self._verdict(protocol, ex, offer)
+        return (*(verdict or ("accepted", "")), ex)
 
     async def scan(self) -> ScanResult:
         """Scan all protocols concurrently, then the groups of the best ECDHE-capable protocol."""

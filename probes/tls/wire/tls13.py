@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 
-from probes.tls.wire.conn import Connection
+from probes.tls.wire.conn import Connection, Preamble, PreambleError
 from probes.tls.wire.hello import HelloOptions, client_hello_record
 from probes.tls.wire.records import FlightParser, TlsProtocolError, _vec
 
@@ -93,7 +93,8 @@ def _has_ext(exts: bytes, wanted: int) -> bool:
 
 
 async def fetch_certificates(host: str, port: int, sni: str | None, timeout: float,
-                             signature_schemes: list[int] | None = None) -> Tls13Certificates:
+                             signature_schemes: list[int] | None = None,
+                             preamble: Preamble | None = None) -> Tls13Certificates:
     """Handshake with TLS 1.3 far enough to decrypt the server's Certificate message.
 
     Offers X25519 and P-256 shares, and `signature_schemes` (default: all we know), by which a server
@@ -110,7 +111,7 @@ async def fetch_certificates(host: str, port: int, sni: str | None, timeout: flo
     payload, hello_msg = client_hello_record(opts)
     parser = FlightParser()
     try:
-        async with Connection(host, port, timeout) as conn:
+        async with Connection(host, port, timeout, preamble) as conn:
             await conn.send(payload)
             ex = await conn.read_until(parser, lambda p: p.done)
             hello = parser.flight.server_hello
@@ -128,6 +129,8 @@ async def fetch_certificates(host: str, port: int, sni: str | None, timeout: flo
             return await _read_certificate(conn, parser, aead, iv)
     except TlsProtocolError:
         raise
+    except PreambleError as exc:
+        raise TlsProtocolError(f"before TLS: {exc}") from exc
     except (OSError, TimeoutError) as exc:
         raise TlsProtocolError(f"connection failed: {exc or 'timeout'}") from exc
     except Exception as exc:

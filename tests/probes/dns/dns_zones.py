@@ -3,7 +3,9 @@
 `test.` is the trust anchor (its DNSKEY is handed to the probe and to delv). Children:
 `good.test.` (signed, DS at the parent, CAA, a dangling CNAME and a CNAME loop), `badsig.test.`
 (signed, then an address changed so its signature no longer matches), `nods.test.` (signed, no DS
-at the parent), `open.test.` (unsigned, zone transfer allowed to anyone). Mail: `good.test.` has MX,
+at the parent), `open.test.` (unsigned, zone transfer allowed to anyone), `nsec3.test.` (signed by
+Knot itself with NSEC3, DS at the parent, no CAA) and `nodeny.test.` (signed, DS at the parent, its
+NSEC records removed: negative answers come without a proof). Mail: `good.test.` has MX,
 SPF with `-all`, DMARC `p=reject`, DKIM selectors, MTA-STS and TLS-RPT; `weak.test.` has SPF with 11
 lookups, DMARC `p=none; pct=50` and an MTA-STS policy whose mx lines miss its MX.
 """
@@ -25,6 +27,7 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 import dns.zone
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from audit.demo.servers import free_port
@@ -46,6 +49,8 @@ badsig NS ns1.test.
 nods NS ns1.test.
 open NS ns1.test.
 weak NS ns1.test.
+nsec3 NS ns1.test.
+nodeny NS ns1.test.
 """,
     "good.test.": _HEAD + """@ A 127.16.0.10
 @ AAAA fd16::10
@@ -87,9 +92,13 @@ mta-sts A 127.16.0.22
     "badsig.test.": _HEAD + "@ A 127.16.0.11\n",
     "nods.test.": _HEAD + "@ A 127.16.0.12\n",
     "open.test.": _HEAD + "@ A 127.16.0.13\n@ A 127.16.0.14\n",
+    "nsec3.test.": _HEAD + "@ A 127.16.0.15\nwww A 127.16.0.15\ndeep.er A 127.16.0.15\n",
+    "nodeny.test.": _HEAD + "@ A 127.16.0.16\n",
 }
-SIGNED = ("test.", "good.test.", "badsig.test.", "nods.test.")
-WITH_DS = ("good.test.", "badsig.test.")
+SIGNED = ("test.", "good.test.", "badsig.test.", "nods.test.", "nodeny.test.")
+WITH_DS = ("good.test.", "badsig.test.", "nsec3.test.", "nodeny.test.")
+KNOT_SIGNED = "nsec3.test."
+"""Signed by knotd (NSEC3, no salt, no extra iterations, RFC 9276) with a key made here and imported by keymgr."""
 
 
 def _sign(zone: dns.zone.Zone) -> tuple[dns.rrset.RRset, object]:
@@ -106,6 +115,10 @@ def build_zones(folder: Path, extra: dict[str, str] | None = None) -> dns.rdata.
                                         relativize=False)
              for origin, text in ZONES.items()}
     keys = {}
+    knot_key = ec.generate_private_key(ec.SECP256R1())
+    (folder / "nsec3.pem").write_bytes(knot_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    keys[KNOT_SIGNED] = dns.dnssec.make_dnskey(knot_key.public_key(), ALG, flags=257)
     for origin in reversed(SIGNED):  # children first, so their DS can go into the parent before it is signed
         if origin == "test.":
             parent = zones["test."]
@@ -118,6 +131,10 @@ def build_zones(folder: Path, extra: dict[str, str] | None = None) -> dns.rdata.
     with bad.writer() as txn:  # change the address after signing: the RRSIG no longer matches it
         txn.replace(dns.name.from_text("badsig.test."), 300,
                     dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.A, "127.16.0.99"))
+    with zones["nodeny.test."].writer() as txn:  # signed, then every NSEC and its signature removed
+        for name in list(txn.iterate_names()):
+            txn.delete(name, dns.rdatatype.NSEC)
+            txn.delete(name, dns.rdatatype.RRSIG, dns.rdatatype.NSEC)
     for origin, zone in zones.items():
         zone.to_file(str(folder / f"{origin}zone"), relativize=False)
     return keys["test."]
@@ -152,6 +169,7 @@ def knot_server(folder: Path, extra: dict[str, str] | None = None) -> Iterator[K
     zones = "\n".join(
         f"  - domain: {origin}\n    file: {folder}/{origin}zone"
         + ("\n    acl: open_transfer" if origin == "open.test." else "")
+        + ("\n    dnssec-signing: on\n    dnssec-policy: nsec3" if origin == KNOT_SIGNED else "")
         for origin in ZONES)
     (folder / "knot.conf").write_text(f"""server:
   rundir: {folder}
@@ -163,6 +181,12 @@ database:
 log:
   - target: stderr
     any: warning
+policy:
+  - id: nsec3
+    manual: on
+    nsec3: on
+    nsec3-iterations: 0
+    nsec3-salt-length: 0
 acl:
   - id: open_transfer
     address: 127.0.0.0/8
@@ -176,6 +200,9 @@ template:
 zone:
 {zones}
 """)
+    keymgr = shutil.which("keymgr") or "/usr/sbin/keymgr"
+    subprocess.run([keymgr, "-c", str(folder / "knot.conf"), KNOT_SIGNED, "import-pem", str(folder / "nsec3.pem"),
+                    f"algorithm={int(ALG)}", "ksk=yes", "zsk=yes"], check=True, capture_output=True, timeout=30)
     proc = subprocess.Popen([knotd, "-c", str(folder / "knot.conf")], stdout=subprocess.DEVNULL,
                             stderr=open(folder / "knot.log", "w"))
     try:

@@ -33,14 +33,14 @@ def probe(host: str, settings: dict[str, Any], timeout: float = 2.0) -> ProbeAtt
     return asyncio.run(go())
 
 
-def delv(knot: Knot, name: str) -> str:
-    """What delv (BIND's validating lookup tool) says about NAME's A record, from the same anchor."""
+def delv(knot: Knot, name: str, rdtype: str = "A") -> str:
+    """What delv (BIND's validating lookup tool) says about NAME's RDTYPE records, from the same anchor."""
     anchor = knot.folder / "delv-anchor.conf"
     key = knot.anchor
     anchor.write_text(f'trust-anchors {{ test. static-key {key.flags} {key.protocol} {key.algorithm} '
                       f'"{base64.b64encode(key.key).decode()}"; }};\n')
     run = subprocess.run(["delv", f"@{NS_ADDRESSES[0]}", "-p", str(knot.port), "-a", str(anchor), "+root=test.",
-                          name, "A"], capture_output=True, text=True, timeout=30)
+                          name, rdtype], capture_output=True, text=True, timeout=30)
     return run.stdout + run.stderr
 
 
@@ -67,6 +67,42 @@ def test_dnssec_verdict_agrees_with_delv(knot: Knot, zone: str, peer: str, expec
     facts = probe(zone, knot.settings()).facts
     assert peer in delv(knot, zone)
     assert {key: facts[f"dns.dnssec.{key}"] for key in expected} == expected
+
+
+DENIALS = [  # name, type, what delv says from the same anchor, the probe's verdict (an NSEC zone and a Knot NSEC3 zone)
+    ("nothere.good.test", "A", "negative response, fully validated", "secure"),
+    ("mx.good.test", "CAA", "negative response, fully validated", "secure"),
+    ("nsec3.test", "CAA", "negative response, fully validated", "secure"),
+    ("nothere.nsec3.test", "A", "negative response, fully validated", "secure"),
+    ("x.er.nsec3.test", "A", "negative response, fully validated", "secure"),  # below an empty non-terminal
+    ("nods.test", "A", "unsigned answer", "insecure"),  # the DS denied by an NSEC in test.
+    ("open.test", "A", "unsigned answer", "insecure"),
+    ("nodeny.test", "CAA", "resolution failed", "bogus"),  # signed, DS, its NSEC records removed
+    ("nothere.nodeny.test", "A", "resolution failed", "bogus"),
+]
+
+
+@pytest.mark.parametrize(("name", "rdtype", "peer", "status"), DENIALS)
+def test_denial_of_existence_agrees_with_delv(knot: Knot, name: str, rdtype: str, peer: str, status: str) -> None:
+    # Given a name that does not exist or a type it lacks, in a zone signed with NSEC (by dnspython),
+    # with NSEC3 (by Knot), or signed with its NSEC records removed: the probe checks the proof
+    facts = probe(name, knot.settings()).facts
+    assert peer in delv(knot, name, rdtype)
+    assert facts["dns.dnssec.status"] == status, facts.get("dns.dnssec.unproven_denials")
+    assert facts["dns.dnssec.denials_checked"] >= 1
+    assert facts["dns.dnssec.denials_proven"] is (status != "bogus")
+
+
+def test_no_caa_counts_only_when_proven(knot: Knot) -> None:
+    # Given two signed zones without CAA: Knot's NSEC3 proves the absence, nodeny.test. proves nothing
+    proven = probe("nsec3.test", knot.settings()).facts
+    assert proven["dns.caa.present"] is False and "dns.errors" not in proven
+    unproven = probe("nodeny.test", knot.settings()).facts
+    assert "dns.caa.present" not in unproven
+    assert unproven["dns.errors"]["dns.caa"].startswith("the absence of CAA is not proven: CAA nodeny.test.")
+    assert "not proven" in unproven["dns.dnssec.broken_at"]
+    # an unsigned zone's "no CAA" is an answer: nothing to prove
+    assert probe("open.test", knot.settings()).facts["dns.caa.present"] is False
 
 
 def test_why_the_chain_broke_is_said(knot: Knot) -> None:
@@ -229,3 +265,41 @@ def test_a_bad_trust_anchor_file_is_one_line_and_exit_2(tmp_path: Path, content:
     assert result.exit_code == 2, result.output
     assert re.search(message, result.output), result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_proof_for_another_question_proves_nothing(knot: Knot) -> None:
+    """Replayed NSEC/NSEC3 records (real ones, from Knot) do not prove a denial they do not cover."""
+    import dns.flags
+    import dns.message
+    import dns.name
+    import dns.query
+
+    from probes.dns.denial import prove_denial
+
+    def ask(name: str, rdtype: str) -> dns.message.Message:
+        query = dns.message.make_query(name, rdtype, want_dnssec=True)
+        return dns.query.udp(query, NS_ADDRESSES[0], port=knot.port, timeout=2)
+
+    def keys(zone: str) -> dict:
+        answer = ask(zone, "DNSKEY").answer
+        return {dns.name.from_text(zone): next(r for r in answer if r.rdtype == dns.rdatatype.DNSKEY)}
+
+    good, nsec3 = dns.name.from_text("good.test."), dns.name.from_text("nsec3.test.")
+    n = dns.name.from_text
+    nx = ask("nothere.good.test.", "A")
+    assert prove_denial(nx, n("nothere.good.test."), "A", good, keys("good.test."), nxdomain=True) is None
+    assert "covers" in prove_denial(nx, n("zzz.good.test."), "A", good, keys("good.test."), nxdomain=True)
+    nodata = ask("mx.good.test.", "CAA")
+    assert prove_denial(nodata, n("mx.good.test."), "CAA", good, keys("good.test."), nxdomain=False) is None
+    assert "lists the type" in prove_denial(nodata, n("mx.good.test."), "A", good, keys("good.test."), nxdomain=False)
+    # signed by another zone's keys: nothing validates
+    assert "no signed NSEC" in prove_denial(nodata, n("mx.good.test."), "CAA", good, keys("nods.test."), nxdomain=False)
+    nodata3 = ask("nsec3.test.", "CAA")
+    assert prove_denial(nodata3, nsec3, "CAA", nsec3, keys("nsec3.test."), nxdomain=False) is None
+    assert "lists the type" in prove_denial(nodata3, nsec3, "A", nsec3, keys("nsec3.test."), nxdomain=False)
+    assert "no NSEC3 matches" in prove_denial(nodata3, n("www.nsec3.test."), "CAA", nsec3, keys("nsec3.test."),
+                                              nxdomain=False)
+    nx3 = ask("nothere.nsec3.test.", "A")
+    assert prove_denial(nx3, n("nothere.nsec3.test."), "A", nsec3, keys("nsec3.test."), nxdomain=True) is None
+    # a name that exists has an NSEC3 of its own, which no interval of hashes covers
+    assert prove_denial(nx3, n("www.nsec3.test."), "A", nsec3, keys("nsec3.test."), nxdomain=True) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import ssl
 from pathlib import Path
 from typing import Any, Iterator
@@ -19,16 +20,25 @@ from probes.mail.probe import MailProbe
 from tests.probes.dns.dns_hostile import hostile_server
 from tests.probes.dns.dns_zones import NS_ADDRESSES, Knot, knot_server
 
-def smtp_server(folder: Path, ca: KeyPair, address: str, cert: KeyPair) -> Iterator[int]:
-    """A real SMTP server (aiosmtpd) offering STARTTLS with `cert` on `address`; yields its port."""
+def smtp_server(folder: Path, ca: KeyPair, address: str, cert: KeyPair, only: str | None = None,
+                send_ca: bool = False) -> Iterator[int]:
+    """A real SMTP server (aiosmtpd) offering STARTTLS with `cert` on `address`; yields its port.
+
+    `only` limits it to one TLS version ("TLSv1.2", "TLSv1.3"); `send_ca` appends the CA to the chain it sends.
+    """
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Sink
 
     from audit.demo.servers import free_port
 
-    cert_file, key_file = cert.write(folder, f"smtp-{address}-{id(cert)}")
+    cert_file, key_file = cert.write(folder, f"smtp-{address}-{id(cert)}-{send_ca}", chain=(ca,) if send_ca else ())
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_file, key_file)
+    if only == "legacy":  # TLS 1.0 to 1.2, with the security level that lets OpenSSL 3 speak TLS 1.0
+        context.minimum_version, context.maximum_version = ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_2
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    elif only:
+        context.minimum_version = context.maximum_version = getattr(ssl.TLSVersion, only.replace(".", "_"))
     port = free_port(address)
     controller = Controller(Sink(), hostname=address, port=port, tls_context=context, require_starttls=False)
     controller.start()
@@ -45,6 +55,11 @@ def smtp(ca: KeyPair, mx_cert: KeyPair, tmp_path_factory: pytest.TempPathFactory
     certs = {"valid": mx_cert, "expired": make_leaf(["mx.good.test"], ca, expired=True),
              "mismatched": make_leaf(["mail.other.test"], ca)}
     running = {name: smtp_server(folder, ca, "127.16.0.20", cert) for name, cert in certs.items()}
+    # the same valid certificate behind servers limited to one version, and one that also sends the CA
+    running.update({"tls12": smtp_server(folder, ca, "127.16.0.20", mx_cert, only="TLSv1.2"),
+                    "tls13": smtp_server(folder, ca, "127.16.0.20", mx_cert, only="TLSv1.3"),
+                    "with_ca": smtp_server(folder, ca, "127.16.0.20", mx_cert, send_ca=True),
+                    "legacy": smtp_server(folder, ca, "127.16.0.20", mx_cert, only="legacy")})
     ports = {name: next(gen) for name, gen in running.items()}
     yield ports
     for gen in running.values():
@@ -62,13 +77,19 @@ def mx_cert(ca: KeyPair) -> KeyPair:
 
 
 @pytest.fixture(scope="module")
-def knot(tmp_path_factory: pytest.TempPathFactory, mx_cert: KeyPair) -> Iterator[Knot]:
+def knot(tmp_path_factory: pytest.TempPathFactory, mx_cert: KeyPair, ca: KeyPair) -> Iterator[Knot]:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
     spki = x509.load_pem_x509_certificate(mx_cert.cert_pem()).public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    ca_der = ca.cert.public_bytes(serialization.Encoding.DER)
+    ca_spki = ca.cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     tlsa = f"_25._tcp.mx TLSA 3 1 1 {hashlib.sha256(spki).hexdigest()}\n"
+    # DANE trust-anchor usages: DANE-TA (2 0 1, the CA's certificate) and PKIX-TA (0 1 1, the CA's key)
+    tlsa += (f"daneta MX 10 mxta.good.test.\nmxta A 127.16.0.20\n_25._tcp.mxta TLSA 2 0 1 {hashlib.sha256(ca_der).hexdigest()}\n"
+             f"pkixta MX 10 mxpkix.good.test.\nmxpkix A 127.16.0.20\n"
+             f"_25._tcp.mxpkix TLSA 0 1 1 {hashlib.sha256(ca_spki).hexdigest()}\n")
     yield from knot_server(tmp_path_factory.mktemp("knot"), {"good.test.": tlsa + SPF_LIMITS})
 
 
@@ -77,6 +98,20 @@ SPF_LIMITS = """void TXT "v=spf1 a:nx1.good.test mx:nx2.good.test a:nx3.good.tes
 twovoid TXT "v=spf1 a:nx1.good.test mx:nx2.good.test ip4:127.16.0.0/16 -all"
 viainclude TXT "v=spf1 include:void.good.test -all"
 manymx TXT "v=spf1 mx -all"
+nullmx MX 0 .
+implicit A 127.16.0.20
+mixed MX 0 .
+mixed MX 10 mx.good.test.
+noaddress TXT "v=spf1 -all"
+macros TXT "v=spf1 include:%{ir}.%{v}._spf.%{d2} exists:%{l1r-+}.%{s}.x.%{d} a:%{h}.good.test/24 mx:%{o} ip4:127.16.0.0/16 -all"
+macroredirect TXT "v=spf1 ip4:127.16.0.1 redirect=%{d}.good.test"
+macro11 TXT "v=spf1 " """ + " ".join(f'"include:%{{d}}.s{i}.good.test "' for i in range(11)) + """ "-all"
+badletter TXT "v=spf1 include:%{z}.good.test -all"
+exponly TXT "v=spf1 a:%{c}.good.test -all"
+unclosed TXT "v=spf1 exists:%{i.good.test -all"
+zerolabels TXT "v=spf1 exists:%{d0}.good.test -all"
+escaped TXT "v=spf1 exists:%%%_%-.good.test -all"
+ipmacro TXT "v=spf1 ip4:%{i} -all"
 """ + "".join(f"manymx MX {i} mx{i}.good.test.\nmx{i} A 127.16.9.{i}\n" for i in range(11))
 
 
@@ -147,6 +182,8 @@ def test_starttls_with_a_bad_certificate_is_a_finding(knot: Knot, smtp: dict[str
     assert facts["mail.starttls.all_valid"] is False and facts["mail.starttls.invalid"] == ["mx.good.test"]
     assert server[why] is (why == "expired")
     assert facts["mail.dane.mismatched"] == ["mx.good.test"]  # another key than the TLSA record's
+    # the versions and the chain are still read behind a bad certificate (our ClientHellos accept any)
+    assert server["protocols"]["TLSv1.2"] is server["protocols"]["TLSv1.3"] is True and server["chain_length"] == 1
 
 
 def test_an_mx_that_does_not_answer_is_an_error(knot: Knot, ca_file: str) -> None:
@@ -262,14 +299,16 @@ def test_the_transit_row_reads_starttls_on_every_mx(knot: Knot, smtp: dict[str, 
     web = attempts(tls=GOOD_SITE["tls"], http=GOOD_SITE["http"])
 
     def judge(domain: str, smtp_port: int, site: dict[str, ProbeAttempt] = web) -> Any:
-        mail = probe(domain, knot.settings(mta_sts_port=1, smtp_port=smtp_port), ca_file)
+        mail = probe(domain, knot.settings(mta_sts_port=1, smtp_port=smtp_port, mail_domain=domain), ca_file)
         return evaluate_site(row, f"https://{domain}/", {**site, "mail": mail})
 
     assert judge("good.test", smtp["valid"]).status is Status.MANUAL  # web and MX hold; VPN etc. for a person
     for bad in ("expired", "mismatched"):
         result = judge("good.test", smtp[bad])
         assert result.status is Status.FAIL and result.reason == "failed check(s): mx-starttls", bad
-    assert judge("open.test", 1).status is Status.MANUAL  # no MX: no inbound mail to protect
+    assert judge("nullmx.good.test", 1).status is Status.MANUAL  # null MX: no inbound mail to protect
+    legacy_mx = judge("good.test", smtp["legacy"])  # a valid certificate, but TLS 1.0 and 1.1 accepted
+    assert legacy_mx.status is Status.FAIL and legacy_mx.reason == "failed check(s): mx-starttls"
     refused = judge("good.test", free_port("127.16.0.20"))
     assert refused.status is Status.ERROR and "mail.starttls" in refused.reason
     # A web failure already proven stands although port 25 could not be measured.
@@ -296,3 +335,114 @@ def test_spf_void_lookups_and_mx_names_are_limited_as_checkdmarc_does(knot: Knot
     assert peer["valid"] is valid, peer
     if valid:
         assert peer["void_dns_lookups"] == void
+
+
+@pytest.mark.parametrize(("domain", "hosts", "null", "implicit"), [
+    ("implicit.good.test", ["implicit.good.test"], False, True),  # no MX, an address: RFC 5321 section 5.1
+    ("nullmx.good.test", [], True, False),  # RFC 7505
+    ("mixed.good.test", ["mx.good.test"], False, False),  # a '.' beside an exchanger is skipped
+    ("noaddress.good.test", [], False, False),  # neither MX nor address: no mail
+])
+def test_implicit_and_null_mx(knot: Knot, smtp: dict[str, int], ca_file: str, domain: str, hosts: list[str],
+                              null: bool, implicit: bool) -> None:
+    facts = probe(domain, knot.settings(mta_sts_port=1, mail_domain=domain, smtp_port=smtp["valid"]), ca_file).facts
+    assert (facts["mail.mx.hosts"], facts["mail.mx.null"], facts["mail.mx.implicit"]) == (hosts, null, implicit)
+    assert facts["mail.mx.null_with_others"] is (domain == "mixed.good.test")
+    if implicit:  # STARTTLS is tested on the domain's own address, whose certificate is mx.good.test's
+        server = facts["mail.starttls.servers"][0]
+        assert server["mx"] == domain and server["offered"] and server["hostname_matches"] is False
+
+
+def openssl_starttls(port: int, version: str) -> tuple[bool, int]:
+    """The peer: whether `openssl s_client -starttls smtp` completes a handshake with only `version`, and the chain's length."""
+    import subprocess
+
+    flag = {"TLSv1.2": "-tls1_2", "TLSv1.3": "-tls1_3"}[version]
+    run = subprocess.run(["openssl", "s_client", "-connect", f"127.16.0.20:{port}", "-starttls", "smtp",
+                          "-servername", "mx.good.test", flag, "-showcerts"], input="QUIT\n", capture_output=True,
+                         text=True, timeout=30)
+    return f"New, {version}, Cipher is" in run.stdout, run.stdout.count("BEGIN CERTIFICATE")
+
+
+@pytest.mark.parametrize(("which", "accepted"), [("tls12", ["TLSv1.2"]), ("tls13", ["TLSv1.3"]),
+                                                 ("valid", ["TLSv1.2", "TLSv1.3"])])
+def test_starttls_protocols_and_chain_agree_with_openssl(knot: Knot, smtp: dict[str, int], ca_file: str, which: str,
+                                                         accepted: list[str]) -> None:
+    # Given aiosmtpd servers limited to TLS 1.2, to TLS 1.3, or taking both: our own ClientHellos after STARTTLS
+    facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=smtp[which]), ca_file).facts
+    server = facts["mail.starttls.servers"][0]
+    assert [p for p, ok in server["protocols"].items() if ok] == accepted, server
+    assert server["protocols"]["TLSv1.0"] is False and server["protocols"]["SSLv3"] is False
+    assert facts["mail.starttls.accepted_protocols"] == accepted and facts["mail.starttls.legacy_mx"] == []
+    assert server["wire_error"] == "" and facts["mail.starttls.protocols_unmeasured"] == []
+    for version in ("TLSv1.2", "TLSv1.3"):
+        peer_accepts, peer_chain = openssl_starttls(smtp[which], version)
+        assert server["protocols"][version] is peer_accepts, version
+        if peer_accepts:
+            assert server["chain_length"] == peer_chain == 1
+    assert server["trusted"] is True and server["chain_length"] == 1
+
+
+def test_an_mx_taking_tls_1_0_is_named(knot: Knot, smtp: dict[str, int], ca_file: str) -> None:
+    import subprocess
+
+    facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=smtp["legacy"]), ca_file).facts
+    server = facts["mail.starttls.servers"][0]
+    assert facts["mail.starttls.legacy_mx"] == ["mx.good.test"] and facts["mail.starttls.all_valid"] is True
+    assert server["protocols"]["TLSv1.3"] is False and server["protocols"]["TLSv1.2"] is True
+    # the peer, allowed to speak TLS 1.0 too, agrees
+    run = subprocess.run(["openssl", "s_client", "-connect", f"127.16.0.20:{smtp['legacy']}", "-starttls", "smtp",
+                          "-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"], input="QUIT\n", capture_output=True, text=True,
+                         timeout=30)
+    assert re.search(r"New, TLSv1(\.0)?, Cipher is [A-Z]", run.stdout) is not None, run.stdout[-3000:]
+    assert server["protocols"]["TLSv1.0"] is True
+
+
+def test_the_chain_sent_is_read(knot: Knot, smtp: dict[str, int], ca_file: str) -> None:
+    facts = probe("good.test", knot.settings(mta_sts_port=1, smtp_port=smtp["with_ca"]), ca_file).facts
+    server = facts["mail.starttls.servers"][0]
+    assert server["chain_length"] == openssl_starttls(smtp["with_ca"], "TLSv1.3")[1] == 2
+    assert server["chain_in_order"] is True and server["trusted"] is True and not server["missing_intermediate"]
+
+
+@pytest.mark.parametrize(("domain", "which", "trusted_by", "matched"), [
+    ("daneta.good.test", "with_ca", None, True),  # DANE-TA: the CA is in the chain sent; no PKIX needed
+    ("daneta.good.test", "valid", None, False),  # the CA is not sent: nothing to match
+    ("pkixta.good.test", "with_ca", "ca", True),  # PKIX-TA: the CA is sent and the chain validates
+    ("pkixta.good.test", "with_ca", None, False),  # ... but not when the CA is not trusted (no --ca-file)
+])
+def test_dane_trust_anchor_usages(knot: Knot, smtp: dict[str, int], ca_file: str, domain: str, which: str,
+                                  trusted_by: str | None, matched: bool) -> None:
+    facts = probe(domain, knot.settings(mta_sts_port=1, mail_domain=domain, smtp_port=smtp[which]),
+                  ca_file if trusted_by else None).facts
+    mx = facts["mail.mx.hosts"][0]
+    assert facts["mail.dane.present"] is True
+    assert (facts["mail.dane.matched"], facts["mail.dane.mismatched"]) == (([mx], []) if matched else ([], [mx]))
+    assert facts["mail.dane.pkix_usage_mx"] == ([mx] if domain.startswith("pkix") else [])
+
+
+@pytest.mark.parametrize(("domain", "valid", "lookups", "macros"), [
+    ("macros.good.test", True, 4, 4),  # %{i} %{v} %{d2} %{l1r-+} %{s} %{h} %{o}, transformers and delimiters
+    ("macroredirect.good.test", True, 1, 1),
+    ("macro11.good.test", False, 11, 11),  # macro terms still count towards the limit of 10
+    ("badletter.good.test", False, None, None),
+    ("exponly.good.test", False, None, None),  # %{c} only in exp (section 7.2)
+    ("unclosed.good.test", False, None, None),
+    ("zerolabels.good.test", False, None, None),
+    ("escaped.good.test", True, 1, 1),  # %% %_ %- are escapes, not macros
+    ("ipmacro.good.test", False, None, None),
+])
+def test_spf_macros_are_checked_and_counted_as_checkdmarc_does(knot: Knot, domain: str, valid: bool,
+                                                              lookups: int | None, macros: int | None) -> None:
+    import checkdmarc.spf
+
+    facts = probe(domain, knot.settings(mta_sts_port=1, mail_domain=domain)).facts
+    peer = checkdmarc.spf.check_spf(domain, resolver=checkdmarc_resolver(knot), timeout=2)
+    assert facts["mail.spf.valid"] is valid is peer["valid"], (facts["mail.spf.error"], peer.get("error"))
+    if valid or lookups is not None:
+        assert facts["mail.spf.lookups"] == lookups
+        assert len(facts["mail.spf.macro_terms"]) == macros
+    if valid:
+        assert peer["dns_lookups"] == lookups and facts["mail.spf.void_lookups"] == peer["void_dns_lookups"] == 0
+    else:
+        assert facts["mail.spf.error"]
