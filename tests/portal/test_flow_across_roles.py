@@ -80,7 +80,7 @@ def _flow(w: Watched, base: str, member: str, outlet_id: str, lang: str, evidenc
     page.wait_for_url("**/officer/submissions/*")
     rows = page.locator("article.question")
     assert rows.count() == 10
-    assert evidence.name in page.locator("main").inner_text()  # on the row it was uploaded to
+    assert page.locator("main a[download]").inner_text() == evidence.name  # the file, as a download link
     for n in range(rows.count()):
         rows.nth(n).locator("input[value=accepted]").check()
     page.click("button[value=finish]")
