@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, render_template, request, session
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -23,7 +23,7 @@ from audit.portal.submit import load_signer
 from audit.portal.locale import install_locale
 from audit.portal.security import cookie_config, install_headers
 from audit.portal.unavailable import install_unavailable, store_unavailable
-from audit.portal.users import user_by_id
+from audit.portal.users import session_user
 
 SECRET_ENV = "L3AUDIT_PORTAL_SECRET"
 
@@ -60,13 +60,14 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
     login.login_view = "auth.login"
     # "basic", not "strong": strong mode only compares a hash of address and User-Agent, and on every
     # anonymous request it sends a cookie deletion without HttpOnly/Secure (our probe marks that down).
-    # Fixation is prevented by renewing the session at login (audit.portal.auth); the user is reloaded
-    # from the store on every request, so a disabled account stops at once.
+    # Fixation is prevented by renewing the session at login (audit.portal.auth); the user and the session
+    # are read from the store on every request, so a logout or a disabled account ends the session at once.
     login.session_protection = "basic"
 
     @login.user_loader
     def _load(user_id: str) -> Any:
-        user = user_by_id(store, int(user_id)) if user_id.isdigit() else None
+        # Only a live server-side session counts (audit.portal.sessions): not one ended by a logout or a disabling.
+        user = session_user(store, int(user_id), session.get("sid")) if user_id.isdigit() else None
         return user if user is not None and user.is_active else None
 
     # Autoescape every template, whatever its suffix: Flask's default escapes only *.html and the like, and the

@@ -2,7 +2,8 @@
 
 The session is emptied and given a new random id (`sid`) at every login and logout, so a session
 planted before login is never the logged-in one (OWASP Session Management Cheat Sheet, "Renew the
-Session ID After Any Privilege Level Change").
+Session ID After Any Privilege Level Change"). The id is kept server-side (audit.portal.sessions): the
+cookie counts only while its session is live, so logging out ends it wherever a copy of the cookie is.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 
 from audit.portal import throttle
 from audit.portal.forms import ActionForm, LoginForm, TotpForm
+from audit.portal.sessions import end_session, start_session
 from audit.portal.users import User, user_by_id, verify_login
 
 bp = Blueprint("auth", __name__)
@@ -30,7 +32,8 @@ def home_for(user: User) -> str:
 
 def _start_session(user: User) -> None:
     session.clear()
-    session["sid"] = secrets.token_urlsafe(24)
+    session["sid"] = start_session(current_app.extensions["l3audit_store"], user.id,
+                                   current_app.permanent_session_lifetime, _ip())
     login_user(user)
     session.permanent = True
 
@@ -113,6 +116,7 @@ def logout() -> Response:
     """End the session (a POST with its CSRF token, so another site cannot log a user out)."""
     ActionForm()  # CSRFProtect has checked the token already
     g.audit_action = "logout"
+    end_session(current_app.extensions["l3audit_store"], session.get("sid"))  # a copy of the cookie is refused too
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))  # type: ignore[return-value]

@@ -8,6 +8,7 @@ accepted answers count and rejected ones do not (audit.portal.judgement).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
@@ -36,6 +37,7 @@ from audit.report.reasons import site_sentence
 
 bp = Blueprint("officer_review", __name__, url_prefix="/officer")
 MAX_REASON = 5000
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _names() -> dict[str, str]:
@@ -57,6 +59,14 @@ def _conflict_lines(probe: Any, lang: str) -> list[str]:
     return lines
 
 
+def _evidence(outlet_id: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A file of a snapshot row: its name, size, short hash, and the download link (the outlet's evidence route,
+    which serves it as an attachment with nosniff) when the hash is a SHA-256."""
+    sha256 = str(item.get("sha256", "")).lower()
+    url = url_for("evidence.download", outlet_id=outlet_id, sha256=sha256) if _SHA256.fullmatch(sha256) else ""
+    return {"filename": item.get("filename", ""), "sha256": sha256[:12], "size": item.get("size"), "url": url}
+
+
 def _rows(checklist: Checklist, sub: Submission, posted: dict[str, tuple[str, str]] | None) -> list[dict[str, Any]]:
     """The review page's view-model: each snapshot row with its decision, and its conflict if any."""
     store = current_app.extensions["l3audit_store"]
@@ -76,8 +86,7 @@ def _rows(checklist: Checklist, sub: Submission, posted: dict[str, tuple[str, st
             "id": rid, "title": req.title.get(lang) if req else rid, "answer": row.get("answer") or "",
             "justification": row.get("justification") or "", "text": row.get("text") or "",
             "answered_by": row.get("answered_by") or "", "answered_at": row.get("answered_at") or "",
-            "evidence": [{"filename": e.get("filename", ""), "sha256": str(e.get("sha256", ""))[:12],
-                          "size": e.get("size")} for e in row.get("evidence") or [] if isinstance(e, dict)],
+            "evidence": [_evidence(sub.outlet_id, e) for e in row.get("evidence") or [] if isinstance(e, dict)],
             "conflict": conflict, "conflict_lines": _conflict_lines(probes[rid], lang) if conflict else [],
             "no_probe_result": conflict and not probes[rid].sites,  # nothing measured, or the row is missing
             "decision": decision, "reason": reason, "saved": saved.get(rid),

@@ -17,6 +17,7 @@ from audit.department.store import Store
 from audit.department.store.schema import users
 from audit.department.store.store import now_iso
 from audit.errors import AuditError
+from audit.portal.sessions import end_user_sessions, live_user_row
 
 ROLES = ("admin", "officer", "outlet")
 """admin: the department's head (users); officer: every outlet's results; outlet: one outlet's pages."""
@@ -117,21 +118,30 @@ def list_users(store: Store) -> list[User]:
         return [_user(r) for r in conn.execute(sa.select(users).order_by(users.c.username))]
 
 
-def _update(store: Store, username: str, doing: str, **values: object) -> None:
+def session_user(store: Store, user_id: int, sid: str | None) -> User | None:
+    """The account of a session cookie, if `sid` is one of its live server-side sessions (Flask-Login's loader)."""
+    row = live_user_row(store, user_id, sid)
+    return _user(row) if row else None
+
+
+def _update(store: Store, username: str, doing: str, end_sessions: bool, **values: object) -> None:
     with store.write(doing) as conn:
         if conn.execute(users.update().where(users.c.username == username).values(**values)).rowcount != 1:
             raise UserError(f"no user {username!r} (hint: 'l3audit users list')")
+        if end_sessions:  # in the same transaction: no request sees the change with the old session still live
+            end_user_sessions(conn, username)
 
 
 def set_password(store: Store, username: str, password: str) -> None:
-    """Replace an account's password (a new Argon2id hash with a new salt)."""
+    """Replace an account's password (a new Argon2id hash with a new salt) and end the account's sessions."""
     check_password(password)
-    _update(store, username, "change a password", password_hash=_hasher.hash(password), password_changed_at=now_iso())
+    _update(store, username, "change a password", True, password_hash=_hasher.hash(password),
+            password_changed_at=now_iso())
 
 
 def set_disabled(store: Store, username: str, disabled: bool = True) -> None:
-    """Disable (or enable again) an account; its sessions stop at their next request."""
-    _update(store, username, "disable a user", disabled=int(disabled))
+    """Disable (or enable again) an account; disabling ends its sessions, so enabling it again revives none."""
+    _update(store, username, "disable a user", disabled, disabled=int(disabled))
 
 
 def verify_login(store: Store, username: str, password: str) -> User | None:

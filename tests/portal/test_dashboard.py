@@ -164,34 +164,19 @@ def test_dashboard_is_live_after_a_new_result_a_withdrawal_or_an_inventory(clien
 def test_dashboard_in_chromium_under_the_strict_csp(filled: str, served: int) -> None:
     """Given the served portal (gunicorn, TLS) with a hostile outlet name, when an officer opens the
     dashboard in Chromium, then no script runs, the CSP reports nothing, and the SVG share bar is laid out by our stylesheet."""
-    from tests.browser.test_report_browser import CHROMIUM, _require_browser
-    from tests.portal.conftest import PASSWORD
+    from tests.portal.browser_support import chromium, log_in, watched_page
 
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    dialogs: list[str] = []
-    console: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_context(ignore_https_errors=True).new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-            page.goto(f"https://127.0.0.1:{served}/login")
-            page.fill("#username", "officer1")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit] >> text=Đăng nhập")
-            page.wait_for_load_state()
-            page.click("header >> text=Bảng tổng hợp")
-            page.wait_for_url("**/department")
-            assert page.locator("#total-outlets").inner_text() == "2"
-            assert page.locator("tr[data-outlet=o2] strong").first.inner_text().startswith("<script>")
-            assert page.evaluate("() => document.querySelector('svg.bar').getBoundingClientRect().width") > 100
-            page.select_option("select[name=tag]", "ha-noi")
-            page.click("button >> text=Lọc")
-            page.wait_for_load_state()
-            assert page.locator("tr[data-outlet]").count() >= 1 and page.locator("tr[data-outlet=o2]").count() == 0
-        finally:
-            browser.close()
-    assert dialogs == [] and console == [], (dialogs, console)
+    with chromium() as browser:
+        w = watched_page(browser)
+        page = w.page
+        log_in(page, f"https://127.0.0.1:{served}", "officer1")
+        page.click("header >> text=Bảng tổng hợp")
+        page.wait_for_url("**/department")
+        assert page.locator("#total-outlets").inner_text() == "2"
+        assert page.locator("tr[data-outlet=o2] strong").first.inner_text().startswith("<script>")
+        assert page.evaluate("() => document.querySelector('svg.bar').getBoundingClientRect().width") > 100
+        page.select_option("select[name=tag]", "ha-noi")
+        page.click("button >> text=Lọc")
+        page.wait_for_load_state()
+        assert page.locator("tr[data-outlet]").count() >= 1 and page.locator("tr[data-outlet=o2]").count() == 0
+    assert w.dialogs == [] and w.console == [], (w.dialogs, w.console)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from audit.department.store import open_store
 from audit.department.store.schema import portal_evidence, portal_submissions
-from tests.browser.test_report_browser import CHROMIUM, _require_browser
+from tests.portal.browser_support import answer_upload_submit, chromium, log_in, watched_page
 from tests.portal.conftest import PASSWORD, csrf_of
 from tests.portal.test_access import FIRST
 from tests.portal.test_evidence import PDF
@@ -83,71 +83,36 @@ def test_upload_cut_off_mid_body_leaves_no_file_and_no_row(served: int, certs: C
 
 def test_typing_saves_without_the_button_in_chromium(served: int) -> None:
     """Given alice typing a justification, then the row says 'Đã lưu' without any click, and a reload shows it."""
-    _require_browser()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    console: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_context(ignore_https_errors=True).new_page()
-            page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-            base = f"https://127.0.0.1:{served}"
-            page.goto(base + "/login")
-            page.fill("#username", "alice")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit] >> text=Đăng nhập")
-            page.wait_for_url("**/outlet/o1/questionnaire")
-            row = page.locator("article.question").first
-            box = row.locator("textarea[name=justification]")
-            box.click()
-            box.press_sequentially("Đã có quy trình <b>sao lưu</b>", delay=20)
-            expect(row.locator(".autosave-status")).to_have_text("Đã lưu", timeout=10_000)
-            page.reload()
-            row = page.locator("article.question").first
-            assert row.locator("textarea[name=justification]").input_value() == "Đã có quy trình <b>sao lưu</b>"
-            assert "alice" in row.locator(".saved").inner_text()
-        finally:
-            browser.close()
-    assert console == [], console
+    with chromium() as browser:
+        w = watched_page(browser)
+        page = w.page
+        log_in(page, f"https://127.0.0.1:{served}", "alice")
+        page.wait_for_url("**/outlet/o1/questionnaire")
+        row = page.locator("article.question").first
+        box = row.locator("textarea[name=justification]")
+        box.click()
+        box.press_sequentially("Đã có quy trình <b>sao lưu</b>", delay=20)
+        expect(row.locator(".autosave-status")).to_have_text("Đã lưu", timeout=10_000)
+        page.reload()
+        row = page.locator("article.question").first
+        assert row.locator("textarea[name=justification]").input_value() == "Đã có quy trình <b>sao lưu</b>"
+        assert "alice" in row.locator(".saved").inner_text()
+    assert w.console == [], w.console
 
 
 def test_outlet_answers_ten_rows_uploads_and_submits_in_chromium(served: int, store_path: str, tmp_path: Path) -> None:
     """Given alice in Chromium, when she answers ten rows (saved as she goes), uploads a PDF and submits, then the
     overview says so and the store holds a waiting submission of ten rows with the file."""
-    _require_browser()
-    from playwright.sync_api import expect, sync_playwright
-
     evidence = tmp_path / "chính sách.pdf"
     evidence.write_bytes(PDF)
-    console: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_context(ignore_https_errors=True).new_page()
-            page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-            page.goto(f"https://127.0.0.1:{served}/login")
-            page.fill("#username", "alice")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit] >> text=Đăng nhập")
-            page.wait_for_url("**/outlet/o1/questionnaire")
-            for n in range(10):
-                row = page.locator("article.question").nth(n)
-                row.locator("select[name=answer]").select_option("partly" if n % 2 else "implemented")
-                expect(row.locator(".autosave-status")).to_have_text("Đã lưu", timeout=10_000)
-            first = page.locator("article.question").first
-            first.locator("input[type=file]").set_input_files(str(evidence))
-            first.locator("form.upload button[type=submit]").click()
-            page.wait_for_load_state()
-            first = page.locator("article.question").first
-            assert first.locator(".evidence-files a").inner_text() == "chính sách.pdf"
-            page.click("#submit button[type=submit]")
-            page.wait_for_url("**/outlet/o1")
-            assert "Đã nộp để thẩm định" in page.locator("main").inner_text()
-            assert page.locator("tr.submission.state-waiting").count() == 1
-        finally:
-            browser.close()
-    assert console == [], console
+    with chromium() as browser:
+        w = watched_page(browser)
+        log_in(w.page, f"https://127.0.0.1:{served}", "alice")
+        w.page.wait_for_url("**/outlet/o1/questionnaire")
+        answer_upload_submit(w.page, "o1", evidence)
+    assert w.console == [], w.console
     with open_store(store_path) as store, store.read("test") as conn:
         (snapshot,) = conn.execute(sa.select(portal_submissions.c.snapshot)).scalars().all()
     rows = json.loads(snapshot)["rows"]

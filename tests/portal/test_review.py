@@ -3,6 +3,7 @@ two officers on one submission (the second gets 409), and the stored result the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import jsonschema
@@ -72,7 +73,7 @@ def test_review_page_escapes_text_shows_evidence_and_the_conflict(app: Flask) ->
     page = _officer(app).get(f"/officer/submissions/{sub_id}").text
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "chinh-sach.pdf" in page and "abababababab" in page and "ab" * 32 not in page
+    assert "chinh-sach.pdf" in page and "SHA-256 abababababab…" in page and f"/outlet/o1/evidence/{'ab' * 32}\" download>" in page
     conflict = page.split(f'id="r-{BOTH_FAILING}"', 1)[1].split("</article>", 1)[0]
     assert "conflict" in conflict and "Mâu thuẫn với kết quả đo" in conflict
     assert "Tự đánh giá ghi “Đã triển khai” nhưng kết quả đo là “Không đạt”" in conflict
@@ -173,3 +174,38 @@ def test_pages_show_no_raw_message_keys_in_either_language(app: Flask) -> None:
             page = officer.get(path).text
             assert "portal." not in page.replace("portal.css", ""), (lang, path)
     assert "Self-assessments waiting for review" in officer.get("/officer/submissions").text
+
+
+def test_review_page_links_each_evidence_file_as_a_download(app: Flask) -> None:
+    """Given alice submits a row with a PDF and an HTML page (accepted as text), when an officer opens the review,
+    then each file has a download link that answers an attachment of octet-stream with nosniff, whatever it holds;
+    another outlet's member cannot follow the link."""
+    from tests.portal.test_access import FIRST
+    from tests.portal.test_evidence import HTML, PDF, upload
+    from tests.portal.test_submit import answer, submit
+
+    alice = app.test_client()
+    login(alice, "alice")
+    assert upload(alice, PDF, "chính sách.pdf").status_code == 302
+    assert upload(alice, HTML, "trang.txt").status_code == 302
+    answer(alice, FIRST, "implemented")
+    assert submit(alice).status_code == 302
+    page = _officer(app).get("/officer/submissions").text
+    sub_id = int(page.split('href="/officer/submissions/', 1)[1].split('"', 1)[0])
+    officer = _officer(app)
+    review = officer.get(f"/officer/submissions/{sub_id}").text
+    links = {}
+    for name, content in (("chính sách.pdf", PDF), ("trang.txt", HTML)):
+        sha = hashlib.sha256(content).hexdigest()
+        href = f"/outlet/o1/evidence/{sha}"
+        assert f'<a href="{href}" download>{name}</a>' in review
+        links[href] = content
+    for href, content in links.items():
+        reply = officer.get(href)
+        assert reply.status_code == 200 and reply.data == content
+        assert reply.headers["Content-Type"] == "application/octet-stream"
+        assert reply.headers["Content-Disposition"].startswith("attachment;")
+        assert reply.headers["X-Content-Type-Options"] == "nosniff"
+        bob = app.test_client()
+        login(bob, "bob")
+        assert bob.get(href).status_code == 403

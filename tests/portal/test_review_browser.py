@@ -12,8 +12,8 @@ import pytest
 
 from audit.catalogue.loader import load_checklist, resolve_checklist
 from audit.department.store import open_store
-from tests.browser.test_report_browser import CHROMIUM, _require_browser
-from tests.portal.conftest import CHECKLIST, PASSWORD
+from tests.portal.browser_support import chromium, log_in, watched_page
+from tests.portal.conftest import CHECKLIST
 from tests.portal.review_support import add_waiting, probe_result, row
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>'
@@ -32,49 +32,35 @@ def waiting(store_path: str) -> tuple[int, list[str]]:
 
 
 def test_officer_reviews_in_chromium(waiting: tuple[int, list[str]], served: int) -> None:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
     sub, manual = waiting
-    dialogs: list[str] = []
-    console: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_context(ignore_https_errors=True).new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-            base = f"https://127.0.0.1:{served}"
-            page.goto(base + "/login")
-            page.fill("#username", "officer1")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit] >> text=Đăng nhập")
-            page.wait_for_url("**/officer/outlets")
-            page.click("text=Hồ sơ chờ duyệt")
-            page.click(f"a[href='/officer/submissions/{sub}']")
-            page.wait_for_url(f"**/officer/submissions/{sub}")
-            first = page.locator(f"#r-{manual[0]}")
-            assert HOSTILE in first.inner_text()
-            conflict = page.locator(f"#r-{CONFLICTING}")
-            assert "conflict" in (conflict.get_attribute("class") or "")
-            assert "Mâu thuẫn với kết quả đo" in conflict.inner_text()
-            # A rejection without a reason is refused with the message
-            page.locator(f"#r-{manual[1]} input[value=rejected]").check()
-            page.click("button[value=save]")
-            assert "Cần ghi lý do" in page.locator("p.error").first.inner_text()
-            # Decisions on every row, then finish
-            page.locator(f"#r-{manual[0]} input[value=accepted]").check()
-            page.locator(f"#r-{manual[1]} input[value=rejected]").check()
-            page.locator(f"#r-{manual[1]} textarea").fill("thiếu biên bản")
-            page.locator(f"#r-{CONFLICTING} input[value=accepted]").check()
-            page.click("button[value=finish]")
-            page.wait_for_url("**/officer/submissions")
-            assert "Không có hồ sơ nào chờ duyệt" in page.locator("main").inner_text()
-            page.click("text=English")
-            page.wait_for_load_state()
-            assert page.locator("h1").inner_text() == "Self-assessments waiting for review"
-        finally:
-            browser.close()
+    with chromium() as browser:
+        w = watched_page(browser)
+        page = w.page
+        log_in(page, f"https://127.0.0.1:{served}", "officer1")
+        page.wait_for_url("**/officer/outlets")
+        page.click("text=Hồ sơ chờ duyệt")
+        page.click(f"a[href='/officer/submissions/{sub}']")
+        page.wait_for_url(f"**/officer/submissions/{sub}")
+        first = page.locator(f"#r-{manual[0]}")
+        assert HOSTILE in first.inner_text()
+        conflict = page.locator(f"#r-{CONFLICTING}")
+        assert "conflict" in (conflict.get_attribute("class") or "")
+        assert "Mâu thuẫn với kết quả đo" in conflict.inner_text()
+        # A rejection without a reason is refused with the message
+        page.locator(f"#r-{manual[1]} input[value=rejected]").check()
+        page.click("button[value=save]")
+        assert "Cần ghi lý do" in page.locator("p.error").first.inner_text()
+        # Decisions on every row, then finish
+        page.locator(f"#r-{manual[0]} input[value=accepted]").check()
+        page.locator(f"#r-{manual[1]} input[value=rejected]").check()
+        page.locator(f"#r-{manual[1]} textarea").fill("thiếu biên bản")
+        page.locator(f"#r-{CONFLICTING} input[value=accepted]").check()
+        page.click("button[value=finish]")
+        page.wait_for_url("**/officer/submissions")
+        assert "Không có hồ sơ nào chờ duyệt" in page.locator("main").inner_text()
+        page.click("text=English")
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == "Self-assessments waiting for review"
     # The refused rejection is answered 400 on purpose (Chromium logs that); anything else is a fault.
-    unexpected = [m for m in console if "status of 400" not in m]
-    assert dialogs == [] and unexpected == [] and len(console) <= 1, (dialogs, console)
+    unexpected = [m for m in w.console if "status of 400" not in m]
+    assert w.dialogs == [] and unexpected == [] and len(w.console) <= 1, (w.dialogs, w.console)

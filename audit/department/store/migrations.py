@@ -255,6 +255,21 @@ def _v8_outlet_definitions(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE outlets ADD COLUMN definition TEXT"))
 
 
+def _v9_portal_sessions(conn: sa.Connection) -> None:
+    """Version 9 (issue 18): the portal's sessions kept server-side, so a logout or a disabled account ends them."""
+    m = sa.MetaData()
+    sa.Table("users", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("portal_sessions", m,
+             sa.Column("id_hash", sa.String(64), primary_key=True),
+             sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+             sa.Column("ip", sa.String(100), nullable=False),
+             sa.Column("created_at", sa.String(40), nullable=False),
+             sa.Column("expires_at", sa.String(40), nullable=False),
+             sa.Column("ended_at", sa.String(40)))
+    m.tables["portal_sessions"].create(conn)
+    conn.execute(sa.text("CREATE INDEX ix_portal_sessions_user ON portal_sessions (user_id)"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
@@ -264,6 +279,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (6, "portal users, audit log, login failures, answers", _v6_portal),
     (7, "portal evidence, submissions, review decisions, waivers", _v7_portal_review),
     (8, "inventory outlets kept whole (sites) for portal scans", _v8_outlet_definitions),
+    (9, "portal sessions kept server-side", _v9_portal_sessions),
 )
 LATEST = MIGRATIONS[-1][0]
 

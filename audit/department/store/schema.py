@@ -273,3 +273,15 @@ portal_waivers = sa.Table(
     sa.Column("revoked_at", sa.String(40)),
 )
 """Waivers granted in the portal: justification, approver and expiry, like a waivers file."""
+
+# Schema v9 (issue 18): the portal's sessions (audit.portal.sessions).
+portal_sessions = sa.Table(
+    "portal_sessions", metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),  # SHA-256 of the session id, never the id itself
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("ip", sa.String(100), nullable=False),  # the address that logged in (for the audit, not checked)
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=False),  # login + the session lifetime; not extended
+    sa.Column("ended_at", sa.String(40)),  # set at logout, when the account is disabled or its password changed
+)
+"""Live sessions: a session cookie counts only while its id has a row here that has not ended or expired."""
