@@ -296,7 +296,7 @@ def test_the_transit_row_reads_starttls_on_every_mx(knot: Knot, smtp: dict[str, 
     from tests.catalogue.test_catalogues import GOOD_SITE, attempts
 
     row = load_checklist("tcvn14423-2026-l3").requirement("N3-DAT-10")
-    web = attempts(tls=GOOD_SITE["tls"], http=GOOD_SITE["http"])
+    web = attempts(tls=GOOD_SITE["tls"], http=GOOD_SITE["http"], exposure=GOOD_SITE["exposure"])
 
     def judge(domain: str, smtp_port: int, site: dict[str, ProbeAttempt] = web) -> Any:
         mail = probe(domain, knot.settings(mta_sts_port=1, smtp_port=smtp_port, mail_domain=domain), ca_file)
