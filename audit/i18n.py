@@ -79,6 +79,45 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+class Phrase:
+    """A catalogue key with its values, said in a language only when shown (`audit.errors.Phrase`).
+
+    Errors carry phrases so that `str(error)` stays English (logs, stored results) while the CLI
+    says the same message in the command's language. A value may itself be a phrase.
+    """
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, values: dict[str, object]) -> None:
+        self.key, self.values = key, values
+
+    def render(self, lang: str) -> str:
+        """The text in `lang`, phrases among the values said in `lang` too."""
+        values = {name: value.render(lang) if isinstance(value, Phrase) else value
+                  for name, value in self.values.items()}
+        return t(self.key, lang, **values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"phrase({self.key!r}, **{self.values!r})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return Phrase, (self.key, self.values)
+
+
+def phrase(key: str, /, **values: object) -> Phrase:
+    """The message `key` with `values`, to be said later in whatever language is asked."""
+    return Phrase(key, values)
+
+
+def error_text(error: BaseException, lang: str) -> str:
+    """An error's message in `lang`: phrases rendered, the hint labelled in `lang`; else `str(error)`."""
+    localized = getattr(error, "localized", None)
+    return localized(lang, t("error.hint_word", lang)) if callable(localized) else str(error)
+
+
 def default_lang(environ: dict[str, str] | None = None) -> str:
     """The language when `--lang` is not given: `L3AUDIT_LANG`, then the locale, else Vietnamese.
 
