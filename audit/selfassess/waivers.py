@@ -24,6 +24,7 @@ from typing import Any
 from audit.selfassess.answers import normalise_dates
 from audit.catalogue.loader import Checklist
 from audit.errors import LocatedError
+from audit.i18n import phrase
 from audit.yamlfile import line_of, load_yaml, validate_schema
 
 SCHEMA_ID = "l3audit/waivers/v1"
@@ -95,7 +96,7 @@ def load_waivers(path: Path, checklist: Checklist) -> WaiverSet:
     """Read and validate a waivers file; WaiverError (file, line, waiver id, hint) on the first problem."""
     data, _raw = load_yaml(path, WaiverError)
     if not isinstance(data, dict):
-        raise WaiverError("a waivers file must be a YAML mapping", path=str(path), line=1)
+        raise WaiverError(phrase("error.waivers.not_mapping"), path=str(path), line=1)
     normalise_dates(data)
 
     def item_of(where: Sequence[Any]) -> str:
