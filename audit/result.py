@@ -73,7 +73,9 @@ def read_result_json(path: Path) -> Any:
     from audit.userfiles.jsonfile import load_json_file
 
     def refuse(message: Text, hint: Text) -> ResultError:
-        return ResultError(phrase("error.in_file.hint" if hint else "error.in_file", path=path, message=message, hint=hint))
+        if hint:
+            return ResultError(phrase("error.in_file.hint", path=path, message=message, hint=hint))
+        return ResultError(phrase("error.in_file", path=path, message=message))
 
     return load_json_file(path, refuse)[0]
 

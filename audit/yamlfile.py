@@ -209,7 +209,7 @@ def validate_schema(
     schema: dict[str, Any],
     path: Path,
     error_class: type[LocatedError],
-    item_of: Callable[[Sequence[Any]], str],
+    item_of: Callable[[Sequence[Any]], Text],
 ) -> None:
     """Validate `data` against a JSON Schema; raise the most relevant error, located and named.
 

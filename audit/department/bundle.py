@@ -35,7 +35,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit.catalogue.loader import Checklist
 from audit.department.rejudge import summary_differences
-from audit.errors import AuditError, ResultError
+from audit.errors import AuditError, ResultError, Text
+from audit.i18n import phrase
 from audit.department.keys import TrustedKey, key_id, load_private_key
 from audit.userfiles.jsonfile import load_json_file
 from audit.result import SCHEMA_VERSION, load_result, result_schema, write_json_atomic
@@ -125,8 +126,9 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
     The result is re-judged (`audit.department.rejudge`): a summary that does not follow from its
     statuses is refused, with `checklist` used when the result was judged against it.
     """
-    def refuse(message: str, hint: str) -> BundleError:
-        return BundleError(f"{path}: {message} (hint: {hint or 'ask the sender to send the file again'})")
+    def refuse(message: Text, hint: Text) -> BundleError:
+        return BundleError(phrase("error.in_file.hint", path=path, message=message,
+                                  hint=hint or phrase("error.bundle.send_again")))
 
     bundle, raw = load_json_file(path, refuse)
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:

@@ -302,7 +302,7 @@ def answers_from_data(data: Any, path: Path, checklist: Checklist,
 
     def error(message: str, where: list[Any], req: str = "", hint: str = "") -> AnswersError:
         return AnswersError(message, path=str(path), line=where_line(where),
-                            item=f"requirement {req}" if req else "", hint=hint)
+                            item=phrase("error.item.requirement", id=req) if req else "", hint=hint)
 
     pinned = data["checklist"]
     if pinned["id"] != checklist.id:
