@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from audit.errors import StoreError
-from audit.i18n import phrase
+from audit.i18n import Phrase, phrase
 
 DEFAULT_DB = "l3audit.db"
 
@@ -76,10 +76,18 @@ def describe(engine: sa.Engine) -> str:
     return f"PostgreSQL {url.render_as_string(hide_password=True).replace('+psycopg', '')}"
 
 
+def described(engine: sa.Engine) -> Phrase:
+    """`describe(engine)` as a phrase, for messages said in the user's language."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return phrase("error.db.sqlite", file=url.database)
+    return phrase("error.db.postgresql", url=url.render_as_string(hide_password=True).replace("+psycopg", ""))
+
+
 def store_error(engine: sa.Engine, exc: BaseException, doing: str) -> StoreError:
     """A StoreError that says which database, what failed, and what to do."""
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc) else type(exc).__name__
-    where = describe(engine)
+    where = described(engine)
     low = text.lower()
     if "locked" in low or "busy" in low:
         return StoreError(phrase("error.db.locked", where=where, doing=doing, text=text))
