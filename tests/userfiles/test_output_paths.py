@@ -66,4 +66,4 @@ def test_report_format_follows_the_suffix_or_is_refused(tmp_path: Path) -> None:
 def test_aggregate_to_a_pdf_name_is_refused_not_filled_with_html(tmp_path: Path) -> None:
     db = tmp_path / "l3audit.db"
     code, output = run("aggregate", "--db", db, "-o", tmp_path / "x.pdf")
-    assert code == 2 and "'.pdf' is none of them" in output and not (tmp_path / "x.pdf").exists(), output
+    assert code == 2 and "'.pdf' không thuộc dạng nào" in output and not (tmp_path / "x.pdf").exists(), output
