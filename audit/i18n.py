@@ -120,6 +120,24 @@ def phrase(key: str, /, **values: object) -> Phrase:
     return Phrase(key, values)
 
 
+class _ErrorPhrase:
+    """Another error's whole message as a phrase, to wrap it in an error of ours without losing its language."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def render(self, lang: str) -> str:
+        return error_text(self.error, lang)
+
+    def __str__(self) -> str:
+        return str(self.error)
+
+
+def said_by(error: BaseException) -> _ErrorPhrase:
+    """`error`'s message, said in whatever language is asked later (for `raise OtherError(said_by(exc))`)."""
+    return _ErrorPhrase(error)
+
+
 def error_text(error: BaseException, lang: str) -> str:
     """An error's message in `lang`: phrases rendered, the hint labelled in `lang`; else `str(error)`."""
     localized = getattr(error, "localized", None)
