@@ -64,7 +64,12 @@ class LocatedError(AuditError):
         return self._compose(self.message, self.item, self.hint, "hint")
 
     def localized(self, lang: str, hint_word: str = "hint") -> str:
-        """Where, item, message and hint, the phrases among them said in `lang` (`hint_word` as the hint's label)."""
+        """Where, item, message and hint, the phrases among them said in `lang` (`hint_word` as the hint's label).
+
+        A subclass that writes its own `__str__` and no `localized` is shown as its `__str__` says.
+        """
+        if type(self).__str__ is not LocatedError.__str__:
+            return str(self)
         message, item, hint = (say(text, lang) for text in self.phrases)
         return self._compose(message, item, hint, hint_word)
 

@@ -14,6 +14,7 @@ refused where they are written.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -239,17 +240,18 @@ def _schema_message(error: jsonschema.ValidationError) -> Text:
         unknown = [str(k) for k in instance if k not in known] or [str(k) for k in instance]
         return phrase("error.schema.unknown_keys", keys=", ".join(repr(k) for k in unknown))
     if error.validator == "required" and isinstance(instance, dict):
-        missing = [str(k) for k in expected if k not in instance]
-        return phrase("error.schema.required", keys=", ".join(repr(k) for k in missing))
+        named = re.match(r"(.+) is a required property$", error.message)  # one error per missing key
+        missing = named.group(1) if named else ", ".join(repr(str(k)) for k in expected if k not in instance)
+        return phrase("error.schema.required", keys=missing)
     if error.validator == "enum":
-        return phrase("error.schema.enum", value=repr(instance))
+        return phrase("error.schema.enum", value=repr(instance), allowed=repr(expected))
     if error.validator == "type":
         names = expected if isinstance(expected, list) else [expected]
         kinds = [phrase(f"error.schema.type.{n}") if n in _TYPE_NAMES else n for n in names]
         return phrase("error.schema.type", value=_short(instance), kind=phrase("error.schema.or", items=kinds)
-                      if len(kinds) > 1 else kinds[0])
+                      if len(kinds) > 1 else kinds[0], types=", ".join(repr(n) for n in names))
     if error.validator == "pattern":
-        return phrase("error.schema.pattern", value=_short(instance))
+        return phrase("error.schema.pattern", value=_short(instance), pattern=repr(expected))
     return phrase("error.schema.other", problem=error.message)
 
 

@@ -138,7 +138,7 @@ def test_checklist_lint_reports_a_bad_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema: l3audit/checklist/v1\nid: bad\n", encoding="utf-8")
     result = invoke("checklist", "lint", str(bad))
-    assert result.exit_code == USAGE and "bad.yaml" in result.output and "missing required key" in result.output
+    assert result.exit_code == USAGE and "bad.yaml" in result.output and "required property" in result.output
 
 
 def test_ports_without_nmap_use_the_builtin_scanner(sites, monkeypatch) -> None:

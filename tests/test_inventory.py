@@ -56,7 +56,7 @@ def test_mozilla_guidelines_is_an_outlet_setting(tmp_path: Path, value: str, kep
         ("https://bao-a.vn\n", "10.0.0.0/24\n", r"outlet bao-a: .*address range"),
         ("address: 127.0.0.5", "address: nowhere", r"outlet bao-a: 'nowhere' is not an IP address"),
         ("id: bao-b", "id: bao-a", r"inv.yaml:\d+: outlet bao-a: duplicate outlet id"),
-        ("    name: \"Báo B\"\n", "", r"outlet bao-b: .*missing required key 'name'"),
+        ("    name: \"Báo B\"\n", "", r"outlet bao-b: .*'name' is a required property"),
         ("tags: [tinh-x]", "tag: [tinh-x]", r"outlet bao-a: .*unknown key.*tag"),
     ],
 )

@@ -48,6 +48,10 @@ class AnswersErrors(AnswersError):
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
+    def localized(self, lang: str, hint_word: str = "hint") -> str:
+        """Each problem on its line, in `lang`."""
+        return "\n".join(p.localized(lang, hint_word) for p in self.problems)
+
 
 def raise_problems(problems: list[AnswersError]) -> None:
     """Raise nothing, the one problem, or all of them together."""
