@@ -15,6 +15,8 @@ import functools
 import ipaddress
 from collections.abc import Iterable
 
+from audit.i18n import Phrase, phrase
+
 __all__ = ["check_domain", "default_domains", "is_ip", "norm_name", "registrable_domain", "within"]
 
 
@@ -59,19 +61,19 @@ def registrable_domain(host: str | None, *, private: bool = False) -> str | None
     return str(result) if result else None
 
 
-def check_domain(name: str) -> str | None:
+def check_domain(name: str) -> Phrase | None:
     """Why `name` cannot be an outlet's domain (a public suffix such as `vn` or `com.vn`), or None.
 
     A suffix would put every site under it in scope, which the scope guard exists to prevent.
     """
     name = norm_name(name)
     if not name:
-        return "an empty name"
+        return phrase("error.domain.empty")
     if is_ip(name):
         return None
     psl = _psl(False)
     if psl is not None and psl.is_public(name):
-        return f"'{name}' is a public suffix, not a registrable domain"
+        return phrase("error.domain.public_suffix", name=name)
     return None
 
 

@@ -1,14 +1,42 @@
 """Exceptions of l3audit. Each one reads as a complete, one-line message that ends in a hint.
 
-The CLI prints `str(error)` and exits with code 2 for input errors; nothing here imports other
-modules of ours.
+The CLI prints `error.localized(lang)` and exits with code 2 for input errors; nothing here imports
+other modules of ours. A message (and a located error's item and hint) may be a plain English string
+or a `Phrase`: a catalogue key with its values (`audit.i18n.phrase`), rendered late, so that the CLI
+says it in the command's language while `str(error)` stays English for logs and stored results.
 """
 
 from __future__ import annotations
 
+from typing import Protocol, Union
+
+
+class Phrase(Protocol):
+    """A text that can be said in a language: `audit.i18n.Phrase` (a catalogue key and its values)."""
+
+    def render(self, lang: str) -> str:
+        """The text in `lang` (English when `lang` lacks it)."""
+
+
+Text = Union[str, Phrase]
+"""An English string, or a phrase of the catalogue."""
+
+
+def say(text: Text, lang: str) -> str:
+    """`text` in `lang`: a string is returned as it is, a phrase is rendered."""
+    return text if isinstance(text, str) else text.render(lang)
+
 
 class AuditError(Exception):
-    """Base of every error l3audit raises on purpose."""
+    """Base of every error l3audit raises on purpose; its first argument may be a `Phrase`."""
+
+    def __init__(self, message: Text = "", *args: object) -> None:
+        self.phrase = message
+        super().__init__(say(message, "en"), *args)
+
+    def localized(self, lang: str, hint_word: str = "hint") -> str:
+        """The message in `lang` (English text of unconverted messages stays as it is)."""
+        return str(self) if isinstance(self.phrase, str) else say(self.phrase, lang)
 
 
 class LocatedError(AuditError):
@@ -16,28 +44,43 @@ class LocatedError(AuditError):
 
     def __init__(
         self,
-        message: str,
+        message: Text,
         *,
         path: str = "",
         line: int | None = None,
-        item: str = "",
-        hint: str = "",
+        item: Text = "",
+        hint: Text = "",
     ) -> None:
-        self.message = message
+        self.phrases = (message, item, hint)
+        self.message = say(message, "en")
         self.path = path
         self.line = line
-        self.item = item
-        self.hint = hint
-        super().__init__(str(self))
+        self.item = say(item, "en")
+        self.hint = say(hint, "en")
+        super().__init__(self.message)
+        self.args = (str(self),)
 
     def __str__(self) -> str:
+        return self._compose(self.message, self.item, self.hint, "hint")
+
+    def localized(self, lang: str, hint_word: str = "hint") -> str:
+        """Where, item, message and hint, the phrases among them said in `lang` (`hint_word` as the hint's label).
+
+        A subclass that writes its own `__str__` and no `localized` is shown as its `__str__` says.
+        """
+        if type(self).__str__ is not LocatedError.__str__:
+            return str(self)
+        message, item, hint = (say(text, lang) for text in self.phrases)
+        return self._compose(message, item, hint, hint_word)
+
+    def _compose(self, message: str, item: str, hint: str, hint_word: str) -> str:
         where = self.path
         if where and self.line is not None:
             where = f"{where}:{self.line}"
-        parts = [p for p in (where, self.item) if p]
-        text = ": ".join(parts + [self.message])
-        if self.hint:
-            text += f" (hint: {self.hint})"
+        parts = [p for p in (where, item) if p]
+        text = ": ".join(parts + [message])
+        if hint:
+            text += f" ({hint_word}: {hint})"
         return text
 
 

@@ -64,7 +64,7 @@ def has(key: str) -> bool:
     return any(_lookup(key, lang) is not None for lang in LANGS)
 
 
-def t(key: str, lang: str, **values: object) -> str:
+def t(key: str, lang: str, /, **values: object) -> str:
     """The message `key` in `lang`, `{name}` fields filled from `values`.
 
     English stands in (with a logged warning) when `lang` lacks the text; the key itself is
@@ -77,6 +77,71 @@ def t(key: str, lang: str, **values: object) -> str:
             return key
         _warn_missing(key, lang)
     return text.format(**values) if values else text
+
+
+class Phrase:
+    """A catalogue key with its values, said in a language only when shown (`audit.errors.Phrase`).
+
+    Errors carry phrases so that `str(error)` stays English (logs, stored results) while the CLI
+    says the same message in the command's language. A value may itself be a phrase.
+    """
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, values: dict[str, object]) -> None:
+        self.key, self.values = key, values
+
+    def render(self, lang: str) -> str:
+        """The text in `lang`, phrases among the values said in `lang` too."""
+        values = {name: _said(value, lang) for name, value in self.values.items()}
+        return t(self.key, lang, **values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"phrase({self.key!r}, **{self.values!r})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return Phrase, (self.key, self.values)
+
+
+def _said(value: object, lang: str) -> object:
+    """A value of a phrase in `lang`: a phrase rendered, a list of them joined with commas."""
+    if isinstance(value, Phrase):
+        return value.render(lang)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_said(item, lang)) for item in value)
+    return value
+
+
+def phrase(key: str, /, **values: object) -> Phrase:
+    """The message `key` with `values`, to be said later in whatever language is asked."""
+    return Phrase(key, values)
+
+
+class _ErrorPhrase:
+    """Another error's whole message as a phrase, to wrap it in an error of ours without losing its language."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def render(self, lang: str) -> str:
+        return error_text(self.error, lang)
+
+    def __str__(self) -> str:
+        return str(self.error)
+
+
+def said_by(error: BaseException) -> _ErrorPhrase:
+    """`error`'s message, said in whatever language is asked later (for `raise OtherError(said_by(exc))`)."""
+    return _ErrorPhrase(error)
+
+
+def error_text(error: BaseException, lang: str) -> str:
+    """An error's message in `lang`: phrases rendered, the hint labelled in `lang`; else `str(error)`."""
+    localized = getattr(error, "localized", None)
+    return localized(lang, t("error.hint_word", lang)) if callable(localized) else str(error)
 
 
 def default_lang(environ: dict[str, str] | None = None) -> str:

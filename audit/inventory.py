@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from audit.domains import check_domain, default_domains, norm_name, within
-from audit.errors import InventoryError, TargetError
+from audit.errors import InventoryError, TargetError, Text
+from audit.i18n import phrase
 from audit.models import Contact, Outlet, Target
 from audit.targets import parse_target
 from audit.yamlfile import line_of, load_yaml, validate_schema
@@ -30,13 +31,13 @@ def load_inventory(path: Path) -> list[Outlet]:
     """Load and validate an inventory; raise InventoryError on the first problem."""
     data, _ = load_yaml(path, InventoryError)
     if not isinstance(data, dict):
-        raise InventoryError("an inventory must be a YAML mapping with an 'outlets' list", path=str(path), line=1)
+        raise InventoryError(phrase("error.inventory.not_mapping"), path=str(path), line=1)
 
-    def item_of(where: Sequence[Any]) -> str:
+    def item_of(where: Sequence[Any]) -> Text:
         if len(where) >= 2 and where[0] == "outlets" and isinstance(where[1], int):
             outlets = data.get("outlets") or []
             if where[1] < len(outlets) and isinstance(outlets[where[1]], dict):
-                return f"outlet {outlets[where[1]].get('id', '#' + str(where[1] + 1))}"
+                return phrase("error.item.outlet", id=outlets[where[1]].get('id', '#' + str(where[1] + 1)))
         return ""
 
     validate_schema(data, _schema(), path, InventoryError, item_of)
@@ -45,18 +46,18 @@ def load_inventory(path: Path) -> list[Outlet]:
     for i, raw in enumerate(data["outlets"]):
         where = ["outlets", i]
         if raw["id"] in seen:
-            raise InventoryError(f"duplicate outlet id '{raw['id']}'", path=str(path),
-                                 line=line_of(data, where), item=f"outlet {raw['id']}",
-                                 hint="every outlet id must be unique")
+            raise InventoryError(phrase("error.inventory.duplicate_id", id=raw["id"]), path=str(path),
+                                 line=line_of(data, where), item=phrase("error.item.outlet", id=raw["id"]),
+                                 hint=phrase("error.inventory.duplicate_id.hint"))
         seen.add(raw["id"])
         sites = []
         for j, site in enumerate(raw["sites"]):
             try:
                 sites.append(_site(site))
             except TargetError as exc:
-                raise InventoryError(str(exc), path=str(path), line=line_of(data, where + ["sites", j]),
-                                     item=f"outlet {raw['id']}",
-                                     hint="write sites as https://host[:port] or {url: ..., address: ...}") from exc
+                raise InventoryError(exc.phrase, path=str(path), line=line_of(data, where + ["sites", j]),
+                                     item=phrase("error.item.outlet", id=raw["id"]),
+                                     hint=phrase("error.inventory.site.hint")) from exc
         sites = _with_presence(sites, raw.get("domains") or (), path, line_of(data, where), raw["id"])
         contact = raw.get("contact") or {}
         outlets.append(Outlet(
@@ -81,14 +82,15 @@ def _with_presence(sites: list[Target], domains: Sequence[str], path: Path, line
     for domain in domains:
         problem = check_domain(domain)
         if problem:
-            raise InventoryError(f"domain '{domain}': {problem}", path=str(path), line=line,
-                                 item=f"outlet {outlet_id}", hint="list the outlet's own domains, e.g. baomau.vn")
+            raise InventoryError(phrase("error.inventory.domain", domain=domain, problem=problem), path=str(path),
+                                 line=line, item=phrase("error.item.outlet", id=outlet_id),
+                                 hint=phrase("error.inventory.domain.hint"))
     presence = tuple(norm_name(d) for d in domains if norm_name(d)) or default_domains(s.host for s in sites)
     for site in sites:
         if not within(site.host, presence):
-            raise InventoryError(f"site '{site.host}' is not within the outlet's domains ({', '.join(presence)})",
-                                 path=str(path), line=line, item=f"outlet {outlet_id}",
-                                 hint="list every registrable domain of the outlet under 'domains:'")
+            raise InventoryError(phrase("error.inventory.outside", host=site.host, domains=", ".join(presence)),
+                                 path=str(path), line=line, item=phrase("error.item.outlet", id=outlet_id),
+                                 hint=phrase("error.inventory.outside.hint"))
     known: list[tuple[str, int, str]] = []
     for site in sites:
         if site.address:

@@ -15,7 +15,8 @@ from typing import Any
 
 import jsonschema
 
-from audit.errors import ResultError
+from audit.errors import ResultError, Text
+from audit.i18n import phrase
 from audit.models import OutletResult
 from audit.userfiles.output import write_bytes_atomic
 
@@ -71,8 +72,10 @@ def read_result_json(path: Path) -> Any:
     """The decoded JSON of a result file, read through the hardened reader (size, NaN, depth)."""
     from audit.userfiles.jsonfile import load_json_file
 
-    def refuse(message: str, hint: str) -> ResultError:
-        return ResultError(f"{path}: {message}" + (f" (hint: {hint})" if hint else ""))
+    def refuse(message: Text, hint: Text) -> ResultError:
+        if hint:
+            return ResultError(phrase("error.in_file.hint", path=path, message=message, hint=hint))
+        return ResultError(phrase("error.in_file", path=path, message=message))
 
     return load_json_file(path, refuse)[0]
 
@@ -81,15 +84,13 @@ def load_result(path: Path) -> dict[str, Any]:
     """Read and validate a result file; ResultError with a clear reason when it cannot be used."""
     data = read_result_json(path)
     if not isinstance(data, dict) or "schema_version" not in data:
-        raise ResultError(f"{path}: not an l3audit result (no schema_version)")
+        raise ResultError(phrase("error.result.not_result", path=path))
     if data["schema_version"] != SCHEMA_VERSION:
-        raise ResultError(
-            f"{path}: result schema version {data['schema_version']!r} is not supported "
-            f"(this l3audit reads version {SCHEMA_VERSION}); re-run the audit or use the matching l3audit"
-        )
+        raise ResultError(phrase("error.result.version", path=path, version=repr(data["schema_version"]),
+                                 supported=SCHEMA_VERSION))
     try:
         jsonschema.validate(data, result_schema())
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "top level"
-        raise ResultError(f"{path}: invalid result at {where}: {exc.message}") from exc
+        raise ResultError(phrase("error.result.invalid", path=path, where=where, problem=exc.message)) from exc
     return data

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from audit.domains import within
 from audit.errors import TargetError
+from audit.i18n import phrase
 from audit.models import Target
 
 _RANGE_MARKS = re.compile(r"[/*,\s]|^\d{1,3}(\.\d{1,3}){0,3}-\d|\[.*\]")
@@ -64,25 +65,22 @@ class Scope:
         """Raise TargetError unless `target`'s host and connect address were both given."""
         for value in {target.host, target.connect_host}:
             if not is_single_host(value):
-                raise TargetError(f"'{value}' is a range or list, not one host; l3audit audits single sites only "
-                                  "(hint: list each site in the inventory)")
+                raise TargetError(phrase("error.scope.range", value=value))
         if _norm_host(target.host) not in self.hosts:
-            raise TargetError(f"'{target.host}' is not in the inventory or on the command line; refusing to "
-                              "contact it (hint: add the site to the inventory if it belongs to the outlet)")
+            raise TargetError(phrase("error.scope.unknown_host", host=target.host))
         self.check_address(target.connect_host)
         for host, _, address in target.resolves:
             if not within(host, target.presence):
-                raise TargetError(f"'{host}' is not within the domains of '{target.host}' "
-                                  f"({', '.join(target.presence)}); refusing to contact it")
+                raise TargetError(phrase("error.scope.outside", host=host, target=target.host,
+                                         domains=", ".join(target.presence)))
             self.check_address(address)
 
     def check_address(self, address: str) -> None:
         """Raise TargetError unless `address` is one that a given target connects to (for port scans)."""
         if not is_single_host(address):
-            raise TargetError(f"'{address}' is a range or list, not one host; refusing to scan it")
+            raise TargetError(phrase("error.scope.address_range", address=address))
         if _norm_host(address) not in self.addresses:
-            raise TargetError(f"'{address}' is not the address of any audited site; refusing to scan it "
-                              "(hint: give the site with --resolve host:port:address or an inventory 'address')")
+            raise TargetError(phrase("error.scope.unknown_address", address=address))
 
     def allows_url(self, url: str) -> bool:
         """Whether a URL (for example a redirect target) is on an audited host or within its domains."""

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from audit.domains import check_domain, default_domains, norm_name, within
 from audit.errors import TargetError
+from audit.i18n import phrase
 from audit.models import Target
 
 __all__ = ["parse_resolve", "parse_target", "target_with_resolve"]
@@ -36,29 +37,29 @@ def parse_target(text: str, address: str | None = None, http_port: int | None = 
     """
     text = text.strip()
     if not text:
-        raise TargetError("empty target")
+        raise TargetError(phrase("error.target.empty"))
     if "://" not in text and re.search(r"/\d{1,3}$", text):
-        raise TargetError(f"'{text}' looks like an address range; l3audit audits single sites only")
+        raise TargetError(phrase("error.target.range", target=text))
     raw = text if "://" in text else f"https://{text}"
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https"):
-        raise TargetError(f"'{text}': scheme '{parts.scheme}' is not supported (use https:// or http://)")
+        raise TargetError(phrase("error.target.scheme", target=text, scheme=parts.scheme))
     try:
         port = parts.port
     except ValueError:
-        raise TargetError(f"'{text}': the port must be a number from 1 to 65535") from None
+        raise TargetError(phrase("error.target.port", target=text)) from None
     host = parts.hostname or ""
     if re.fullmatch(r"[\d.\-]+", host) and "-" in host:
-        raise TargetError(f"'{text}' looks like an address range; l3audit audits single sites only")
+        raise TargetError(phrase("error.target.range", target=text))
     if not host or "*" in text or not _valid_host(host):
-        raise TargetError(f"'{text}': '{host or text}' is not a valid host name or address")
+        raise TargetError(phrase("error.target.host", target=text, host=host or text))
     if port == 0:
-        raise TargetError(f"'{text}': the port must be a number from 1 to 65535")
+        raise TargetError(phrase("error.target.port", target=text))
     if address is not None:
         try:
             ipaddress.ip_address(address)
         except ValueError:
-            raise TargetError(f"'{address}' is not an IP address (for --resolve / address)") from None
+            raise TargetError(phrase("error.target.address", address=address)) from None
     default_port = 443 if parts.scheme == "https" else 80
     if parts.scheme == "http":
         http_port = port or 80
@@ -78,12 +79,12 @@ def parse_resolve(spec: str) -> tuple[str, int, str]:
     """Parse curl-style `host:port:address` (IPv6 addresses in brackets)."""
     match = re.match(r"^([^:\[\]]+):(\d{1,5}):\[?([0-9A-Fa-f:.]+)\]?$", spec)
     if not match:
-        raise TargetError(f"--resolve '{spec}': expected host:port:address, e.g. example.vn:443:127.0.0.1")
+        raise TargetError(phrase("error.resolve.form", spec=spec))
     host, port, address = match.group(1), int(match.group(2)), match.group(3)
     try:
         ipaddress.ip_address(address)
     except ValueError:
-        raise TargetError(f"--resolve '{spec}': '{address}' is not an IP address") from None
+        raise TargetError(phrase("error.resolve.address", spec=spec, address=address)) from None
     return host.lower(), port, address
 
 
@@ -102,7 +103,7 @@ def target_with_resolve(text: str, resolves: tuple[str, ...], http_port: int | N
     for domain in domains:
         problem = check_domain(domain)
         if problem:
-            raise TargetError(f"--domain '{domain}': {problem} (hint: give the outlet's own domain, e.g. baomau.vn)")
+            raise TargetError(phrase("error.target.domain", domain=domain, problem=problem))
     presence = tuple(norm_name(d) for d in domains if norm_name(d))
     entries = [(spec, *parse_resolve(spec)) for spec in resolves]
     others_named = any(host != target.host.lower() for _, host, _, _ in entries)
@@ -116,10 +117,8 @@ def target_with_resolve(text: str, resolves: tuple[str, ...], http_port: int | N
         elif host != target.host.lower() and within(host, presence):
             others.append((host, port, addr))
         elif host != target.host.lower():
-            raise TargetError(f"--resolve '{spec}' names '{host}', which is not the target '{target.host}' nor a "
-                              f"name within its domains ({', '.join(presence)}) (hint: add --domain for "
-                              "another domain of the same outlet)")
+            raise TargetError(phrase("error.resolve.other_host", spec=spec, host=host, target=target.host,
+                                     domains=", ".join(presence)))
     if presence and not within(target.host, presence):
-        raise TargetError(f"'{target.host}' is not within the domains given ({', '.join(presence)}) "
-                          "(hint: --domain names the outlet's registrable domains, e.g. baomau.vn)")
+        raise TargetError(phrase("error.target.outside", host=target.host, domains=", ".join(presence)))
     return replace(target, address=address or target.address, domains=presence, resolves=tuple(others))

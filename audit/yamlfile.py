@@ -14,13 +14,15 @@ refused where they are written.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import jsonschema
 import yaml
 
-from audit.errors import LocatedError
+from audit.errors import LocatedError, Text
+from audit.i18n import phrase
 from audit.userfiles import limits
 from audit.userfiles.raw import read_limited
 
@@ -97,9 +99,9 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 class _BudgetError(Exception):
     """A budget of `limits` was exceeded at a line."""
 
-    def __init__(self, message: str, line: int, hint: str) -> None:
-        super().__init__(message)
-        self.line, self.hint = line, hint
+    def __init__(self, message: Text, line: int, hint: Text) -> None:
+        super().__init__(str(message))
+        self.message, self.line, self.hint = message, line, hint
 
 
 def _check_budgets(text: str) -> None:
@@ -116,10 +118,10 @@ def _check_budgets(text: str) -> None:
         nonlocal nodes
         nodes += count
         if len(stack) + depth > limits.MAX_DEPTH:
-            raise _BudgetError(f"nested more than {limits.MAX_DEPTH} levels deep", line, "flatten the file")
+            raise _BudgetError(phrase("error.file.nested", limit=limits.MAX_DEPTH), line, phrase("error.yaml.flatten"))
         if nodes > limits.MAX_NODES:
-            raise _BudgetError(f"more than {limits.MAX_NODES} values with aliases expanded", line,
-                               "remove the aliases (*name), write the values out")
+            raise _BudgetError(phrase("error.yaml.nodes", limit=limits.MAX_NODES), line,
+                               phrase("error.yaml.nodes.hint"))
         if stack:
             stack[-1][0] += count
             stack[-1][1] = max(stack[-1][1], depth + 1)
@@ -128,15 +130,16 @@ def _check_budgets(text: str) -> None:
         line = event.start_mark.line + 1 if event.start_mark else 0
         if isinstance(event, yaml.ScalarEvent):
             if len(event.value) > limits.MAX_SCALAR_CHARS:
-                raise _BudgetError(f"a value of {len(event.value)} characters (limit {limits.MAX_SCALAR_CHARS})",
-                                   line, "shorten it, or attach the text as an evidence file")
+                raise _BudgetError(phrase("error.yaml.scalar", size=len(event.value), limit=limits.MAX_SCALAR_CHARS),
+                                   line, phrase("error.yaml.scalar.hint"))
             add(1, 0, line)
             if event.anchor:
                 anchors[event.anchor] = (1, 0)
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > limits.MAX_ALIASES:
-                raise _BudgetError(f"more than {limits.MAX_ALIASES} aliases", line, "write the values out")
+                raise _BudgetError(phrase("error.yaml.aliases", limit=limits.MAX_ALIASES), line,
+                                   phrase("error.yaml.aliases.hint"))
             count, depth = anchors.get(event.anchor or "", (1, 0))
             add(count, depth, line)
         elif isinstance(event, yaml.CollectionStartEvent):
@@ -158,30 +161,30 @@ def load_yaml(
 
     Unreadable files, invalid UTF-8 and YAML syntax errors raise `error_class` with the line.
     """
-    def refuse(message: str, hint: str) -> LocatedError:
+    def refuse(message: Text, hint: Text) -> LocatedError:
         return error_class(message, path=str(path), hint=hint)
 
     raw = read_limited(path, limits.MAX_YAML_BYTES, refuse) if text is None else text.encode()
     if len(raw) > limits.MAX_YAML_BYTES:
-        raise refuse(f"file too large ({len(raw)} bytes, limit {limits.MAX_YAML_BYTES})", "split the file")
+        raise refuse(phrase("error.file.too_large", size=len(raw), limit=limits.MAX_YAML_BYTES), phrase("error.file.split"))
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error_class(
-            f"not valid UTF-8 at byte {exc.start}", path=str(path), hint="save the file as UTF-8"
+            phrase("error.file.not_utf8", byte=exc.start), path=str(path), hint=phrase("error.file.not_utf8.hint")
         ) from exc
     try:
         _check_budgets(decoded)
         data = yaml.load(decoded, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
     except _BudgetError as exc:
-        raise error_class(str(exc), path=str(path), line=exc.line, hint=exc.hint) from exc
+        raise error_class(exc.message, path=str(path), line=exc.line, hint=exc.hint) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise error_class(f"invalid YAML: {problem}", path=str(path), line=line) from exc
+        raise error_class(phrase("error.yaml.invalid", problem=problem), path=str(path), line=line) from exc
     except yaml.YAMLError as exc:
-        raise error_class(f"invalid YAML: {exc}", path=str(path)) from exc
+        raise error_class(phrase("error.yaml.invalid", problem=exc), path=str(path)) from exc
     return data, raw
 
 
@@ -207,7 +210,7 @@ def validate_schema(
     schema: dict[str, Any],
     path: Path,
     error_class: type[LocatedError],
-    item_of: Callable[[Sequence[Any]], str],
+    item_of: Callable[[Sequence[Any]], Text],
 ) -> None:
     """Validate `data` against a JSON Schema; raise the most relevant error, located and named.
 
@@ -219,9 +222,9 @@ def validate_schema(
     if best is None:
         return
     where = list(best.absolute_path)
-    field = ".".join(str(p) for p in where) or "top level"
+    field: Text = ".".join(str(p) for p in where) or phrase("error.schema.top_level")
     raise error_class(
-        f"{field}: {_schema_message(best)}",
+        phrase("error.schema.at", field=field, problem=_schema_message(best)),
         path=str(path),
         line=line_of(data, where),
         item=item_of(where),
@@ -229,20 +232,45 @@ def validate_schema(
     )
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown key(s)")
-    return error.message
-
-
-def _schema_hint(error: jsonschema.ValidationError) -> str:
+def _schema_message(error: jsonschema.ValidationError) -> Text:
+    """What is wrong, said from the catalogue for the usual cases; jsonschema's own words (quoted) else."""
+    instance, expected = error.instance, error.validator_value
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = set(error.schema.get("properties", {}))
+        unknown = [str(k) for k in instance if k not in known] or [str(k) for k in instance]
+        return phrase("error.schema.unknown_keys", keys=", ".join(repr(k) for k in unknown))
+    if error.validator == "required" and isinstance(instance, dict):
+        named = re.match(r"(.+) is a required property$", error.message)  # one error per missing key
+        missing = named.group(1) if named else ", ".join(repr(str(k)) for k in expected if k not in instance)
+        return phrase("error.schema.required", keys=missing)
     if error.validator == "enum":
-        return "use one of: " + ", ".join(str(v) for v in error.validator_value)
+        return phrase("error.schema.enum", value=repr(instance), allowed=repr(expected))
+    if error.validator == "type":
+        names = expected if isinstance(expected, list) else [expected]
+        kinds = [phrase(f"error.schema.type.{n}") if n in _TYPE_NAMES else n for n in names]
+        return phrase("error.schema.type", value=_short(instance), kind=phrase("error.schema.or", items=kinds)
+                      if len(kinds) > 1 else kinds[0], types=", ".join(repr(n) for n in names))
+    if error.validator == "pattern":
+        return phrase("error.schema.pattern", value=_short(instance), pattern=repr(expected))
+    return phrase("error.schema.other", problem=error.message)
+
+
+_TYPE_NAMES = ("string", "object", "array", "integer", "number", "boolean", "null")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _schema_hint(error: jsonschema.ValidationError) -> Text:
+    if error.validator == "enum":
+        return phrase("error.schema.hint.enum", values=", ".join(str(v) for v in error.validator_value))
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
-        return "allowed keys: " + ", ".join(allowed) if allowed else ""
+        return phrase("error.schema.hint.keys", keys=", ".join(allowed)) if allowed else ""
     if error.validator == "required":
-        return "add the missing key"
+        return phrase("error.schema.hint.required")
     if error.validator == "pattern":
-        return f"must match {error.validator_value}"
+        return phrase("error.schema.hint.pattern", pattern=error.validator_value)
     return ""

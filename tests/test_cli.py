@@ -47,7 +47,7 @@ def test_scan_of_a_bad_site_exits_1(sites, ca_file) -> None:
 def test_scan_of_a_dead_site_exits_3(tmp_path: Path) -> None:
     result = invoke("scan", "chet.test:1", "--resolve", "chet.test:1:127.0.0.254", "--no-nmap", "--timeout", "2",
                     "--checklist", str(tmp_path / "../../../nonexistent.yaml"))
-    assert result.exit_code == USAGE and "file not found" in result.output
+    assert result.exit_code == USAGE and "không tìm thấy tệp" in result.output
     tls_only = tmp_path / "tls-only.yaml"
     from audit.catalogue.loader import resolve_checklist
 
@@ -62,10 +62,10 @@ def test_scan_of_a_dead_site_exits_3(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["scan", "10.0.0.0/24"], "address range"),
-        (["scan", "example.test", "--resolve", "other.test:443:127.0.0.1"], "not the target"),
-        (["scan", "example.test", "--checklist", "l3-startr"], "did you mean 'l3-starter'"),
-        (["scan", "ftp://example.test"], "scheme 'ftp'"),
+        (["scan", "10.0.0.0/24"], "dải địa chỉ"),
+        (["scan", "example.test", "--resolve", "other.test:443:127.0.0.1"], "không phải mục tiêu"),
+        (["scan", "example.test", "--checklist", "l3-startr"], "có phải ý bạn là 'l3-starter'"),
+        (["scan", "ftp://example.test"], "giao thức 'ftp'"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(args, message) -> None:
@@ -80,7 +80,7 @@ def test_bad_inventory_exits_2_before_scanning(tmp_path: Path) -> None:
     inv.write_text("outlets:\n  - id: a\n    name: A\n    sites: ['https://a b']\n", encoding="utf-8")
     result = invoke("run", str(inv), "--out", str(tmp_path / "out"))
     assert result.exit_code == USAGE
-    assert "inv.yaml:4: outlet a:" in result.output
+    assert "inv.yaml:4: cơ quan a:" in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -107,7 +107,7 @@ def test_run_writes_each_outlet_and_resume_skips_done_ones(sites, ca_file, tmp_p
     (out / "xau.json").unlink()
     before = (out / "tot.json").stat().st_mtime_ns
     result = invoke("run", str(inv), "--out", str(out), "--ca-file", ca_file, "--no-nmap", "--timeout", "3", "--resume")
-    assert "1 outlet(s) already done, 1 to audit" in result.output
+    assert "1 cơ quan đã xong, còn 1 cần đánh giá" in result.output
     assert (out / "tot.json").stat().st_mtime_ns == before
     assert (out / "xau.json").exists()
     assert result.exit_code == FINDINGS

@@ -30,7 +30,7 @@ def english_texts() -> list[str]:
         if message.id and str(message.string) != vi.get(message.id):
             for part in re.split(r"\{[^}]*\}", str(message.string)):
                 part = part.strip(" .,:;()")
-                if len(part.split()) >= 2:
+                if len(re.findall(r"[A-Za-z]{2,}", part)) >= 2:  # two words, not punctuation around an id
                     texts.add(part)
     return sorted(texts)
 

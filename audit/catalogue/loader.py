@@ -28,6 +28,7 @@ from typing import Any, cast
 
 from audit.catalogue.conditions import Condition, ConditionSyntaxError, Operator, leaves, parse_condition
 from audit.errors import ChecklistError
+from audit.i18n import phrase
 from audit.catalogue.model import Check, Checklist, Group, Parameter, Reference, Requirement
 from audit.models import Assessment, Severity, Text
 from audit.yamlfile import LineDict, line_of, load_yaml, validate_schema
@@ -72,14 +73,14 @@ def resolve_checklist(ref: str) -> Path:
     candidate = Path(ref)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         if not candidate.exists():
-            raise ChecklistError("file not found", path=ref)
+            raise ChecklistError(phrase("error.file.not_found"), path=ref)
         return candidate
     shipped = builtin_checklists()
     if ref in shipped:
         return shipped[ref]
     close = difflib.get_close_matches(ref, list(shipped), n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "run 'l3audit checklist list'"
-    raise ChecklistError(f"unknown checklist id '{ref}'", hint=hint)
+    hint = phrase("error.checklist.did_you_mean", id=close[0]) if close else phrase("error.checklist.list_hint")
+    raise ChecklistError(phrase("error.checklist.unknown", id=ref), hint=hint)
 
 
 def load_checklist(
@@ -97,7 +98,7 @@ def load_checklist(
     path = resolve_checklist(str(ref))
     data, raw = load_yaml(path, ChecklistError)
     if not isinstance(data, dict):
-        raise ChecklistError("a checklist must be a YAML mapping", path=str(path), line=1)
+        raise ChecklistError(phrase("error.checklist.not_mapping"), path=str(path), line=1)
     validate_schema(data, _schema(), path, ChecklistError, lambda where: _item_of(data, where))
     return _build(cast(LineDict, data), raw, path, _seen, parameter_values or {})
 

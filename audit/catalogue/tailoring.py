@@ -22,6 +22,7 @@ from typing import Any, cast
 
 from audit.catalogue.loader import Checklist, builtin_dir, check_parameter_range, load_checklist
 from audit.errors import ChecklistError
+from audit.i18n import phrase
 from audit.models import Text
 from audit.yamlfile import LineDict, line_of, load_yaml, validate_schema
 
@@ -56,10 +57,10 @@ def load_tailoring(path: str | Path) -> Tailoring:
     """Read and validate a tailoring file against its schema; ChecklistError on the first problem."""
     file = Path(path)
     if not file.exists():
-        raise ChecklistError("file not found", path=str(file), hint="give the path of a tailoring YAML file")
+        raise ChecklistError(phrase("error.file.not_found"), path=str(file), hint=phrase("error.tailoring.path_hint"))
     data, raw = load_yaml(file, ChecklistError)
     if not isinstance(data, dict):
-        raise ChecklistError("a tailoring file must be a YAML mapping", path=str(file), line=1)
+        raise ChecklistError(phrase("error.tailoring.not_mapping"), path=str(file), line=1)
     validate_schema(data, tailoring_schema(), file, ChecklistError, lambda where: _item_of(cast(LineDict, data), where))
     marks: dict[str, Text] = {}
     lines: dict[str, int] = {}

@@ -8,6 +8,8 @@ in the engine and services. Exit codes: 0 all pass, 1 at least one fail, 2 usage
 from __future__ import annotations
 
 import importlib
+import sys
+from typing import Any
 
 import click
 
@@ -56,6 +58,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 class LazyGroup(click.Group):
     """A click group that imports a command's module on first use (explicit table, no side effects)."""
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        """Run the command line, click's own messages (usage errors) in the language it asks for."""
+        from audit.cli.clicklang import lang_of, use_click_language
+
+        use_click_language(lang_of(sys.argv[1:] if args is None else list(args)))
+        return super().main(args, *rest, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))

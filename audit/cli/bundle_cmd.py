@@ -15,9 +15,10 @@ import click
 
 from audit.department.bundle import IMPORTED, NEW_SUBMISSION, import_bundle, sign_bundle, verify_bundle
 from audit.cli.common import err_console, plain
-from audit.cli.options import handle_errors, lang_flag
+from audit.cli.options import current_lang, handle_errors, lang_flag
 from audit.cli.store_cmd import db_option
 from audit.errors import AuditError
+from audit.i18n import error_text, t
 from audit.inventory import load_inventory
 from audit.department.keys import generate_key, load_trusted_keys
 from audit.department.store import open_store
@@ -38,8 +39,7 @@ def keys_generate(name: str, folder: Path, outlets: tuple[str, ...]) -> None:
     """Make a key pair; send NAME.pub.yaml to the department, keep NAME.key secret."""
     private, public, kid = generate_key(folder, name, outlets)
     click.echo(f"{kid}\t{private}\t{public}")
-    err_console.print(f"private key {private} (keep secret / giữ bí mật); public entry {public} "
-                      "(send to the department / gửi cho Sở)", highlight=False)
+    err_console.print(t("keys.generated", current_lang(), private=private, public=public), highlight=False)
 
 
 @click.group()
@@ -64,7 +64,7 @@ def bundle_sign(result: Path, key: Path, output: Path, answers: Path | None, evi
                 signer_name: str) -> None:
     """Sign RESULT (a result JSON file) into a bundle for the department."""
     kid = sign_bundle(result, key, output, signer_name, answers, evidence)
-    err_console.print(f"{plain(output)}: signed by key {kid}", highlight=False)
+    err_console.print(t("bundle.signed", current_lang(), path=plain(output), kid=kid), highlight=False)
 
 
 @click.command("import")
@@ -94,7 +94,7 @@ def import_(bundles: tuple[Path, ...], trusted: Path | None, inventory: Path | N
             raise click.UsageError("--withdraw takes no bundles and needs --reason (hint: --reason \"gửi nhầm\")")
         with open_store(db, must_exist=True) as store:
             result_id = store.withdraw(withdraw_digest, reason.strip())
-        err_console.print(f"withdrawn / đã rút: result {result_id} ({plain(reason.strip())})", highlight=False)
+        err_console.print(t("import.withdrawn", current_lang(), id=result_id, reason=plain(reason.strip())), highlight=False)
         return
     if not bundles or trusted is None:
         raise click.UsageError("give BUNDLES and --trusted-keys (or --withdraw DIGEST --reason TEXT)")
@@ -113,13 +113,14 @@ def import_(bundles: tuple[Path, ...], trusted: Path | None, inventory: Path | N
                 result_id, done = import_bundle(verified, store, round_label)
             except AuditError as exc:
                 refused += 1
-                err_console.print(f"[red]refused / từ chối:[/red] {plain(exc)}", highlight=False, soft_wrap=True)
+                err_console.print(f"[red]{t('import.refused', current_lang())}:[/red] {plain(error_text(exc, current_lang()))}",
+                                  highlight=False, soft_wrap=True)
                 continue
-            state = {IMPORTED: "imported / đã nhập", NEW_SUBMISSION: "result already stored, submission kept / "
-                     "kết quả đã có, đã lưu lần nộp mới"}.get(done, "already stored / đã có")
-            err_console.print(f"{plain(path)}: {state} (result {result_id}, outlet {plain(verified.result['outlet']['id'])}, "
-                              f"signer {verified.signer.id} {plain(verified.signer.name)}, "
-                              f"bundle {verified.sha256[:16]})", highlight=False)
+            lang = current_lang()
+            state = t({IMPORTED: "import.imported", NEW_SUBMISSION: "import.new_submission"}.get(done, "import.already"), lang)
+            err_console.print(t("import.line", lang, path=plain(path), state=state, id=result_id,
+                                outlet=plain(verified.result["outlet"]["id"]), signer=verified.signer.id,
+                                signer_name=plain(verified.signer.name), bundle=verified.sha256[:16]), highlight=False)
     sys.exit(2 if refused else 0)
 
 

@@ -11,6 +11,7 @@ from audit.cli.common import out_console, plain
 from audit.cli.options import handle_errors, lang_flag, lang_option
 from audit.catalogue.lint import errors, lint_all
 from audit.exitcodes import USAGE
+from audit.i18n import t
 
 
 @click.group()
@@ -25,7 +26,8 @@ def list_(lang: str) -> None:
     """List shipped checklists: id, standard, level, number of requirements."""
     for ref in builtin_checklists():
         c = load_checklist(ref)
-        click.echo(f"{c.id:24} {c.standard:36} level {c.level}  {len(c.requirements):4} req.  {c.title.get(lang)}")
+        click.echo(f"{c.id:24} {c.standard:36} {t('checklist.level', lang, level=c.level)}  "
+                   f"{t('checklist.requirements', lang, count=len(c.requirements)):12}  {c.title.get(lang)}")
 
 
 @checklist.command()
@@ -35,7 +37,7 @@ def list_(lang: str) -> None:
 def show(ref: str, lang: str) -> None:
     """Show a checklist's requirements: id, assessment, severity, title, clauses."""
     c = load_checklist(ref)
-    out_console.print(f"[bold]{plain(c.id)}[/bold] {plain(c.version)} – {plain(c.title.get(lang))} ({plain(c.standard)}, level {c.level})",
+    out_console.print(f"[bold]{plain(c.id)}[/bold] {plain(c.version)} – {plain(c.title.get(lang))} ({plain(c.standard)}, {t('checklist.level', lang, level=c.level)})",
                       highlight=False)
     for req in c.requirements:
         refs = "; ".join(f"{r.standard} {r.clause}" for r in req.references)

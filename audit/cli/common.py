@@ -17,6 +17,7 @@ from rich.table import Table
 from audit.catalogue.loader import Checklist, load_checklist
 from audit.engine import AuditOptions, run_audit
 from audit.exitcodes import exit_code_for
+from audit.cli.options import current_lang
 from audit.i18n import t
 from audit.models import Outlet, OutletResult
 from audit.output import RunOutput, slim
@@ -63,7 +64,7 @@ def audit_outlets(
             output.write_summary()
             progress.advance(task)
             if not show_progress:
-                verdict = result.summary["verdict"]
+                verdict = t(f"verdict.{result.summary['verdict']}", current_lang())
                 err_console.print(f"[{len(results)}/{len(outlets)}] {plain(result.outlet.id)}: {verdict}", highlight=False)
 
         asyncio.run(run_audit(checklist, outlets, options, on_result=on_result, keep=False))

@@ -14,7 +14,7 @@ import click
 
 from audit.errors import AuditError
 from audit.exitcodes import USAGE
-from audit.i18n import default_lang, t
+from audit.i18n import default_lang, error_text, t
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,7 +88,8 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except AuditError as exc:
-            click.echo(f"{click.style(t('cli.error', current_lang()), fg='red')} {exc}", err=True)
+            lang = current_lang()
+            click.echo(f"{click.style(t('cli.error', lang), fg='red')} {error_text(exc, lang)}", err=True)
             sys.exit(USAGE)
         except KeyboardInterrupt:
             click.echo(t("cli.interrupted", current_lang()), err=True)

@@ -16,6 +16,7 @@ import click
 from audit.catalogue.loader import Checklist, load_checklist
 from audit.cli.options import handle_errors, lang_option
 from audit.errors import AuditError, ResultError
+from audit.i18n import phrase
 from audit.report.formats import FORMATS, render
 from audit.report.migrate import read_result_for_report
 from audit.report.formats import SUFFIXES
@@ -30,11 +31,9 @@ def _format_for(out_file: Path | None, fmt: str | None) -> str:
     named = next((f for f in ("oscal", "html", "pdf", "md", "json") if name.endswith(SUFFIXES[f])), None)
     named = named or ("html" if name.endswith(".htm") else None)
     if fmt is None and named is None:
-        raise ResultError(f"{out_file}: the suffix names no report format (hint: .html, .pdf, .md, .json, "
-                          ".oscal.json, or give --format)")
+        raise ResultError(phrase("error.report.suffix", file=out_file))
     if fmt is not None and named is not None and named != fmt and not (fmt == "json" and named == "oscal"):
-        raise ResultError(f"{out_file}: --format {fmt} but the file name says {named} "
-                          f"(hint: name it *{SUFFIXES[fmt]}, or drop --format)")
+        raise ResultError(phrase("error.report.mismatch", file=out_file, format=fmt, named=named, suffix=SUFFIXES[fmt]))
     return fmt or named or "html"
 
 
@@ -69,7 +68,7 @@ def report(result_file: Path, fmt: str, lang: str, out_file: Path | None, checkl
     data = read_result_for_report(result_file)
     checklist = _checklist_for(data, checklist_ref)
     if fmt == "pdf" and out_file is None:
-        raise ResultError("a PDF needs an output file (hint: add -o report.pdf)")
+        raise ResultError(phrase("error.report.pdf_out"))
     body = render(data, checklist, fmt, lang)
     if out_file is None:
         sys.stdout.buffer.write(body)

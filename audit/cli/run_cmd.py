@@ -16,6 +16,7 @@ from audit.cli.options import (
 )
 from audit.cli.selfassess_options import self_assessment_options
 from audit.engine import AuditOptions
+from audit.i18n import t
 from audit.inventory import load_inventory
 from audit.selfassess.merge import load_for_outlets
 from audit.output import RunOutput, slim
@@ -67,7 +68,7 @@ def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str 
         output.add(data)
     todo = [o for o in outlets if o.id not in kept]
     if kept:
-        err_console.print(f"resume: {len(kept)} outlet(s) already done, {len(todo)} to audit")
+        err_console.print(t("run.resume", lang, done=len(kept), todo=len(todo)))
     options = AuditOptions(auditor=auditor, timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap, resolver=resolver,
                            trust_anchors=trust_anchors(trust_anchor), concurrency=concurrency, per_host=per_host, self_assessment=assessment)
     results = audit_outlets(checklist, todo, options, output, sys.stderr.isatty())

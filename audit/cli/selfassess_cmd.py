@@ -26,8 +26,8 @@ from audit.selfassess.answers import (
     save_answers,
 )
 from audit.cli import selfassess_review_cmd
-from audit.cli.options import checklist_option, handle_errors, lang_flag, lang_option
-from audit.i18n import t
+from audit.cli.options import checklist_option, current_lang, handle_errors, lang_flag, lang_option
+from audit.i18n import phrase, t
 from audit.cli.selfassess_options import (
     catalogue,
     new_file,
@@ -56,7 +56,7 @@ def questionnaire_cmd(checklist_ref: str, tailoring_file: str | None, outlet: st
     """Write a commented YAML answers template for the checklist's manual questions."""
     checklist = catalogue(checklist_ref, tailoring_file)
     write_text_atomic(new_file(output), render_template(checklist, outlet))
-    click.echo(f"{tt('cli.written')}: {output} (questions: {len(questions(checklist))})")
+    click.echo(t("sa.written_questions", current_lang(), path=output, count=len(questions(checklist))))
 
 
 @self_assess.command("interactive")
@@ -100,7 +100,7 @@ def seal_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None,
         if answer.answer is None:
             continue
         def error(message: str, r: str = req_id) -> AnswersError:
-            return AnswersError(message, path=str(answers_file), item=f"requirement {r}")
+            return AnswersError(message, path=str(answers_file), item=phrase("error.item.requirement", id=r))
 
         evidence = tuple(e if e.sha256 or not e.path else evidence_from_text(e.path, answers.base_dir, error)
                          for e in answer.evidence)
@@ -122,7 +122,7 @@ def check_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None
     answers = load_answers(answers_file, checklist)
     total = len(questions(checklist))
     answered = sum(1 for q in questions(checklist) if answers.get(q.requirement_id))
-    click.echo(f"{answers_file}: {answered}/{total} answered")
+    click.echo(t("sa.check.answered", current_lang(), path=answers_file, answered=answered, total=total))
     flagged = 0
     for req_id, answer in answers.answers.items():
         for problem in check_evidence(answer, answers.base_dir):

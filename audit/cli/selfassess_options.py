@@ -11,7 +11,8 @@ import click
 from audit.selfassess.answers import AnswersError
 from audit.catalogue.loader import Checklist
 from audit.cli.common import get_checklist
-from audit.i18n import t
+from audit.cli.options import current_lang
+from audit.i18n import phrase, t
 
 out_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
                           help="New file to write (an existing file is never overwritten).")
@@ -21,15 +22,14 @@ outlet_option = click.option("--outlet", default=None, help="Outlet id (as in th
 
 
 def tt(key: str) -> str:
-    """A message in both languages, for terminal prompts read by Vietnamese and English speakers."""
-    return f"{t(key, 'vi')} / {t(key, 'en')}"
+    """A message in the command's language (`--lang`, else the default one)."""
+    return t(key, current_lang())
 
 
 def new_file(path: Path) -> Path:
     """`path`, refused when it exists: l3audit writes new files and never overwrites one."""
     if os.path.lexists(path):  # a dangling link too: writing would create its target
-        raise AnswersError("file already exists; l3audit does not overwrite it", path=str(path),
-                           hint="choose another --output name")
+        raise AnswersError(phrase("error.output.exists"), path=str(path), hint=phrase("error.output.exists.hint"))
     return path
 
 

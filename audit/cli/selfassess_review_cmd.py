@@ -20,6 +20,7 @@ from audit.selfassess.answers import (
     save_answers,
 )
 from audit.cli.options import checklist_option, handle_errors, lang_flag
+from audit.i18n import phrase
 from audit.cli.selfassess_options import (
     catalogue,
     new_file,
@@ -48,9 +49,10 @@ def review_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | Non
     answers = load_answers(answers_file, checklist)
     answer = answers.get(requirement_id)
     if answer is None:
-        raise AnswersError(f"requirement {requirement_id} has no answer to review", path=str(answers_file))
+        raise AnswersError(phrase("error.review.no_answer", id=requirement_id), path=str(answers_file))
     if decision == Decision.REJECTED.value and not reason.strip():
-        raise AnswersError("a rejection needs --reason", path=str(answers_file), item=f"requirement {requirement_id}")
+        raise AnswersError(phrase("error.review.reason"), path=str(answers_file),
+                           item=phrase("error.item.requirement", id=requirement_id))
     review = Review(Decision(decision), reviewer, now_iso(), reason.strip())
     new_file(output)
     save_answers(output, relocate(answers.with_answer(replace(answer, review=review)), output))

@@ -123,6 +123,6 @@ def aggregate(db: str, output: Path, fmt: str | None, since: str | None, until: 
     with open_store(db, must_exist=True) as store:
         view = build_dashboard(store, Filters(since, until, tuple(tags), checklist, waiver_days), lang)
     write_dashboard(view, output, chosen)
-    err_console.print(f"{plain(output)} ({chosen}): {view['totals']['outlets']} outlet(s), "
-                      f"{view['totals']['compliant']} compliant", highlight=False)
+    err_console.print(t("aggregate.written", lang, path=plain(output), format=chosen, outlets=view["totals"]["outlets"],
+                        compliant=view["totals"]["compliant"]), highlight=False)
 

@@ -35,7 +35,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit.catalogue.loader import Checklist
 from audit.department.rejudge import summary_differences
-from audit.errors import AuditError, ResultError
+from audit.errors import AuditError, ResultError, Text
+from audit.i18n import phrase
 from audit.department.keys import TrustedKey, key_id, load_private_key
 from audit.userfiles.jsonfile import load_json_file
 from audit.result import SCHEMA_VERSION, load_result, result_schema, write_json_atomic
@@ -125,26 +126,25 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
     The result is re-judged (`audit.department.rejudge`): a summary that does not follow from its
     statuses is refused, with `checklist` used when the result was judged against it.
     """
-    def refuse(message: str, hint: str) -> BundleError:
-        return BundleError(f"{path}: {message} (hint: {hint or 'ask the sender to send the file again'})")
+    def refuse(message: Text, hint: Text) -> BundleError:
+        return BundleError(phrase("error.in_file.hint", path=path, message=message,
+                                  hint=hint or phrase("error.bundle.send_again")))
 
     bundle, raw = load_json_file(path, refuse)
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
-        raise BundleError(f"{path}: not an l3audit bundle (hint: made by 'l3audit bundle sign', format {FORMAT})")
+        raise BundleError(phrase("error.bundle.not_bundle", path=path, format=FORMAT))
     sig, payload = bundle.get("signature"), bundle.get("payload")
     if not isinstance(sig, dict) or not isinstance(payload, dict) or sig.get("algorithm") != "ed25519":
-        raise BundleError(f"{path}: the bundle has no Ed25519 signature or no payload")
+        raise BundleError(phrase("error.bundle.unsigned", path=path))
     signer = trusted.get(str(sig.get("key_id")))
     if signer is None:
-        raise BundleError(f"{path}: signed by unknown key {sig.get('key_id')!r} (hint: add the sender's public key "
-                          "to the trusted-keys file if you trust it)")
+        raise BundleError(phrase("error.bundle.unknown_key", path=path, kid=repr(sig.get("key_id"))))
     try:
         signature = base64.b64decode(str(sig.get("value")), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise BundleError(f"{path}: the signature is not base64") from exc
+        raise BundleError(phrase("error.bundle.not_base64", path=path)) from exc
     if not signer.verify(signature, canonical(payload)):
-        raise BundleError(f"{path}: the signature does not match the content: the bundle was changed after signing "
-                          f"(signer {signer.id} {signer.name}) (hint: refuse it and ask for a new one)")
+        raise BundleError(phrase("error.bundle.tampered", path=path, signer=signer.id, name=signer.name))
     result = payload.get("result")
     try:
         if not isinstance(result, dict) or result.get("schema_version") != SCHEMA_VERSION:
@@ -153,7 +153,7 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
                               f"this l3audit reads {SCHEMA_VERSION}")
         jsonschema.validate(result, result_schema())
     except jsonschema.ValidationError as exc:
-        raise BundleError(f"{path}: the signed result is invalid: {exc.message}") from exc
+        raise BundleError(phrase("error.bundle.invalid", path=path, problem=exc.message)) from exc
     try:
         differences = summary_differences(result, checklist)
     except ResultError as exc:
@@ -163,10 +163,10 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
                           + " (hint: the summary must follow from the requirement statuses; ask for a new bundle)")
     outlet_id = result["outlet"]["id"]
     if known_outlets is not None and outlet_id not in known_outlets:
-        raise BundleError(f"{path}: result for unknown outlet {outlet_id!r} (hint: add it to the inventory first)")
+        raise BundleError(phrase("error.bundle.unknown_outlet", path=path, outlet=repr(outlet_id)))
     if not signer.may_submit_for(outlet_id):
-        raise BundleError(f"{path}: signer {signer.id} ({signer.name}) may not submit for outlet {outlet_id!r} "
-                          "(hint: its 'outlets' in the trusted-keys file)")
+        raise BundleError(phrase("error.bundle.not_allowed", path=path, signer=signer.id, name=signer.name,
+                                 outlet=repr(outlet_id)))
     return VerifiedBundle(path, signer, payload, hashlib.sha256(raw).hexdigest())
 
 

@@ -13,10 +13,10 @@ import os
 import zoneinfo
 
 from audit.errors import AuditError
+from audit.i18n import phrase
 
 TZ_ENV = "L3AUDIT_TZ"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
-HINT = "write the day as YYYY-MM-DD or dd/mm/yyyy, for example 2026-12-02 or 02/12/2026"
 
 
 class DateFilterError(AuditError):
@@ -29,7 +29,7 @@ def display_zone() -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise DateFilterError(f"{TZ_ENV}={name!r} is not a time zone (hint: for example {DEFAULT_TZ})") from exc
+        raise DateFilterError(phrase("error.date.zone", env=TZ_ENV, name=repr(name), example=DEFAULT_TZ)) from exc
 
 
 def parse_day(text: str, option: str) -> dt.date:
@@ -40,7 +40,7 @@ def parse_day(text: str, option: str) -> dt.date:
             return dt.datetime.strptime(value, form).date()
         except ValueError:
             continue
-    raise DateFilterError(f"{option} {text!r} is not a date (hint: {HINT})")
+    raise DateFilterError(phrase("error.date.not_date", option=option, text=repr(text)))
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -53,7 +53,7 @@ def window(since: str | None, until: str | None, zone: dt.tzinfo | None = None) 
     first = parse_day(since, "--since") if since else None
     last = parse_day(until, "--until") if until else None
     if first and last and first > last:
-        raise DateFilterError(f"--since {since} is after --until {until} (hint: swap them)")
+        raise DateFilterError(phrase("error.date.order", since=since, until=until))
     start = _utc(dt.datetime.combine(first, dt.time(), zone)) if first else None
     end = (_utc(dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone) - dt.timedelta(seconds=1))
            if last else None)

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from audit.errors import AuditError
+from audit.i18n import phrase, said_by
 
 TRUSTED_SCHEMA = "l3audit/trusted-keys/v1"
 
@@ -79,7 +80,7 @@ def generate_key(folder: Path, name: str, outlets: tuple[str, ...]) -> tuple[Pat
     folder.mkdir(parents=True, exist_ok=True)
     private_path, public_path = folder / f"{name}.key", folder / f"{name}.pub.yaml"
     if os.path.lexists(private_path):
-        raise KeyFileError(f"{private_path}: a key already exists (hint: choose another --name or folder)")
+        raise KeyFileError(phrase("error.keys.exists", path=private_path))
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
@@ -100,11 +101,11 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as exc:
-        raise KeyFileError(f"{path}: cannot read the key: {exc.strerror or exc}") from exc
+        raise KeyFileError(phrase("error.keys.unreadable", path=path, reason=exc.strerror or exc)) from exc
     except (ValueError, TypeError) as exc:
-        raise KeyFileError(f"{path}: not an unencrypted PEM private key (hint: use 'l3audit keys generate')") from exc
+        raise KeyFileError(phrase("error.keys.not_pem", path=path)) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeyFileError(f"{path}: not an Ed25519 key (hint: use 'l3audit keys generate')")
+        raise KeyFileError(phrase("error.keys.not_ed25519", path=path))
     return key
 
 
@@ -116,9 +117,9 @@ def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
     try:
         data, _raw = load_yaml(path)
     except LocatedError as exc:
-        raise KeyFileError(str(exc)) from exc
+        raise KeyFileError(said_by(exc)) from exc
     if not isinstance(data, dict) or data.get("schema") != TRUSTED_SCHEMA or not isinstance(data.get("keys"), list):
-        raise KeyFileError(f"{path}: not a trusted-keys file (hint: 'schema: {TRUSTED_SCHEMA}' and a 'keys' list)")
+        raise KeyFileError(phrase("error.keys.not_trusted", path=path, schema=TRUSTED_SCHEMA))
     keys: dict[str, TrustedKey] = {}
     for n, entry in enumerate(data["keys"], 1):
         try:
@@ -130,7 +131,7 @@ def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
         if entry.get("id") and entry["id"] != key_id(public):
             raise KeyFileError(f"{path}: key {n}: id {entry['id']!r} does not match its public key ({key_id(public)})")
         if not outlets:
-            raise KeyFileError(f"{path}: key {n}: no 'outlets' (hint: list outlet ids, or [\"*\"] for any outlet)")
+            raise KeyFileError(phrase("error.keys.no_outlets", path=path, n=n))
         keys[key_id(public)] = TrustedKey(key_id(public), str(entry.get("name", "")), public, outlets)
     return keys
 

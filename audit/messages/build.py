@@ -29,7 +29,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 """The repository (or site-packages) folder holding `audit/`, `probes/` and `report_templates/`."""
 
 # The functions that take a message key as their first argument, and the prefix each adds.
-KEYWORDS = {"t": "", "msg": "reportview.", "label": "dashboard.", "tt": ""}
+KEYWORDS = {"t": "", "msg": "reportview.", "label": "dashboard.", "tt": "", "phrase": ""}
 
 
 def po_path(lang: str) -> Path:
@@ -61,10 +61,27 @@ def compiled(catalogue: Catalog) -> bytes:
     return out.getvalue()
 
 
+CLICK_DOMAIN = "click"
+"""click's own messages, translated for `audit.cli.clicklang` (English is click's own text)."""
+
+
+def click_po_paths() -> list[Path]:
+    """The `.po` files translating click's messages (one per language other than English)."""
+    return sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{CLICK_DOMAIN}.po"))
+
+
+def read_click_catalogue(path: Path) -> Catalog:
+    """One of the click `.po` files."""
+    with path.open("rb") as handle:
+        return read_po(handle, locale=path.parents[1].name, domain=CLICK_DOMAIN)
+
+
 def compile_all() -> None:
-    """Compile every `.po` into the `.mo` the run time loads."""
+    """Compile every `.po` (ours and click's) into the `.mo` the run time loads."""
     for lang in LANGS:
         (po_path(lang).with_suffix(".mo")).write_bytes(compiled(read_catalogue(lang)))
+    for path in click_po_paths():
+        path.with_suffix(".mo").write_bytes(compiled(read_click_catalogue(path)))
 
 
 def add_entries(entries: dict[str, dict[str, str]]) -> None:
@@ -134,6 +151,12 @@ def problems() -> list[str]:
         mo = po_path(lang).with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != compiled(catalogue):
             found.append(f"{lang}: {mo.name} is not compiled from the current .po (run `make messages`)")
+    for path in click_po_paths():
+        lang, catalogue = path.parents[1].name, read_click_catalogue(path)
+        found += [f"{lang}: click: {m.id!r}: no translation" for m in catalogue
+                  if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))]
+        if not path.with_suffix(".mo").exists() or path.with_suffix(".mo").read_bytes() != compiled(catalogue):
+            found.append(f"{lang}: {CLICK_DOMAIN}.mo is not compiled from the current .po (run `make messages`)")
     for key in sorted(used_keys()):
         if not any(prefix + key in every for prefix in {KEYWORDS[k] for k in KEYWORDS} | {""}):
             found.append(f"{key}: used in the code but not in the catalogue")

@@ -28,6 +28,7 @@ import yaml
 
 from audit.catalogue.loader import Checklist
 from audit.errors import LocatedError
+from audit.i18n import phrase
 from audit.yamlfile import line_of, load_yaml, validate_schema
 
 SCHEMA_ID = "l3audit/answers/v1"
@@ -46,6 +47,10 @@ class AnswersErrors(AnswersError):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def localized(self, lang: str, hint_word: str = "hint") -> str:
+        """Each problem on its line, in `lang`."""
+        return "\n".join(p.localized(lang, hint_word) for p in self.problems)
 
 
 def raise_problems(problems: list[AnswersError]) -> None:
@@ -294,14 +299,14 @@ def answers_from_data(data: Any, path: Path, checklist: Checklist,
     """
     where_line = locate or (lambda where: line_of(data, where))
     if not isinstance(data, dict):
-        raise AnswersError("an answers file must be a YAML mapping", path=str(path), line=1)
+        raise AnswersError(phrase("error.answers.not_mapping"), path=str(path), line=1)
     normalise_dates(data)
     validate_schema(data, answers_schema(), path, AnswersError,
-                    lambda where: f"requirement {where[1]}" if len(where) > 1 and where[0] == "answers" else "")
+                    lambda where: phrase("error.item.requirement", id=where[1]) if len(where) > 1 and where[0] == "answers" else "")
 
     def error(message: str, where: list[Any], req: str = "", hint: str = "") -> AnswersError:
         return AnswersError(message, path=str(path), line=where_line(where),
-                            item=f"requirement {req}" if req else "", hint=hint)
+                            item=phrase("error.item.requirement", id=req) if req else "", hint=hint)
 
     pinned = data["checklist"]
     if pinned["id"] != checklist.id:

@@ -23,7 +23,8 @@ from typing import Any
 
 from audit.selfassess.answers import normalise_dates
 from audit.catalogue.loader import Checklist
-from audit.errors import LocatedError
+from audit.errors import LocatedError, Text
+from audit.i18n import phrase
 from audit.yamlfile import line_of, load_yaml, validate_schema
 
 SCHEMA_ID = "l3audit/waivers/v1"
@@ -95,13 +96,13 @@ def load_waivers(path: Path, checklist: Checklist) -> WaiverSet:
     """Read and validate a waivers file; WaiverError (file, line, waiver id, hint) on the first problem."""
     data, _raw = load_yaml(path, WaiverError)
     if not isinstance(data, dict):
-        raise WaiverError("a waivers file must be a YAML mapping", path=str(path), line=1)
+        raise WaiverError(phrase("error.waivers.not_mapping"), path=str(path), line=1)
     normalise_dates(data)
 
-    def item_of(where: Sequence[Any]) -> str:
+    def item_of(where: Sequence[Any]) -> Text:
         if len(where) >= 2 and where[0] == "waivers" and isinstance(where[1], int):
             entry = data["waivers"][where[1]]
-            return f"waiver {entry.get('id', '#' + str(where[1] + 1))}" if isinstance(entry, dict) else ""
+            return phrase("error.item.waiver", id=entry.get('id', '#' + str(where[1] + 1))) if isinstance(entry, dict) else ""
         return ""
 
     validate_schema(data, waivers_schema(), path, WaiverError, item_of)
@@ -112,7 +113,7 @@ def load_waivers(path: Path, checklist: Checklist) -> WaiverSet:
 
         def error(message: str, key: str, hint: str = "", i: int = i, raw: Any = raw) -> WaiverError:
             return WaiverError(message, path=str(path), line=line_of(data, ["waivers", i, key]),
-                               item=f"waiver {raw['id']}", hint=hint)
+                               item=phrase("error.item.waiver", id=raw["id"]), hint=hint)
 
         if raw["id"] in seen:
             raise error(f"duplicate waiver id '{raw['id']}'", "id", "every waiver needs its own id")

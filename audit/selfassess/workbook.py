@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
+from audit.errors import Text
 from audit.selfassess.answers import (
     DATE_HINT,
     SCHEMA_ID,
@@ -108,7 +109,7 @@ def export_workbook(checklist: Checklist, path: Path, answers: AnswerSet | None 
 def import_workbook(path: Path, checklist: Checklist) -> AnswerSet:
     """Read a filled-in workbook; AnswersError (AnswersErrors for several) naming each row and cell."""
 
-    def refuse(message: str, hint: str) -> AnswersError:
+    def refuse(message: Text, hint: Text) -> AnswersError:
         return AnswersError(message, path=str(path), hint=hint)
 
     book = open_workbook(path, refuse)

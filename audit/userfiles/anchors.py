@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.errors import TrustAnchorError
+from audit.errors import Text, TrustAnchorError
 from audit.userfiles.raw import read_limited
 
 MAX_ANCHOR_BYTES = 64 * 1024
@@ -19,7 +19,7 @@ def read_trust_anchors(path: Path) -> tuple[str, ...]:
     """
     from probes.dns.dnssec import load_trust_anchors  # dnspython: only when an anchor is given
 
-    def error(message: str, hint: str = "") -> TrustAnchorError:
+    def error(message: Text, hint: Text = "") -> TrustAnchorError:
         return TrustAnchorError(message, path=str(path), hint=hint)
 
     raw = read_limited(path, MAX_ANCHOR_BYTES, error)

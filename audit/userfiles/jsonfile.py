@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from audit.errors import AuditError
+from audit.errors import AuditError, Text
+from audit.i18n import phrase
 from audit.userfiles import limits
 from audit.userfiles.raw import read_limited
 
@@ -17,14 +18,14 @@ class _JsonRefusal(ValueError):
 
 def _no_constant(name: str) -> Any:
     # Python's json accepts NaN, Infinity and -Infinity, which RFC 8259 section 6 does not allow.
-    raise _JsonRefusal(f"'{name}' is not a JSON number")
+    raise _JsonRefusal(phrase("error.json.not_number", name=name))
 
 
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:  # the last one would silently win (RFC 8259 section 4: names SHOULD be unique)
-            raise _JsonRefusal(f"duplicate key {key!r}")
+            raise _JsonRefusal(phrase("error.file.duplicate_key", key=repr(key)))
         result[key] = value
     return result
 
@@ -41,25 +42,25 @@ def _depth_ok(data: Any, max_depth: int) -> bool:
     return True
 
 
-def parse_json(raw: bytes, error: Callable[[str, str], AuditError], max_depth: int = limits.MAX_DEPTH) -> Any:
+def parse_json(raw: bytes, error: Callable[[Text, Text], AuditError], max_depth: int = limits.MAX_DEPTH) -> Any:
     """Decode JSON bytes strictly; `error(message, hint)` is raised for anything refused."""
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_unique)
     except UnicodeDecodeError as exc:
-        raise error(f"not valid UTF-8 at byte {exc.start}", "save the file as UTF-8") from exc
+        raise error(phrase("error.file.not_utf8", byte=exc.start), phrase("error.file.not_utf8.hint")) from exc
     except json.JSONDecodeError as exc:
-        raise error(f"not complete JSON (truncated or corrupt?): {exc.msg} at line {exc.lineno}",
-                    "ask for the file again") from exc
+        raise error(phrase("error.json.incomplete", problem=exc.msg, line=exc.lineno),
+                    phrase("error.json.incomplete.hint")) from exc
     except _JsonRefusal as exc:
-        raise error(str(exc), "the file was not written by l3audit, or was edited") from exc
+        raise error(exc.args[0], phrase("error.json.edited.hint")) from exc
     except RecursionError as exc:
-        raise error("nested too deeply", "the file was not written by l3audit") from exc
+        raise error(phrase("error.json.too_deep"), phrase("error.json.foreign.hint")) from exc
     if not _depth_ok(data, max_depth):
-        raise error(f"nested more than {max_depth} levels deep", "the file was not written by l3audit")
+        raise error(phrase("error.file.nested", limit=max_depth), phrase("error.json.foreign.hint"))
     return data
 
 
-def load_json_file(path: Path, error: Callable[[str, str], AuditError],
+def load_json_file(path: Path, error: Callable[[Text, Text], AuditError],
                    max_bytes: int = limits.MAX_JSON_BYTES) -> tuple[Any, bytes]:
     """Read and decode a JSON user file; return the data and its raw bytes (for digests)."""
     raw = read_limited(path, max_bytes, error)

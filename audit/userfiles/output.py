@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from audit.errors import AuditError
+from audit.i18n import phrase
 
 
 class OutputPathError(AuditError):
@@ -27,12 +28,11 @@ def check_output(path: Path) -> Path:
     except FileNotFoundError:
         return path
     except OSError as exc:
-        raise OutputPathError(f"{path}: cannot use as output: {exc.strerror or exc}") from exc
+        raise OutputPathError(phrase("error.output.unusable", path=path, reason=exc.strerror or exc)) from exc
     if not stat.S_ISREG(info.st_mode):
-        kind = ("a symbolic link" if stat.S_ISLNK(info.st_mode) else "a named pipe" if stat.S_ISFIFO(info.st_mode)
-                else "a folder" if stat.S_ISDIR(info.st_mode) else "a device or socket")
-        raise OutputPathError(f"{path}: is {kind}, not a regular file; l3audit neither replaces nor follows it "
-                              "(hint: give the path of a new or ordinary file)")
+        kind = ("link" if stat.S_ISLNK(info.st_mode) else "pipe" if stat.S_ISFIFO(info.st_mode)
+                else "folder" if stat.S_ISDIR(info.st_mode) else "device")
+        raise OutputPathError(phrase("error.output.not_regular", path=path, kind=phrase(f"error.output.kind.{kind}")))
     return path
 
 

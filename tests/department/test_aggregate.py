@@ -133,7 +133,7 @@ def test_aggregate_command_writes_every_format(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "dashboard.json").read_text(encoding="utf-8"))
     assert data["totals"]["outlets"] == 5
     missing = runner.invoke(cli, ["aggregate", "--db", str(tmp_path / "nope.db"), "-o", str(tmp_path / "x.html")])
-    assert missing.exit_code == 2 and "no such database" in missing.output
+    assert missing.exit_code == 2 and "không có cơ sở dữ liệu này" in missing.output
 
 
 def test_dashboard_in_a_real_browser(tmp_path: Path) -> None:

@@ -130,9 +130,9 @@ def test_import_command_stores_good_bundles_and_refuses_bad_ones(signed: dict[st
     bad.write_text(json.dumps(data), encoding="utf-8")
     runner = CliRunner()
     done = runner.invoke(cli, ["import", str(signed["bundle"]), str(bad), "--trusted-keys", str(signed["trusted"]), "--db", db])
-    assert done.exit_code == 2 and "does not match" in done.output
+    assert done.exit_code == 2 and "không khớp nội dung" in done.output
     again = runner.invoke(cli, ["import", str(signed["bundle"]), "--trusted-keys", str(signed["trusted"]), "--db", db])
-    assert again.exit_code == 0 and "already stored" in again.output
+    assert again.exit_code == 0 and "đã có từ trước" in again.output
     with Store(db) as store:
         [row] = store.results()
         assert row.verdict == "not_compliant"  # the tampered "compliant" never reached the database

@@ -49,9 +49,9 @@ def test_the_day_before_in_hanoi_excludes_the_night_audit(db: str, tmp_path: Pat
 
 
 @pytest.mark.parametrize("filters, message", [
-    (("--since", "2026-13-01"), "--since '2026-13-01' is not a date"),
-    (("--since", "hom-qua"), "--since 'hom-qua' is not a date (hint: write the day as YYYY-MM-DD or dd/mm/yyyy"),
-    (("--since", "2026-12-05", "--until", "2026-12-01"), "--since 2026-12-05 is after --until 2026-12-01"),
+    (("--since", "2026-13-01"), "--since '2026-13-01' không phải một ngày"),
+    (("--since", "hom-qua"), "--since 'hom-qua' không phải một ngày (gợi ý: viết ngày dạng YYYY-MM-DD hoặc dd/mm/yyyy"),
+    (("--since", "2026-12-05", "--until", "2026-12-01"), "--since 2026-12-05 muộn hơn --until 2026-12-01"),
 ])
 def test_bad_filters_exit_2_with_a_hint(db: str, tmp_path: Path, filters: tuple, message: str) -> None:
     code, output, _ = dashboard(db, tmp_path, *filters)

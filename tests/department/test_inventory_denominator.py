@@ -78,7 +78,7 @@ def test_a_bad_inventory_is_refused_and_the_stored_one_kept(tmp_path: Path) -> N
     bad = tmp_path / "bad.yaml"
     bad.write_text(INVENTORY + "  - id: bao-a\n    name: again\n    sites: [\"https://127.14.0.4\"]\n", encoding="utf-8")
     code, output = run("outlets", "import", bad, "--db", db)
-    assert code == 2 and "duplicate outlet id 'bao-a'" in output, output
+    assert code == 2 and "mã cơ quan 'bao-a' bị lặp" in output, output
     with Store(db) as store:
         assert [e["id"] for e in store.inventory()] == ["bao-a", "bao-b", "bao-c"]
 

@@ -73,11 +73,11 @@ def test_a_wrong_import_is_withdrawn_kept_and_no_longer_counted(tmp_path: Path) 
     db = str(tmp_path / "so.db")
     runner = CliRunner()
     done = runner.invoke(cli, ["import", str(bundle), "--trusted-keys", str(public), "--db", db])
-    assert done.exit_code == 0 and "signer" in done.output and "bundle " in done.output, done.output
-    digest = done.output.split("bundle ")[-1].split(")")[0]
+    assert done.exit_code == 0 and "người ký" in done.output and "gói" in done.output, done.output
+    digest = done.output.split("gói")[-1].split(")")[0].strip()
     assert runner.invoke(cli, ["import", "--withdraw", digest, "--db", db]).exit_code == 2
     gone = runner.invoke(cli, ["import", "--withdraw", digest, "--reason", "gửi nhầm kết quả", "--db", db])
-    assert gone.exit_code == 0 and "withdrawn" in gone.output, gone.output
+    assert gone.exit_code == 0 and "đã rút" in gone.output, gone.output
     history = runner.invoke(cli, ["history", "bao-a", "--db", db, "--json"])
     assert len(json.loads(history.output)["audits"]) == 1
     out = tmp_path / "d.json"

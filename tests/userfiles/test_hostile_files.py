@@ -68,7 +68,7 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
 def test_an_alias_bomb_in_answers_gives_exit_2_in_seal_and_scan(seeds: Seeds, tmp_path: Path) -> None:
     bomb = write(tmp_path, "answers.yaml", seeds.texts["answers"] + ALIAS_BOMB.replace("answers:", "extra:"))
     result = invoke("self-assess", "seal", bomb, "--checklist", seeds.checklist_file, "-o", tmp_path / "s.yaml")
-    assert result.exit_code == 2 and "aliases expanded" in result.output, result.output
+    assert result.exit_code == 2 and "mở rộng các bí danh" in result.output, result.output
 
 
 def test_a_deeply_nested_checklist_is_a_clean_lint_error(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_bundle_sign_to_dev_null_is_refused(tmp_path: Path, result_file: Path) -
     """Given root running `bundle sign ... -o /dev/null`, then /dev/null stays the device it was."""
     key, _public, _ = generate_key(tmp_path / "keys", "bao-a", ("bao-a",))
     code, output = run("bundle", "sign", result_file, "--key", key, "-o", "/dev/null")
-    assert code == 2 and "not a regular file" in output, output
+    assert code == 2 and "không phải tệp thông thường" in output, output
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
@@ -58,12 +58,12 @@ def test_report_format_follows_the_suffix_or_is_refused(tmp_path: Path) -> None:
     assert code == 0, output
     assert (tmp_path / "r.md").read_text(encoding="utf-8").lstrip().startswith("#")
     code, output = run("report", golden, "--format", "md", "-o", tmp_path / "r.html")
-    assert code == 2 and "--format md but the file name says html" in output, output
+    assert code == 2 and "--format md nhưng tên tệp cho biết html" in output, output
     code, output = run("report", golden, "-o", tmp_path / "r.docx")
-    assert code == 2 and "the suffix names no report format" in output, output
+    assert code == 2 and "không ứng với định dạng báo cáo nào" in output, output
 
 
 def test_aggregate_to_a_pdf_name_is_refused_not_filled_with_html(tmp_path: Path) -> None:
     db = tmp_path / "l3audit.db"
     code, output = run("aggregate", "--db", db, "-o", tmp_path / "x.pdf")
-    assert code == 2 and "'.pdf' is none of them" in output and not (tmp_path / "x.pdf").exists(), output
+    assert code == 2 and "'.pdf' không thuộc dạng nào" in output and not (tmp_path / "x.pdf").exists(), output

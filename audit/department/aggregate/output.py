@@ -10,6 +10,7 @@ from audit.department.aggregate.csv import render_dashboard_csv, render_dashboar
 from audit.department.aggregate.html import render_dashboard_html
 from audit.department.aggregate.xlsx import render_dashboard_xlsx
 from audit.errors import AuditError
+from audit.i18n import phrase
 from audit.userfiles.output import write_bytes_atomic
 
 FORMATS: dict[str, Callable[[dict[str, Any]], str | bytes]] = {
@@ -33,14 +34,12 @@ def format_for(path: Path, explicit: str | None) -> str:
     suffix = "html" if suffix == "htm" else suffix
     if suffix in FORMATS:
         if explicit and explicit != suffix:
-            raise OutputFormatError(f"{path}: --format {explicit} but the file name says .{suffix} "
-                                    f"(hint: name it *.{explicit}, or drop --format)")
+            raise OutputFormatError(phrase("error.aggregate.mismatch", path=path, format=explicit, suffix=suffix))
         return suffix
     if explicit and not suffix:
         return explicit
-    raise OutputFormatError(f"{path}: the dashboard is written as {', '.join(sorted(FORMATS))}; "
-                            f"'.{suffix}' is none of them" + (" (PDF dashboards are not made yet)" if suffix == "pdf" else "")
-                            + " (hint: name the file dashboard.html, .xlsx, .csv or .json)")
+    key = "error.aggregate.pdf" if suffix == "pdf" else "error.aggregate.suffix"  # both listed in the catalogue
+    raise OutputFormatError(phrase(key, path=path, formats=", ".join(sorted(FORMATS)), suffix=suffix))
 
 
 def write_dashboard(view: dict[str, Any], path: Path, fmt: str) -> None:

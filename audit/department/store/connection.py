@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from audit.errors import StoreError
+from audit.i18n import Phrase, phrase
 
 DEFAULT_DB = "l3audit.db"
 
@@ -29,12 +30,11 @@ def database_url(value: str) -> sa.URL:
     try:
         url = sa.make_url(value)
     except sa.exc.ArgumentError as exc:
-        raise StoreError(f"--db {value!r}: not a database URL (hint: a file path, sqlite:///FILE "
-                         "or postgresql://USER@HOST/NAME)") from exc
+        raise StoreError(phrase("error.db.url", value=repr(value))) from exc
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise StoreError(f"--db: database {url.get_backend_name()!r} is not supported (hint: SQLite or PostgreSQL)")
+        raise StoreError(phrase("error.db.backend", backend=repr(url.get_backend_name())))
     return url
 
 
@@ -76,22 +76,29 @@ def describe(engine: sa.Engine) -> str:
     return f"PostgreSQL {url.render_as_string(hide_password=True).replace('+psycopg', '')}"
 
 
+def described(engine: sa.Engine) -> Phrase:
+    """`describe(engine)` as a phrase, for messages said in the user's language."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return phrase("error.db.sqlite", file=url.database)
+    return phrase("error.db.postgresql", url=url.render_as_string(hide_password=True).replace("+psycopg", ""))
+
+
 def store_error(engine: sa.Engine, exc: BaseException, doing: str) -> StoreError:
     """A StoreError that says which database, what failed, and what to do."""
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc) else type(exc).__name__
-    where = describe(engine)
+    where = described(engine)
     low = text.lower()
     if "locked" in low or "busy" in low:
-        hint = "another l3audit or program is writing to it; wait for it to finish and retry"
-        return StoreError(f"{where}: {doing}: the database is locked ({text}) (hint: {hint})")
+        return StoreError(phrase("error.db.locked", where=where, doing=doing, text=text))
     if "connection refused" in low or "could not connect" in low or "connection failed" in low \
             or "timeout expired" in low or "no such host" in low or "name or service" in low:
-        return StoreError(f"{where}: {doing}: cannot connect ({text}) (hint: is the server running and the URL right?)")
+        return StoreError(phrase("error.db.connect", where=where, doing=doing, text=text))
     if "unable to open database" in low or "readonly" in low or "read-only" in low:
-        return StoreError(f"{where}: {doing}: cannot open or write the file ({text}) (hint: check the path and permissions)")
+        return StoreError(phrase("error.db.open", where=where, doing=doing, text=text))
     if "not a database" in low or "malformed" in low:
-        return StoreError(f"{where}: {doing}: the file is not an l3audit database ({text}) (hint: check --db)")
-    return StoreError(f"{where}: {doing}: {text} (hint: check --db; nothing was written)")
+        return StoreError(phrase("error.db.not_ours", where=where, doing=doing, text=text))
+    return StoreError(phrase("error.db.other", where=where, doing=doing, text=text))
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ from typing import Any
 
 from audit.department.diff import failing_since
 from audit.errors import ResultError, StoreError
+from audit.i18n import phrase
 from audit.result import load_result
 from audit.department.store.store import Store
 
@@ -34,17 +35,17 @@ def load_side(spec: str, store: Store | None) -> dict[str, dict[str, Any]]:
                 data = load_result(item)
                 found[data["outlet"]["id"]] = data
         if not found:
-            raise ResultError(f"{path}: no result files in this folder (hint: the --out folder of 'l3audit run')")
+            raise ResultError(phrase("error.diff.empty_folder", path=path))
         return found
     round_match, date_match = _ROUND.match(spec), _DATE.match(spec)
     if round_match or date_match:
         if store is None:
-            raise StoreError(f"{spec!r} names stored results (hint: add --db URL)")
+            raise StoreError(phrase("error.diff.needs_db", spec=repr(spec)))
         if round_match:
             return store.round_documents(int(round_match.group(1)))
         assert date_match is not None
         return store.snapshot(date_match.group(1))
-    raise ResultError(f"{spec!r}: no such file or folder, and not a round id (7, round:7) or a date (@2026-11-01)")
+    raise ResultError(phrase("error.diff.unknown_source", spec=repr(spec)))
 
 
 def stored_failing_since(store: Store, new: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:

@@ -18,8 +18,9 @@ import sqlalchemy as sa
 
 from audit.department.dates import to_utc
 from audit.errors import StoreError
+from audit.i18n import phrase
 from audit.department.store import migrations, schema
-from audit.department.store.connection import create_engine, database_url, describe, guarded
+from audit.department.store.connection import create_engine, database_url, describe, described, guarded
 
 STATUS_COLUMNS = ("pass", "fail", "error", "manual", "not_applicable", "waived")
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
@@ -302,7 +303,7 @@ class Store:
         """The results of one round by outlet id (the latest when an outlet appears twice)."""
         rows = self.results(round_id=round_id)
         if not rows and round_id not in {r["id"] for r in self.rounds()}:
-            raise StoreError(f"{self}: there is no round {round_id} (hint: 'l3audit history --rounds' lists them)")
+            raise StoreError(phrase("error.db.no_round", store=described(self.engine), round=round_id))
         docs = self.documents(r.id for r in rows)
         return {r.outlet_id: docs[r.id] for r in rows}
 
@@ -349,8 +350,7 @@ def open_store(db: str, must_exist: bool = False) -> Store:
     url = database_url(db)
     if must_exist and url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
             and not Path(url.database).exists():
-            raise StoreError(f"SQLite file {url.database}: no such database (hint: give --db, or store results "
-                             "first with 'l3audit run --db' or 'l3audit import')")
+            raise StoreError(phrase("error.db.missing", file=url.database))  # the file itself: SQLite only
     return Store(db)
 
 
