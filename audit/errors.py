@@ -6,6 +6,8 @@ modules of ours.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class AuditError(Exception):
     """Base of every error l3audit raises on purpose."""
@@ -22,12 +24,15 @@ class LocatedError(AuditError):
         line: int | None = None,
         item: str = "",
         hint: str = "",
+        more: Sequence[LocatedError] = (),
     ) -> None:
         self.message = message
         self.path = path
         self.line = line
         self.item = item
         self.hint = hint
+        self.more = tuple(more)
+        """Further problems found in the same file, reported with this one (one line each)."""
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -38,7 +43,20 @@ class LocatedError(AuditError):
         text = ": ".join(parts + [self.message])
         if self.hint:
             text += f" (hint: {self.hint})"
-        return text
+        return "\n".join([text] + [str(m) for m in self.more])
+
+    @property
+    def problems(self) -> tuple[LocatedError, ...]:
+        """This problem and the further ones, each on its own."""
+        return (self,) + tuple(q for m in self.more for q in m.problems)
+
+
+def raise_all(problems: Sequence[LocatedError]) -> None:
+    """Raise nothing, or the first problem carrying the others (`more`), so a file's problems show at once."""
+    if problems:
+        first = problems[0]
+        raise type(first)(first.message, path=first.path, line=first.line, item=first.item, hint=first.hint,
+                          more=[*first.more, *problems[1:]])
 
 
 class ChecklistError(LocatedError):

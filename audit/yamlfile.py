@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import jsonschema
 import yaml
 
-from audit.errors import LocatedError
+from audit.errors import LocatedError, raise_all
 from audit.userfiles import limits
 from audit.userfiles.raw import read_limited
 
@@ -202,6 +202,10 @@ def line_of(data: Any, path: Sequence[Any]) -> int | None:
     return line
 
 
+MAX_SCHEMA_PROBLEMS = 50
+"""Schema problems reported for one file; past this the rest are counted, not listed."""
+
+
 def validate_schema(
     data: Any,
     schema: dict[str, Any],
@@ -209,24 +213,31 @@ def validate_schema(
     error_class: type[LocatedError],
     item_of: Callable[[Sequence[Any]], str],
 ) -> None:
-    """Validate `data` against a JSON Schema; raise the most relevant error, located and named.
+    """Validate `data` against a JSON Schema; raise every error at once, each located, named and with a hint.
 
-    `item_of(path)` names the item the error is in (for example a requirement id).
+    Each error jsonschema finds is reduced to its most relevant part (`best_match`, which looks inside
+    `oneOf` / `anyOf`), so a file with a wrong answer in one row and an unknown key in another shows
+    both, in line order. `item_of(path)` names the item an error is in (for example a requirement id).
     """
     validator = jsonschema.Draft202012Validator(schema)
-    errors: Iterable[jsonschema.ValidationError] = validator.iter_errors(data)
-    best = jsonschema.exceptions.best_match(errors)
-    if best is None:
+    found: list[jsonschema.ValidationError] = []
+    for error in validator.iter_errors(data):
+        best = jsonschema.exceptions.best_match([error])
+        found.append(best if best is not None else error)
+    if not found:
         return
-    where = list(best.absolute_path)
-    field = ".".join(str(p) for p in where) or "top level"
-    raise error_class(
-        f"{field}: {_schema_message(best)}",
-        path=str(path),
-        line=line_of(data, where),
-        item=item_of(where),
-        hint=_schema_hint(best),
-    )
+    problems: list[LocatedError] = []
+    for best in found:
+        where = list(best.absolute_path)
+        field = ".".join(str(p) for p in where) or "top level"
+        problems.append(error_class(f"{field}: {_schema_message(best)}", path=str(path), line=line_of(data, where),
+                                    item=item_of(where), hint=_schema_hint(best)))
+    problems.sort(key=lambda p: p.line or 0)
+    if len(problems) > MAX_SCHEMA_PROBLEMS:
+        rest = len(problems) - MAX_SCHEMA_PROBLEMS
+        problems = problems[:MAX_SCHEMA_PROBLEMS] + [error_class(
+            f"... and {rest} more problem(s) of the same kind", path=str(path), hint="fix the ones above first")]
+    raise_all(problems)
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:

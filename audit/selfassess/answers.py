@@ -43,20 +43,18 @@ class AnswersErrors(AnswersError):
     """Every problem found in one answers file or workbook, reported at once (one located line each)."""
 
     def __init__(self, problems: list[AnswersError]) -> None:
-        self.problems = list(problems)
-        super().__init__(f"{len(self.problems)} problem(s)", path=self.problems[0].path if self.problems else "")
-
-    def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        first, *rest = problems
+        super().__init__(first.message, path=first.path, line=first.line, item=first.item, hint=first.hint,
+                         more=[*first.more, *rest])
 
 
 def raise_problems(problems: list[AnswersError]) -> None:
     """Raise nothing, the one problem, or all of them together."""
-    flat = [q for p in problems for q in (p.problems if isinstance(p, AnswersErrors) else [p])]
+    flat = [q for p in problems for q in p.problems]
     if len(flat) == 1:
         raise flat[0]
     if flat:
-        raise AnswersErrors(flat)
+        raise AnswersErrors(flat)  # type: ignore[arg-type]
 
 
 DATE_HINT = "write dates as YYYY-MM-DD (ISO 8601, optionally with a time) or dd/mm/yyyy"
@@ -221,11 +219,27 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
+class EvidenceTooLargeError(ValueError):
+    """An evidence file is larger than `limits.MAX_EVIDENCE_BYTES`: it is not read to the end."""
+
+
+def sha256_file(path: Path, max_bytes: int | None = None) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks; EvidenceTooLargeError past `max_bytes`.
+
+    The size is checked before reading and again while reading (a file may grow meanwhile).
+    """
+    from audit.userfiles import limits
+
+    limit = limits.MAX_EVIDENCE_BYTES if max_bytes is None else max_bytes
+    too_large = EvidenceTooLargeError(f"larger than the evidence limit of {limit:,} bytes, not hashed")
+    if path.stat().st_size > limit:
+        raise too_large
+    digest, size = hashlib.sha256(), 0
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 16), b""):
+            size += len(chunk)
+            if size > limit:
+                raise too_large
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -252,7 +266,10 @@ def evidence_from_text(item: str, base_dir: Path, error: Callable[[str], Located
         raise error(f"evidence file '{item}' is outside the answers' folder {base_dir.resolve()}")
     if not target.is_file():
         raise error(f"evidence file '{item}' not found (looked in {target.parent})")
-    return EvidenceItem(path=item, sha256=sha256_file(target))
+    try:
+        return EvidenceItem(path=item, sha256=sha256_file(target))
+    except EvidenceTooLargeError as exc:
+        raise error(f"evidence file '{item}' is {exc}") from None
 
 
 def check_evidence(answer: Answer, base_dir: Path) -> list[str]:
@@ -264,10 +281,14 @@ def check_evidence(answer: Answer, base_dir: Path) -> list[str]:
             problems.append(f"{item.path}: outside the answers' folder, not accepted as evidence")
         elif not target.is_file():
             problems.append(f"{item.path}: file missing")
-        elif item.sha256 and sha256_file(target) != item.sha256:
-            problems.append(f"{item.path}: file changed since the answer (SHA-256 differs)")
         elif not item.sha256:
             problems.append(f"{item.path}: no SHA-256 recorded")
+        else:
+            try:
+                if sha256_file(target) != item.sha256:
+                    problems.append(f"{item.path}: file changed since the answer (SHA-256 differs)")
+            except EvidenceTooLargeError as exc:
+                problems.append(f"{item.path}: {exc}")
     return problems
 
 
