@@ -31,6 +31,11 @@ MESSAGES_DICT_TEMPLATE = '''MESSAGES: dict[str, dict[str, str]] = {
 
 MESSAGES: dict[str, dict[str, str]] = {
     # Pending entries, {key: {"vi": ..., "en": ...}}, one block per issue under "# --- issue N ---".
+    # --- issue 14 ---
+    "store.col.signer": {"vi": "Người ký", "en": "Signer"},
+    "store.col.withdrawn": {"vi": "Đã rút", "en": "Withdrawn"},
+    "outlets.removed": {"vi": "Đã xóa khỏi danh sách cơ quan báo chí", "en": "Removed from the inventory"},
+    "outlets.not_found": {"vi": "Không có cơ quan báo chí này trong danh sách", "en": "No such outlet in the inventory"},
 }
 
 
