@@ -47,6 +47,11 @@ def test_history_shows_local_times_signer_names_and_withdrawals(db: str) -> None
     code, table = run("history", "bao-dem", "--db", db, "--lang", "vi")
     assert code == 0 and "02/12/2026 02:12 (UTC+07:00)" in table, table
     assert "Phòng Kỹ thuật Báo Đêm" in table and "nhầm kết quả" in table
+    # diff still compares the withdrawn result, and says it was withdrawn.
+    code, output = run("diff", "@2026-11-20", "@2026-12-02", "--db", db, "--json")
+    assert json.loads(output)["withdrawn"] == [{"side": "new", "outlet_id": "bao-dem", "reason": "nhầm kết quả"}]
+    code, output = run("diff", "@2026-11-20", "@2026-12-02", "--db", db, "--lang", "en")
+    assert "Withdrawn: bao-dem (new): nhầm kết quả" in output, output
 
 
 def test_l3audit_tz_changes_the_zone_shown(db: str, monkeypatch: pytest.MonkeyPatch) -> None:

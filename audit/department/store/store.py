@@ -240,6 +240,13 @@ class Store:
         with self.read("read withdrawals") as conn:
             return {int(i): str(reason) for i, reason in conn.execute(sa.select(w.result_id, w.reason).order_by(w.id))}
 
+    def withdrawn_digests(self) -> dict[str, str]:
+        """Digests of withdrawn results and the reason given (for marking them wherever they are shown)."""
+        w, r = schema.withdrawals.c, schema.results.c
+        with self.read("read withdrawals") as conn:
+            return {str(d): str(reason) for d, reason in conn.execute(
+                sa.select(r.digest, w.reason).join(schema.results, r.id == w.result_id).order_by(w.id))}
+
     def add_submission(self, result_id: int, submission: dict[str, Any]) -> bool:
         """Record one more signed submission of an already stored result; False if this bundle is known.
 
