@@ -256,4 +256,19 @@ def _schema_hint(error: jsonschema.ValidationError) -> str:
         return "add the missing key"
     if error.validator == "pattern":
         return f"must match {error.validator_value}"
+    if error.validator == "type":
+        kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return "write " + " or ".join(_KIND_WORDS.get(str(k), str(k)) for k in kinds)
+    if error.validator == "const":
+        return f"write {error.validator_value!r}"
+    if error.validator in ("minLength", "minItems", "minProperties"):
+        return "it must not be empty" if error.validator_value == 1 else f"at least {error.validator_value}"
+    if error.validator in ("maxLength", "maxItems", "maxProperties"):
+        return f"at most {error.validator_value}"
+    if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return f"{error.validator}: {error.validator_value}"
     return ""
+
+
+_KIND_WORDS = {"string": "text", "object": "a mapping (key: value)", "array": "a list", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false", "null": "nothing (null)"}

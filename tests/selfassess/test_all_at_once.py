@@ -124,3 +124,15 @@ def test_an_evidence_file_past_the_size_limit_is_not_hashed(tmp_path: Path) -> N
         assert check_evidence(answer, tmp_path) == ["big.bin: larger than the evidence limit of 1,024 bytes, not hashed"]
     finally:
         limits.MAX_EVIDENCE_BYTES = old
+
+
+def test_a_type_error_says_what_to_write(tmp_path: Path) -> None:
+    checklist_file = write_checklist(tmp_path)
+    template = tmp_path / "t.yaml"
+    assert invoke("self-assess", "questionnaire", "--checklist", checklist_file, "-o", template).exit_code == 0
+    data = yaml.safe_load(template.read_text(encoding="utf-8"))
+    data["answers"]["POL-01"]["text"] = 5
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(AnswersError, match=r"answers\.POL-01\.text: 5 is not of type .* \(hint: write text or nothing"):
+        load_answers(bad, load(tmp_path))
