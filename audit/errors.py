@@ -8,6 +8,7 @@ says it in the command's language while `str(error)` stays English for logs and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, Union
 
 
@@ -50,6 +51,7 @@ class LocatedError(AuditError):
         line: int | None = None,
         item: Text = "",
         hint: Text = "",
+        more: Sequence[LocatedError] = (),
     ) -> None:
         self.phrases = (message, item, hint)
         self.message = say(message, "en")
@@ -57,11 +59,13 @@ class LocatedError(AuditError):
         self.line = line
         self.item = say(item, "en")
         self.hint = say(hint, "en")
+        self.more = tuple(more)
+        """Further problems found in the same file, reported with this one (one line each)."""
         super().__init__(self.message)
         self.args = (str(self),)
 
     def __str__(self) -> str:
-        return self._compose(self.message, self.item, self.hint, "hint")
+        return "\n".join([self._compose(self.message, self.item, self.hint, "hint")] + [str(m) for m in self.more])
 
     def localized(self, lang: str, hint_word: str = "hint") -> str:
         """Where, item, message and hint, the phrases among them said in `lang` (`hint_word` as the hint's label).
@@ -71,7 +75,8 @@ class LocatedError(AuditError):
         if type(self).__str__ is not LocatedError.__str__:
             return str(self)
         message, item, hint = (say(text, lang) for text in self.phrases)
-        return self._compose(message, item, hint, hint_word)
+        return "\n".join([self._compose(message, item, hint, hint_word)]
+                         + [m.localized(lang, hint_word) for m in self.more])
 
     def _compose(self, message: str, item: str, hint: str, hint_word: str) -> str:
         where = self.path
@@ -82,6 +87,20 @@ class LocatedError(AuditError):
         if hint:
             text += f" ({hint_word}: {hint})"
         return text
+
+    @property
+    def problems(self) -> tuple[LocatedError, ...]:
+        """This problem and the further ones, each on its own."""
+        return (self,) + tuple(q for m in self.more for q in m.problems)
+
+
+def raise_all(problems: Sequence[LocatedError]) -> None:
+    """Raise nothing, or the first problem carrying the others (`more`), so a file's problems show at once."""
+    if problems:
+        first = problems[0]
+        message, item, hint = first.phrases
+        raise type(first)(message, path=first.path, line=first.line, item=item, hint=hint,
+                          more=[*first.more, *problems[1:]])
 
 
 class ChecklistError(LocatedError):

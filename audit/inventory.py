@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from audit.domains import check_domain, default_domains, norm_name, within
-from audit.errors import InventoryError, TargetError, Text
+from audit.errors import InventoryError, TargetError, Text, raise_all
 from audit.i18n import phrase
 from audit.models import Contact, Outlet, Target
 from audit.targets import parse_target
@@ -28,7 +28,7 @@ def _schema() -> dict[str, Any]:
 
 
 def load_inventory(path: Path) -> list[Outlet]:
-    """Load and validate an inventory; raise InventoryError on the first problem."""
+    """Load and validate an inventory; raise InventoryError listing every problem at once."""
     data, _ = load_yaml(path, InventoryError)
     if not isinstance(data, dict):
         raise InventoryError(phrase("error.inventory.not_mapping"), path=str(path), line=1)
@@ -43,22 +43,29 @@ def load_inventory(path: Path) -> list[Outlet]:
     validate_schema(data, _schema(), path, InventoryError, item_of)
     outlets: list[Outlet] = []
     seen: set[str] = set()
+    problems: list[InventoryError] = []
     for i, raw in enumerate(data["outlets"]):
         where = ["outlets", i]
         if raw["id"] in seen:
-            raise InventoryError(phrase("error.inventory.duplicate_id", id=raw["id"]), path=str(path),
-                                 line=line_of(data, where), item=phrase("error.item.outlet", id=raw["id"]),
-                                 hint=phrase("error.inventory.duplicate_id.hint"))
+            problems.append(InventoryError(phrase("error.inventory.duplicate_id", id=raw["id"]), path=str(path),
+                                           line=line_of(data, where), item=phrase("error.item.outlet", id=raw["id"]),
+                                           hint=phrase("error.inventory.duplicate_id.hint")))
         seen.add(raw["id"])
         sites = []
         for j, site in enumerate(raw["sites"]):
             try:
                 sites.append(_site(site))
             except TargetError as exc:
-                raise InventoryError(exc.phrase, path=str(path), line=line_of(data, where + ["sites", j]),
-                                     item=phrase("error.item.outlet", id=raw["id"]),
-                                     hint=phrase("error.inventory.site.hint")) from exc
-        sites = _with_presence(sites, raw.get("domains") or (), path, line_of(data, where), raw["id"])
+                problems.append(InventoryError(
+                    exc.phrase, path=str(path), line=line_of(data, where + ["sites", j]),
+                    item=phrase("error.item.outlet", id=raw["id"]), hint=phrase("error.inventory.site.hint")))
+        if len(sites) != len(raw["sites"]):
+            continue
+        try:
+            sites = _with_presence(sites, raw.get("domains") or (), path, line_of(data, where), raw["id"])
+        except InventoryError as exc:
+            problems.append(exc)
+            continue
         contact = raw.get("contact") or {}
         outlets.append(Outlet(
             id=raw["id"],
@@ -68,6 +75,7 @@ def load_inventory(path: Path) -> list[Outlet]:
             tags=tuple(raw.get("tags") or ()),
             settings=dict(raw.get("settings") or {}),
         ))
+    raise_all(problems)
     return outlets
 
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import jsonschema
 import yaml
 
-from audit.errors import LocatedError, Text
+from audit.errors import LocatedError, Text, raise_all
 from audit.i18n import phrase
 from audit.userfiles import limits
 from audit.userfiles.raw import read_limited
@@ -205,6 +205,10 @@ def line_of(data: Any, path: Sequence[Any]) -> int | None:
     return line
 
 
+MAX_SCHEMA_PROBLEMS = 50
+"""Schema problems reported for one file; past this the rest are counted, not listed."""
+
+
 def validate_schema(
     data: Any,
     schema: dict[str, Any],
@@ -212,24 +216,32 @@ def validate_schema(
     error_class: type[LocatedError],
     item_of: Callable[[Sequence[Any]], Text],
 ) -> None:
-    """Validate `data` against a JSON Schema; raise the most relevant error, located and named.
+    """Validate `data` against a JSON Schema; raise every error at once, each located, named and with a hint.
 
-    `item_of(path)` names the item the error is in (for example a requirement id).
+    Each error jsonschema finds is reduced to its most relevant part (`best_match`, which looks inside
+    `oneOf` / `anyOf`), so a file with a wrong answer in one row and an unknown key in another shows
+    both, in line order. `item_of(path)` names the item an error is in (for example a requirement id).
     """
     validator = jsonschema.Draft202012Validator(schema)
-    errors: Iterable[jsonschema.ValidationError] = validator.iter_errors(data)
-    best = jsonschema.exceptions.best_match(errors)
-    if best is None:
+    found: list[jsonschema.ValidationError] = []
+    for error in validator.iter_errors(data):
+        best = jsonschema.exceptions.best_match([error])
+        found.append(best if best is not None else error)
+    if not found:
         return
-    where = list(best.absolute_path)
-    field: Text = ".".join(str(p) for p in where) or phrase("error.schema.top_level")
-    raise error_class(
-        phrase("error.schema.at", field=field, problem=_schema_message(best)),
-        path=str(path),
-        line=line_of(data, where),
-        item=item_of(where),
-        hint=_schema_hint(best),
-    )
+    problems: list[LocatedError] = []
+    for best in found:
+        where = list(best.absolute_path)
+        field: Text = ".".join(str(p) for p in where) or phrase("error.schema.top_level")
+        problems.append(error_class(phrase("error.schema.at", field=field, problem=_schema_message(best)),
+                                    path=str(path), line=line_of(data, where), item=item_of(where),
+                                    hint=_schema_hint(best)))
+    problems.sort(key=lambda p: p.line or 0)
+    if len(problems) > MAX_SCHEMA_PROBLEMS:
+        rest = len(problems) - MAX_SCHEMA_PROBLEMS
+        problems = problems[:MAX_SCHEMA_PROBLEMS] + [error_class(
+            phrase("error.schema.more", count=rest), path=str(path), hint=phrase("error.schema.more.hint"))]
+    raise_all(problems)
 
 
 def _schema_message(error: jsonschema.ValidationError) -> Text:
@@ -273,4 +285,19 @@ def _schema_hint(error: jsonschema.ValidationError) -> Text:
         return phrase("error.schema.hint.required")
     if error.validator == "pattern":
         return phrase("error.schema.hint.pattern", pattern=error.validator_value)
+    if error.validator == "type":
+        kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        words = [phrase(f"error.schema.type.{k}") if k in _TYPE_NAMES else str(k) for k in kinds]
+        return phrase("error.schema.hint.write", what=phrase("error.schema.or", items=words) if len(words) > 1
+                      else words[0])
+    if error.validator == "const":
+        return phrase("error.schema.hint.write", what=repr(error.validator_value))
+    if error.validator in ("minLength", "minItems", "minProperties"):
+        return phrase("error.schema.hint.not_empty") if error.validator_value == 1 \
+            else phrase("error.schema.hint.at_least", n=error.validator_value)
+    if error.validator in ("maxLength", "maxItems", "maxProperties"):
+        return phrase("error.schema.hint.at_most", n=error.validator_value)
+    if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return f"{error.validator}: {error.validator_value}"
     return ""
+

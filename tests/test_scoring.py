@@ -11,11 +11,10 @@ import pytest
 
 from audit.errors import ResultError
 from audit.evaluation import judge_outlet, summarise
-from audit.selfassess.merge import load_self_assessment
 from audit.models import RequirementResult, Status
 from audit.result import result_schema
 from audit.scoring import SCORING_MODEL, requirement_points, rescore, score
-from tests.selfassess.support import fill, invoke, load, review, write_checklist
+from tests.selfassess.support import assess, fill, invoke, load, review, write_checklist
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -26,7 +25,7 @@ def judged(tmp_path: Path, answers: dict) -> tuple:
     template = tmp_path / "t.yaml"
     invoke("self-assess", "questionnaire", "--checklist", checklist_file, "-o", template)
     filled = fill(template, tmp_path / "a.yaml", answers)
-    results = judge_outlet(checklist, "bao-mau", {}, load_self_assessment(checklist, [filled], None, TODAY))
+    results = judge_outlet(checklist, "bao-mau", {}, assess(checklist, [filled], None, TODAY))
     return checklist, results
 
 

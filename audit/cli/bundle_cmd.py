@@ -20,7 +20,7 @@ from audit.cli.store_cmd import db_option
 from audit.errors import AuditError
 from audit.i18n import error_text, t
 from audit.inventory import load_inventory
-from audit.department.keys import generate_key, load_trusted_keys
+from audit.department.keys import DEFAULT_ROLE, ROLES, generate_key, load_trusted_keys
 from audit.department.store import open_store
 
 
@@ -33,11 +33,13 @@ def keys() -> None:
 @click.option("--name", required=True, help="Key name: files NAME.key and NAME.pub.yaml.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
 @click.option("--outlet", "outlets", multiple=True, help="Outlet id this key submits for (repeatable; none: any).")
+@click.option("--role", type=click.Choice(ROLES), default=DEFAULT_ROLE, show_default=True,
+              help="What the key signs: outlet bundles, reviewer decisions (self-assess review), department bundles.")
 @lang_flag
 @handle_errors
-def keys_generate(name: str, folder: Path, outlets: tuple[str, ...]) -> None:
+def keys_generate(name: str, folder: Path, outlets: tuple[str, ...], role: str) -> None:
     """Make a key pair; send NAME.pub.yaml to the department, keep NAME.key secret."""
-    private, public, kid = generate_key(folder, name, outlets)
+    private, public, kid = generate_key(folder, name, outlets, role)
     click.echo(f"{kid}\t{private}\t{public}")
     err_console.print(t("keys.generated", current_lang(), private=private, public=public), highlight=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
@@ -12,7 +13,7 @@ from rich.table import Table
 from audit.cli.common import out_console, plain, plain_row
 from audit.cli.options import handle_errors, lang_option
 from audit.department.diff import Diff, diff_results
-from audit.department.store import DEFAULT_DB, open_store
+from audit.department.store import DEFAULT_DB, Store, open_store
 from audit.department.store.sources import load_side, stored_failing_since
 from audit.i18n import t
 from audit.report.text import format_datetime, format_number
@@ -38,15 +39,33 @@ def diff(old: str, new: str, db: str | None, as_json: bool, lang: str) -> None:
     try:
         old_docs, new_docs = load_side(old, store), load_side(new, store)
         since = stored_failing_since(store, new_docs) if store else None
+        withdrawn = _withdrawn(store, old_docs, new_docs) if store else []
     finally:
         if store:
             store.close()
     result = diff_results(old_docs, new_docs, old, new, since)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_dict() | {"withdrawn": withdrawn}, ensure_ascii=False, indent=2))
     else:
         _print_diff(result, lang)
+        for w in withdrawn:
+            out_console.print(plain(f"{t('store.col.withdrawn', lang)}: {w['outlet_id']} ({w['side']}): {w['reason']}"),
+                              highlight=False)
     sys.exit(1 if result.requirement_totals()["regressed"] or result.outlet_totals()["regressed"] else 0)
+
+
+def _withdrawn(store: Store, old_docs: dict[str, Any], new_docs: dict[str, Any]) -> list[dict[str, str]]:
+    """The compared results that were withdrawn (kept and compared, but marked, with the reason)."""
+    from audit.department.store.store import document_digest
+
+    reasons = store.withdrawn_digests()
+    marks = []
+    for side, docs in (("old", old_docs), ("new", new_docs)):
+        for outlet_id, doc in sorted(docs.items()):
+            reason = reasons.get(document_digest(doc))
+            if reason is not None:
+                marks.append({"side": side, "outlet_id": outlet_id, "reason": reason})
+    return marks
 
 
 def _change(kind: str, lang: str) -> str:

@@ -1,4 +1,8 @@
-"""`l3audit outlets import FILE | list`: the department's inventory, the denominator of the dashboard."""
+"""`l3audit outlets import FILE | list | remove ID`: the department's inventory, the denominator of the dashboard.
+
+Times are shown in the department's zone (`L3AUDIT_TZ`, default Asia/Ho_Chi_Minh); JSON keeps UTC
+beside the local time.
+"""
 
 from __future__ import annotations
 
@@ -43,20 +47,45 @@ def list_inventory(db: str, as_json: bool) -> None:
     """The stored inventory, with each outlet's latest stored verdict ('-' when it has none)."""
     from rich.table import Table
 
+    from audit.department.dates import display_zone, local
     from audit.department.store import open_store
 
+    zone = display_zone()
     with open_store(db, must_exist=True) as store:
         entries = store.inventory()
         latest = {r.outlet_id: r for r in store.results()}  # oldest first: the last one wins
     rows = [{**e, "latest_verdict": latest[e["id"]].verdict if e["id"] in latest else None,
-             "latest_finished_at": latest[e["id"]].finished_at if e["id"] in latest else None} for e in entries]
+             "latest_finished_at": latest[e["id"]].finished_at if e["id"] in latest else None,
+             "latest_finished_at_local": local(latest[e["id"]].finished_at, zone) if e["id"] in latest else None}
+            for e in entries]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table(title="outlets")
-    for col in ("id", "name", "tags", "latest verdict", "finished_at (UTC)"):
+    for col in ("id", "name", "tags", "latest verdict", f"finished_at ({zone.key})"):
         table.add_column(col)
     for r in rows:
         table.add_row(*plain_row(r["id"], r["name"], ", ".join(r["tags"]), r["latest_verdict"] or "-",
-                                 r["latest_finished_at"] or "-"))
+                                 r["latest_finished_at_local"] or "-"))
     out_console.print(table)
+
+
+@outlets.command("remove")
+@click.argument("outlet_id")
+@db_option
+@handle_errors
+def remove_outlet(outlet_id: str, db: str) -> None:
+    """Take OUTLET_ID out of the inventory (it stops counting on the dashboard); its stored results stay."""
+    import sys
+
+    from audit.cli.common import err_console, plain
+    from audit.department.store import open_store
+    from audit.i18n import t
+
+    with open_store(db, must_exist=True) as store:
+        removed = store.remove_outlet(outlet_id)
+    if not removed:
+        err_console.print(f"{t('outlets.not_found', 'vi')} / {t('outlets.not_found', 'en')}: {plain(outlet_id)} "
+                          "(hint: 'l3audit outlets list')", highlight=False)
+        sys.exit(2)
+    click.echo(f"{t('outlets.removed', 'vi')} / {t('outlets.removed', 'en')}: {outlet_id}")

@@ -52,7 +52,8 @@ def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str 
         trust_anchor: Path | None = None, mozilla: str | None = None,
         auditor: str = "",
         db: str | None = None,
-        answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None) -> None:
+        answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None, reviews_files: tuple[Path, ...] = (),
+        trusted_keys: Path | None = None) -> None:
     """Audit every outlet of INVENTORY, writing each result as soon as it is done.
 
     Exit codes: 0 all pass, 1 a requirement failed, 2 usage or input error, 3 incomplete (errors, no fail).
@@ -60,7 +61,8 @@ def run(inventory: Path, out_dir: Path, checklist_ref: str, tailoring_file: str 
     checklist = get_checklist(checklist_ref, tailoring_file)
     defaults = setting_defaults(mozilla)
     outlets = [dataclasses.replace(o, settings={**defaults, **o.settings}) for o in load_inventory(inventory)]
-    assessment = load_for_outlets(checklist, answers_files, waivers_file, [o.id for o in outlets])
+    assessment = load_for_outlets(checklist, answers_files, waivers_file, [o.id for o in outlets],
+                                  reviews_files, trusted_keys)
     output = RunOutput(out_dir, checklist, (lang,)) if db is None else open_run_output(
         db, out_dir, checklist, (lang,), resume, outlets)
     kept = {k: slim(v) for k, v in output.finished().items()} if resume else {}

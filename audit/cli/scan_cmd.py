@@ -52,7 +52,8 @@ def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file:
          ca_file: str | None, timeout_seconds: float, resolves: tuple[str, ...], http_port: int | None,
          domains: tuple[str, ...], use_nmap: bool, resolver: str | None = None, trust_anchor: Path | None = None,
          mozilla: str | None = None, auditor: str = "",
-         answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None, outlet_opt: str | None = None) -> None:
+         answers_files: tuple[Path, ...] = (), waivers_file: Path | None = None, reviews_files: tuple[Path, ...] = (),
+         trusted_keys: Path | None = None, outlet_opt: str | None = None) -> None:
     """Audit one site: https://host[:port] or host[:port] (HTTPS assumed).
 
     Exit codes: 0 all pass, 1 a requirement failed, 2 usage or input error, 3 incomplete (errors, no fail).
@@ -61,7 +62,8 @@ def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file:
     site = target_with_resolve(target, resolves, http_port, domains)
     outlet_id = outlet_opt or re.sub(r"[^a-z0-9._-]+", "-", site.host.lower()).strip("-") or "site"
     outlet = Outlet(outlet_id, site.host, (site,), settings=setting_defaults(mozilla))
-    assessment = load_for_outlets(checklist, answers_files, waivers_file, [outlet_id])
+    assessment = load_for_outlets(checklist, answers_files, waivers_file, [outlet_id],
+                                  reviews_files, trusted_keys)
     options = AuditOptions(auditor=auditor, timeout_seconds=timeout_seconds, ca_file=ca_file, use_nmap=use_nmap,
                            resolver=resolver, trust_anchors=trust_anchors(trust_anchor), self_assessment=assessment)
     result = asyncio.run(run_audit(checklist, [outlet], options))[0]

@@ -44,7 +44,13 @@ def catalogue(ref: str, tailoring_file: str | None) -> Checklist:
 
 
 def self_assessment_options(func: Any) -> Any:
-    """`--answers FILE` (repeatable, one per outlet) and `--waivers FILE` for `scan` and `run`."""
+    """`--answers FILE` (repeatable, one per outlet), `--reviews FILE` (repeatable, signed by reviewers),
+    `--trusted-keys FILE` (to verify them) and `--waivers FILE` for `scan` and `run`."""
+    func = click.option("--trusted-keys", "trusted_keys", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help="Trusted-keys file the reviews' signatures are checked against (role: reviewer).")(func)
+    func = click.option("--reviews", "reviews_files", multiple=True,
+                        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help="Reviewer decisions (signed by 'self-assess review'), one file per answers file.")(func)
     func = click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                         help="Waivers (YAML) applied to the results; checked before scanning.")(func)
     return click.option("--answers", "answers_files", multiple=True,

@@ -1,11 +1,12 @@
 """`l3audit self-assess review | export-xlsx | import-xlsx`: reviewer decisions and spreadsheets.
 
-Each writes a new file (`-o`, refused if it exists); the input files are never rewritten.
+Each writes a new file (`-o`, refused if it exists); the input files are never rewritten. A review is
+a reviews file signed with the reviewer's key (`audit.selfassess.reviews`), never a change to the
+outlet's answers.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -35,27 +36,46 @@ from audit.cli.selfassess_options import (
 @click.argument("answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @checklist_option
 @tailoring_option
-@click.option("--requirement", "requirement_id", required=True, help="Requirement id the decision is about.")
+@click.option("--requirement", "requirement_ids", multiple=True, required=True,
+              help="Requirement id the decision is about (repeatable: the same decision for each).")
 @click.option("--decision", type=click.Choice([d.value for d in Decision]), required=True)
 @click.option("--reason", default="", help="Why (required when rejected).")
 @click.option("--reviewer", required=True, help="Who decides.")
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The reviewer's private key ('l3audit keys generate --role reviewer').")
+@click.option("--add-to", "previous", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="An earlier reviews file of these answers, signed with the same key: its decisions are kept.")
 @out_option
 @lang_flag
 @handle_errors
-def review_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None, requirement_id: str, decision: str, reason: str,
-               reviewer: str, output: Path) -> None:
-    """Add a reviewer's decision to one answer, writing a new file (the original answer is kept)."""
+def review_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None, requirement_ids: tuple[str, ...],
+               decision: str, reason: str, reviewer: str, key_file: Path, previous: Path | None, output: Path) -> None:
+    """Decide on answers, writing a new reviews file signed with the reviewer's key (the answers file is not changed)."""
+    # Loaded only when used: signing needs cryptography.
+    from audit.department.keys import load_private_key
+    from audit.result import write_json_atomic
+    from audit.selfassess.reviews import ReviewsError, own_decisions, sign_reviews
+
     checklist = catalogue(checklist_ref, tailoring_file)
     answers = load_answers(answers_file, checklist)
-    answer = answers.get(requirement_id)
-    if answer is None:
-        raise AnswersError(phrase("error.review.no_answer", id=requirement_id), path=str(answers_file))
+    private = load_private_key(key_file)
+    decisions: dict[str, Review] = {}
+    if previous is not None:
+        earlier = own_decisions(previous, private, checklist)
+        if earlier.answers_sha256 != answers.sha256 or earlier.outlet != answers.outlet:
+            raise ReviewsError(phrase("error.reviews.other_answers", path=previous, name=earlier.answers_name,
+                                      answers=answers_file))
+        decisions.update(earlier.decisions)
+    for requirement_id in requirement_ids:
+        if answers.get(requirement_id) is None:
+            raise AnswersError(phrase("error.review.no_answer", id=requirement_id), path=str(answers_file))
     if decision == Decision.REJECTED.value and not reason.strip():
         raise AnswersError(phrase("error.review.reason"), path=str(answers_file),
-                           item=phrase("error.item.requirement", id=requirement_id))
-    review = Review(Decision(decision), reviewer, now_iso(), reason.strip())
-    new_file(output)
-    save_answers(output, relocate(answers.with_answer(replace(answer, review=review)), output))
+                           item=phrase("error.item.requirement", id=requirement_ids[0]))
+    now = now_iso()
+    decisions.update({rid: Review(Decision(decision), reviewer, now, reason.strip()) for rid in requirement_ids})
+    document = sign_reviews(answers, decisions, private, reviewer)
+    write_json_atomic(new_file(output), document)
     click.echo(f"{tt('cli.written')}: {output}")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
@@ -43,13 +44,18 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
     if list_rounds or outlet is None:
         _print_rounds(db, as_json, lang)
         return
+    from audit.department.dates import local
+
     with open_store(db, must_exist=True) as store:
         rows = store.results(outlet_id=outlet)
         statuses = store.statuses(r.id for r in rows)
+        withdrawn = store.withdrawn()
+        signers = {r.id: [str(s["signer_name"] or s["key_id"]) for s in store.submissions(r.id)] for r in rows}
     if not rows:
         err_console.print(t("store.no_result", lang, outlet=plain(repr(outlet))), highlight=False)
         sys.exit(2)
-    entries, before = [], None
+    entries: list[dict[str, Any]] = []
+    before = None
     for row in rows:
         now = statuses.get(row.id, {})
         diff = {"regressed": 0, "fixed": 0}
@@ -58,27 +64,32 @@ def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang:
                 kind = classify(before.get(req), now.get(req))
                 if kind in diff:
                     diff[kind] += 1
-        entries.append({"result_id": row.id, "round": row.round_id, "finished_at": row.finished_at, "checklist": row.checklist_id,
+        entries.append({"result_id": row.id, "round": row.round_id, "finished_at": row.finished_at,
+                        "finished_at_local": local(row.finished_at), "checklist": row.checklist_id,
                         "verdict": row.verdict, "pass_percent": row.pass_percent,
                         "coverage_percent": row.coverage_percent, "fail": row.counts["fail"],
-                        "signer": row.signer, **diff})
+                        "signer": row.signer, "signer_names": signers.get(row.id, []),
+                        "withdrawn": withdrawn.get(row.id), **diff})
         before = now
     if as_json:
         click.echo(json.dumps({"outlet": outlet, "audits": entries}, ensure_ascii=False, indent=2))
         return
     table = Table(title=plain(f"{rows[-1].outlet_name} ({outlet})"))
     for col in ("result", "round", "finished_at", "checklist", "verdict", "pass_percent", "coverage", "fail", "fixed",
-                "regressed"):
+                "regressed", "signer", "withdrawn"):
         table.add_column(t(f"store.col.{col}", lang))
     for e in entries:
-        table.add_row(*plain_row(str(e["result_id"]), str(e["round"]), format_datetime(e["finished_at"], lang),
+        table.add_row(*plain_row(str(e["result_id"]), str(e["round"]), format_datetime(e["finished_at_local"], lang),
                                  str(e["checklist"]), t(f"verdict.{e['verdict']}", lang),
                                  format_number(e["pass_percent"], lang), format_number(e["coverage_percent"], lang),
-                                 str(e["fail"]), str(e["fixed"]), str(e["regressed"])))
+                                 str(e["fail"]), str(e["fixed"]), str(e["regressed"]),
+                                 ", ".join(dict.fromkeys(e["signer_names"])) or "-", e["withdrawn"] or "-"))
     out_console.print(table)
 
 
 def _print_rounds(db: str, as_json: bool, lang: str) -> None:
+    from audit.department.dates import local
+
     with open_store(db, must_exist=True) as store:
         rounds = store.rounds()
     if as_json:
@@ -88,8 +99,9 @@ def _print_rounds(db: str, as_json: bool, lang: str) -> None:
     for col in ("id", "label", "source", "started_at", "finished_at", "results"):
         table.add_column(t(f"store.col.{col}", lang))
     for r in rounds:
-        table.add_row(*plain_row(str(r["id"]), r["label"], r["source"], format_datetime(r["started_at"], lang),
-                                 format_datetime(r["finished_at"], lang) if r["finished_at"] else "-", str(r["n"])))
+        table.add_row(*plain_row(str(r["id"]), r["label"], r["source"], format_datetime(local(r["started_at"]), lang),
+                                 format_datetime(local(r["finished_at"]), lang) if r["finished_at"] else "-",
+                                 str(r["n"])))
     out_console.print(table)
 
 

@@ -11,7 +11,8 @@ A bundle is one JSON file:
 ```
 
 The signature covers the canonical JSON of `payload` (sorted keys, no spaces, UTF-8), so any change
-to the result, the answers, the evidence list or the signer breaks it. `verify_bundle` checks, in
+to the result, the answers, the evidence list or the signer breaks it (`audit.department.signing`,
+shared with reviewers' files). The signer's trusted-keys role must be outlet or department. `verify_bundle` checks, in
 order: complete JSON, format, known signer, signature, a valid result, and that the signer may
 submit for that outlet (and, given an inventory, that the outlet is known), and that the result's
 summary follows from its own statuses (re-judged, `audit.department.rejudge`). Only then is anything
@@ -20,8 +21,6 @@ stored, and storing is idempotent (a result already stored is not stored again).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
 import json
@@ -35,23 +34,21 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit.catalogue.loader import Checklist
 from audit.department.rejudge import summary_differences
-from audit.errors import AuditError, ResultError, Text
+from audit.errors import AuditError, ResultError
 from audit.i18n import phrase
 from audit.department.keys import TrustedKey, key_id, load_private_key
-from audit.userfiles.jsonfile import load_json_file
+from audit.department.signing import canonical as canonical  # re-exported: the portal names bundle files by it
+from audit.department.signing import open_document, sign_document
 from audit.result import SCHEMA_VERSION, load_result, result_schema, write_json_atomic
 from audit.department.store.store import Store
 
 FORMAT = "l3audit/bundle/v1"
+BUNDLE_ROLES = ("outlet", "department")
+"""Roles of trusted keys that may sign bundles (a reviewer's key signs decisions, not results)."""
 
 
 class BundleError(AuditError):
     """A bundle cannot be trusted or used: truncated, tampered, unknown signer, unknown outlet."""
-
-
-def canonical(data: Any) -> bytes:
-    """The bytes a signature covers."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def _file_hash(path: Path) -> dict[str, Any]:
@@ -92,16 +89,14 @@ def signed_bundle(result: dict[str, Any], private: Ed25519PrivateKey, signer_nam
     `answers` is {name, sha256, content} of an answers file, `evidence` a list of {name, sha256, bytes};
     `sign_bundle` (files on disk) and the portal (answers in the store, audit.portal.submit) share it.
     """
-    kid = key_id(private.public_key())
     payload = {
         "result": result,
         "answers": answers,
         "evidence": list(evidence),
         "signed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "signer": {"key_id": kid, "name": signer_name},
+        "signer": {"key_id": key_id(private.public_key()), "name": signer_name},
     }
-    signature = base64.b64encode(private.sign(canonical(payload))).decode()
-    return {"format": FORMAT, "payload": payload, "signature": {"algorithm": "ed25519", "key_id": kid, "value": signature}}
+    return sign_document(FORMAT, payload, private)
 
 
 @dataclass(frozen=True)
@@ -126,25 +121,8 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
     The result is re-judged (`audit.department.rejudge`): a summary that does not follow from its
     statuses is refused, with `checklist` used when the result was judged against it.
     """
-    def refuse(message: Text, hint: Text) -> BundleError:
-        return BundleError(phrase("error.in_file.hint", path=path, message=message,
-                                  hint=hint or phrase("error.bundle.send_again")))
-
-    bundle, raw = load_json_file(path, refuse)
-    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
-        raise BundleError(phrase("error.bundle.not_bundle", path=path, format=FORMAT))
-    sig, payload = bundle.get("signature"), bundle.get("payload")
-    if not isinstance(sig, dict) or not isinstance(payload, dict) or sig.get("algorithm") != "ed25519":
-        raise BundleError(phrase("error.bundle.unsigned", path=path))
-    signer = trusted.get(str(sig.get("key_id")))
-    if signer is None:
-        raise BundleError(phrase("error.bundle.unknown_key", path=path, kid=repr(sig.get("key_id"))))
-    try:
-        signature = base64.b64decode(str(sig.get("value")), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise BundleError(phrase("error.bundle.not_base64", path=path)) from exc
-    if not signer.verify(signature, canonical(payload)):
-        raise BundleError(phrase("error.bundle.tampered", path=path, signer=signer.id, name=signer.name))
+    document = open_document(path, trusted, FORMAT, "bundle", BUNDLE_ROLES, BundleError, "l3audit bundle sign")
+    signer, payload = document.signer, document.payload
     result = payload.get("result")
     try:
         if not isinstance(result, dict) or result.get("schema_version") != SCHEMA_VERSION:
@@ -167,7 +145,7 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
     if not signer.may_submit_for(outlet_id):
         raise BundleError(phrase("error.bundle.not_allowed", path=path, signer=signer.id, name=signer.name,
                                  outlet=repr(outlet_id)))
-    return VerifiedBundle(path, signer, payload, hashlib.sha256(raw).hexdigest())
+    return VerifiedBundle(path, signer, payload, document.sha256)
 
 
 IMPORTED, NEW_SUBMISSION, ALREADY_STORED = "imported", "new submission", "already stored"

@@ -10,6 +10,7 @@ keys:
     name: "Báo Điện tử Mẫu (Phòng Kỹ thuật)"
     public_key: "base64 of the 32-byte raw key"
     outlets: [bao-mau]          # outlets this signer may submit for; ["*"] for an inspector
+    role: outlet                # outlet (default): bundles; reviewer: reviews files; department: bundles
 ```
 """
 
@@ -34,6 +35,11 @@ from audit.i18n import phrase, said_by
 
 TRUSTED_SCHEMA = "l3audit/trusted-keys/v1"
 
+ROLES = ("outlet", "reviewer", "department")
+"""What a trusted key may sign: an outlet's bundles, a reviewer's decisions, or (department) bundles of its
+own scans. An entry without `role` is an outlet's key, so trusted-keys files written before roles still work."""
+DEFAULT_ROLE = "outlet"
+
 
 class KeyFileError(AuditError):
     """A key or trusted-keys file cannot be used."""
@@ -52,12 +58,13 @@ def public_b64(public: Ed25519PublicKey) -> str:
 
 @dataclass(frozen=True)
 class TrustedKey:
-    """A signer the department accepts, and the outlets it may submit for."""
+    """A signer the department accepts, the outlets it may sign for, and its role (see `ROLES`)."""
 
     id: str
     name: str
     public_key: Ed25519PublicKey
     outlets: tuple[str, ...]
+    role: str = DEFAULT_ROLE
 
     def may_submit_for(self, outlet_id: str) -> bool:
         """Whether this signer may submit results for `outlet_id`."""
@@ -72,11 +79,13 @@ class TrustedKey:
         return True
 
 
-def generate_key(folder: Path, name: str, outlets: tuple[str, ...]) -> tuple[Path, Path, str]:
-    """Write `<name>.key` (private, PEM, mode 0600) and `<name>.pub.yaml` (a trusted-keys entry).
+def generate_key(folder: Path, name: str, outlets: tuple[str, ...], role: str = DEFAULT_ROLE) -> tuple[Path, Path, str]:
+    """Write `<name>.key` (private, PEM, mode 0600) and `<name>.pub.yaml` (a trusted-keys entry with `role`).
 
     Returns both paths and the key id. Refuses to overwrite an existing private key.
     """
+    if role not in ROLES:
+        raise KeyFileError(f"unknown role {role!r} (hint: one of {', '.join(ROLES)})")
     folder.mkdir(parents=True, exist_ok=True)
     private_path, public_path = folder / f"{name}.key", folder / f"{name}.pub.yaml"
     if os.path.lexists(private_path):
@@ -89,7 +98,8 @@ def generate_key(folder: Path, name: str, outlets: tuple[str, ...]) -> tuple[Pat
         handle.write(pem)
     public = private.public_key()
     entry = {"schema": TRUSTED_SCHEMA, "keys": [{
-        "id": key_id(public), "name": name, "public_key": public_b64(public), "outlets": list(outlets or ("*",))}]}
+        "id": key_id(public), "name": name, "public_key": public_b64(public), "outlets": list(outlets or ("*",)),
+        "role": role}]}
     from audit.userfiles.output import write_bytes_atomic
 
     write_bytes_atomic(public_path, yaml.safe_dump(entry, allow_unicode=True, sort_keys=False).encode("utf-8"))
@@ -132,6 +142,10 @@ def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
             raise KeyFileError(f"{path}: key {n}: id {entry['id']!r} does not match its public key ({key_id(public)})")
         if not outlets:
             raise KeyFileError(phrase("error.keys.no_outlets", path=path, n=n))
-        keys[key_id(public)] = TrustedKey(key_id(public), str(entry.get("name", "")), public, outlets)
+        role = entry.get("role") or DEFAULT_ROLE
+        if role not in ROLES:
+            raise KeyFileError(phrase("error.keys.unknown_role", path=path, n=n, role=repr(role),
+                                      roles=", ".join(ROLES), default=DEFAULT_ROLE))
+        keys[key_id(public)] = TrustedKey(key_id(public), str(entry.get("name", "")), public, outlets, str(role))
     return keys
 

@@ -3,8 +3,10 @@
 One YAML file per outlet (`schema: l3audit/answers/v1`), pinned to one catalogue by id, version and
 content hash, so an answer is never silently applied to a requirement whose wording changed. Each
 answer is implemented / partly / not_implemented / not_applicable (with a justification), free text,
-evidence items (a file, with the SHA-256 taken when it was answered, or a URL), who and when. A
-reviewer's decision is a separate `review` block added later, so the original answer is kept.
+evidence items (a file, with the SHA-256 taken when it was answered, or a URL), who and when. It
+carries no reviewer decision: an outlet cannot approve itself, so a file with a `review` block is
+refused; decisions live in a reviewer's signed file (`audit.selfassess.reviews`), pinned to this
+file's SHA-256.
 
 The file is validated as a whole before any scan starts; every error names the file, the line and
 the requirement. Only the tool that owns a file rewrites it (the interactive session its own file).
@@ -42,11 +44,9 @@ class AnswersErrors(AnswersError):
     """Every problem found in one answers file or workbook, reported at once (one located line each)."""
 
     def __init__(self, problems: list[AnswersError]) -> None:
-        self.problems = list(problems)
-        super().__init__(f"{len(self.problems)} problem(s)", path=self.problems[0].path if self.problems else "")
-
-    def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        first, *rest = problems
+        super().__init__(first.message, path=first.path, line=first.line, item=first.item, hint=first.hint,
+                         more=[*first.more, *rest])
 
     def localized(self, lang: str, hint_word: str = "hint") -> str:
         """Each problem on its line, in `lang`."""
@@ -55,11 +55,11 @@ class AnswersErrors(AnswersError):
 
 def raise_problems(problems: list[AnswersError]) -> None:
     """Raise nothing, the one problem, or all of them together."""
-    flat = [q for p in problems for q in (p.problems if isinstance(p, AnswersErrors) else [p])]
+    flat = [q for p in problems for q in p.problems]
     if len(flat) == 1:
         raise flat[0]
     if flat:
-        raise AnswersErrors(flat)
+        raise AnswersErrors(flat)  # type: ignore[arg-type]
 
 
 DATE_HINT = "write dates as YYYY-MM-DD (ISO 8601, optionally with a time) or dd/mm/yyyy"
@@ -160,17 +160,19 @@ class Answer:
     answered_at: str = ""
     review: Review | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-data form, in the order of the file format."""
-        return {
+    def to_dict(self, with_review: bool = True) -> dict[str, Any]:
+        """Plain-data form, in the order of the file format; the review (from a reviews file) as results record it."""
+        data: dict[str, Any] = {
             "answer": self.answer.value if self.answer else None,
             "justification": self.justification or None,
             "text": self.text or None,
             "evidence": [e.to_dict() for e in self.evidence],
             "answered_by": self.answered_by or None,
             "answered_at": self.answered_at or None,
-            "review": self.review.to_dict() if self.review else None,
         }
+        if with_review:
+            data["review"] = self.review.to_dict() if self.review else None
+        return data
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,8 @@ class AnswerSet:
     outlet: str | None = None
     path: str = ""
     """Where it was read from ('' when built in memory); evidence paths are relative to its folder."""
+    sha256: str = ""
+    """Hex SHA-256 of the file's bytes as read ('' when built in memory): what a reviews file is pinned to."""
 
     @property
     def base_dir(self) -> Path:
@@ -200,13 +204,13 @@ class AnswerSet:
         return replace(self, answers={**self.answers, answer.requirement_id: answer})
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-data form of the whole file."""
+        """Plain-data form of the whole file (never with reviews: they are the reviewer's file)."""
         return {
             "schema": SCHEMA_ID,
             "checklist": {"id": self.checklist_id, "version": self.checklist_version,
                           "content_hash": self.content_hash},
             "outlet": self.outlet,
-            "answers": {rid: a.to_dict() for rid, a in self.answers.items()},
+            "answers": {rid: a.to_dict(with_review=False) for rid, a in self.answers.items()},
         }
 
 
@@ -220,11 +224,27 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
+class EvidenceTooLargeError(ValueError):
+    """An evidence file is larger than `limits.MAX_EVIDENCE_BYTES`: it is not read to the end."""
+
+
+def sha256_file(path: Path, max_bytes: int | None = None) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks; EvidenceTooLargeError past `max_bytes`.
+
+    The size is checked before reading and again while reading (a file may grow meanwhile).
+    """
+    from audit.userfiles import limits
+
+    limit = limits.MAX_EVIDENCE_BYTES if max_bytes is None else max_bytes
+    too_large = EvidenceTooLargeError(f"larger than the evidence limit of {limit:,} bytes, not hashed")
+    if path.stat().st_size > limit:
+        raise too_large
+    digest, size = hashlib.sha256(), 0
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 16), b""):
+            size += len(chunk)
+            if size > limit:
+                raise too_large
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -251,7 +271,10 @@ def evidence_from_text(item: str, base_dir: Path, error: Callable[[str], Located
         raise error(f"evidence file '{item}' is outside the answers' folder {base_dir.resolve()}")
     if not target.is_file():
         raise error(f"evidence file '{item}' not found (looked in {target.parent})")
-    return EvidenceItem(path=item, sha256=sha256_file(target))
+    try:
+        return EvidenceItem(path=item, sha256=sha256_file(target))
+    except EvidenceTooLargeError as exc:
+        raise error(f"evidence file '{item}' is {exc}") from None
 
 
 def check_evidence(answer: Answer, base_dir: Path) -> list[str]:
@@ -263,10 +286,14 @@ def check_evidence(answer: Answer, base_dir: Path) -> list[str]:
             problems.append(f"{item.path}: outside the answers' folder, not accepted as evidence")
         elif not target.is_file():
             problems.append(f"{item.path}: file missing")
-        elif item.sha256 and sha256_file(target) != item.sha256:
-            problems.append(f"{item.path}: file changed since the answer (SHA-256 differs)")
         elif not item.sha256:
             problems.append(f"{item.path}: no SHA-256 recorded")
+        else:
+            try:
+                if sha256_file(target) != item.sha256:
+                    problems.append(f"{item.path}: file changed since the answer (SHA-256 differs)")
+            except EvidenceTooLargeError as exc:
+                problems.append(f"{item.path}: {exc}")
     return problems
 
 
@@ -287,8 +314,8 @@ def normalise_dates(node: Any) -> Any:
 
 def load_answers(path: Path, checklist: Checklist) -> AnswerSet:
     """Read and validate an answers file against the catalogue it must belong to."""
-    data, _raw = load_yaml(path, AnswersError)
-    return answers_from_data(data, path, checklist)
+    data, raw = load_yaml(path, AnswersError)
+    return replace(answers_from_data(data, path, checklist), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def answers_from_data(data: Any, path: Path, checklist: Checklist,
@@ -301,6 +328,16 @@ def answers_from_data(data: Any, path: Path, checklist: Checklist,
     if not isinstance(data, dict):
         raise AnswersError(phrase("error.answers.not_mapping"), path=str(path), line=1)
     normalise_dates(data)
+    self_approved = [(rid, raw) for rid, raw in (data.get("answers") or {}).items()
+                     if isinstance(raw, dict) and raw.get("review") not in (None, {})]
+    raise_problems([AnswersError(
+        "a 'review' block in an outlet's answers file: an outlet cannot approve its own answers",
+        path=str(path), line=where_line(["answers", rid, "review"]), item=f"requirement {rid}",
+        hint="remove it; reviewer decisions go in a signed reviews file ('l3audit self-assess review ... --key', "
+             "then 'scan --reviews FILE --trusted-keys FILE')") for rid, _raw in self_approved])
+    for raw in (data.get("answers") or {}).values():
+        if isinstance(raw, dict):
+            raw.pop("review", None)  # `review: null` in files written before reviews had their own file
     validate_schema(data, answers_schema(), path, AnswersError,
                     lambda where: phrase("error.item.requirement", id=where[1]) if len(where) > 1 and where[0] == "answers" else "")
 
@@ -343,23 +380,10 @@ def _answer(req_id: str, raw: Mapping[str, Any], error: Callable[..., AnswersErr
     justification = (raw.get("justification") or "").strip()
     if value is AnswerValue.NOT_APPLICABLE and not justification:
         raise error("'not_applicable' needs a justification (why the requirement does not apply)")
-    review = None
-    if raw.get("review"):
-        rev = raw["review"]
-        review = Review(Decision(rev["decision"]), rev["reviewer"], rev["reviewed_at"], (rev.get("reason") or "").strip())
-        if review.decision is Decision.REJECTED and not review.reason:
-            raise error("a rejected answer needs a reason (review.reason)")
-        if value is None:
-            raise error("a review of an unanswered question")
-    stamps: dict[str, str] = {}
-    for key, written in (("answered_at", raw.get("answered_at")),
-                         ("reviewed_at", raw["review"].get("reviewed_at") if review else None)):
-        try:
-            stamps[key] = iso_date(written) if written else ""
-        except ValueError as exc:
-            raise error(f"{key}: {exc}", hint=DATE_HINT) from None
-    if review is not None:
-        review = replace(review, reviewed_at=stamps["reviewed_at"])
+    try:
+        answered_at = iso_date(raw["answered_at"]) if raw.get("answered_at") else ""
+    except ValueError as exc:
+        raise error(f"answered_at: {exc}", hint=DATE_HINT) from None
     evidence = tuple(EvidenceItem(e.get("path", ""), e.get("url", ""), e.get("sha256", ""), e.get("note", ""))
                      for e in raw.get("evidence") or [])
     for item in evidence:
@@ -367,7 +391,7 @@ def _answer(req_id: str, raw: Mapping[str, Any], error: Callable[..., AnswersErr
             raise error(f"evidence file '{item.path}' is outside the answers' folder",
                         hint="put evidence files in the answers file's folder and give paths relative to it")
     return Answer(req_id, value, justification, (raw.get("text") or "").strip(), evidence,
-                  raw.get("answered_by") or "", stamps["answered_at"], review)
+                  raw.get("answered_by") or "", answered_at)
 
 
 def dump_answers(answer_set: AnswerSet) -> str:

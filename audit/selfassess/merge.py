@@ -1,5 +1,8 @@
 """Merging probe results with self-assessment answers, reviewer decisions and waivers.
 
+Reviewer decisions come from a reviewer's signed reviews file (`audit.selfassess.reviews`, verified
+in `load_for_outlets`) or from the portal's officers; never from the outlet's own answers file.
+
 Each requirement's final status is decided in this order, and what decided it is recorded in
 `source` ('probe', 'manual', 'tailoring', 'answer', 'review', 'waiver'):
 
@@ -71,8 +74,13 @@ class SelfAssessment:
 
 
 def load_self_assessment(checklist: Checklist, answer_paths: Sequence[Path] = (), waivers_path: Path | None = None,
-                         today: dt.date | None = None) -> SelfAssessment:
-    """Load and validate answers and waivers files, and hash evidence files now (before any scan)."""
+                         today: dt.date | None = None, reviews_files: Sequence[Path] = (),
+                         trusted_keys: Path | None = None, outlet_ids: Sequence[str] = ()) -> SelfAssessment:
+    """Load and validate answers, reviews and waivers files, and hash evidence files now (before any scan).
+
+    Reviews files are verified against `trusted_keys` and applied only to the very answers reviewed;
+    `outlet_ids` are the audited outlets (reviews for another one are refused).
+    """
     answers: dict[str | None, AnswerSet] = {}
     flags: dict[tuple[str | None, str], tuple[str, ...]] = {}
     for path in answer_paths:
@@ -87,7 +95,10 @@ def load_self_assessment(checklist: Checklist, answer_paths: Sequence[Path] = ()
             if problems:
                 flags[(answer_set.outlet, req_id)] = tuple(problems)
     waivers = load_waivers(waivers_path, checklist) if waivers_path else WaiverSet()
-    return SelfAssessment(answers, waivers, flags, today or dt.date.today())
+    assessment = SelfAssessment(answers, waivers, flags, today or dt.date.today())
+    if reviews_files:
+        assessment = _with_reviews(assessment, checklist, reviews_files, trusted_keys, list(outlet_ids))
+    return assessment
 
 
 def _same_outlet(assessment: SelfAssessment, outlet_id: str, waivers_file: Path | None) -> None:
@@ -105,12 +116,53 @@ def _same_outlet(assessment: SelfAssessment, outlet_id: str, waivers_file: Path 
                            hint="audit with --outlet ID of the outlet the waivers are for, or use '*'")
 
 
+def _with_reviews(assessment: SelfAssessment, checklist: Checklist, reviews_files: Sequence[Path],
+                  trusted_keys: Path | None, outlet_ids: list[str]) -> SelfAssessment:
+    """The answers with the decisions of verified reviews files (signer role reviewer) applied."""
+    # Loaded only when used: reviews bring the signing code (cryptography).
+    from audit.department.keys import KeyFileError, load_trusted_keys
+    from audit.selfassess.reviews import ReviewsError, apply_reviews, read_reviews
+
+    if trusted_keys is None:
+        raise ReviewsError("--reviews needs --trusted-keys: reviewer decisions count only when their signature "
+                           "is checked (hint: the department's trusted-keys file, with the reviewer's key as "
+                           "role: reviewer)")
+    if not assessment.answers:
+        raise ReviewsError("--reviews without --answers: the decisions are on an outlet's answers "
+                           "(hint: give the reviewed answers file with --answers)")
+    try:
+        trusted = load_trusted_keys(trusted_keys)
+    except KeyFileError as exc:
+        raise ReviewsError(str(exc)) from exc
+    answers = dict(assessment.answers)
+    done: dict[str | None, str] = {}
+    for path in reviews_files:
+        reviews = read_reviews(path, trusted, checklist)
+        if len(outlet_ids) == 1 and reviews.outlet is not None and reviews.outlet != outlet_ids[0]:
+            raise ReviewsError(f"{path}: the reviews are for outlet '{reviews.outlet}', but this audit is of outlet "
+                               f"'{outlet_ids[0]}' (hint: audit it with --outlet {reviews.outlet}, or give outlet "
+                               f"'{outlet_ids[0]}' its own reviews)")
+        if reviews.outlet in done:
+            raise ReviewsError(f"{path}: a second reviews file for outlet '{reviews.outlet or '(none)'}' (first: "
+                               f"{done[reviews.outlet]}) (hint: one reviews file per answers file)")
+        key = reviews.outlet if reviews.outlet in answers else (next(iter(answers)) if len(answers) == 1
+                                                                 else reviews.outlet)
+        if key not in answers:
+            raise ReviewsError(f"{path}: the reviews are for outlet '{reviews.outlet or '(none)'}', but no answers "
+                               "file for it was given (hint: --answers with the reviewed file)")
+        answers[key] = apply_reviews(answers[key], reviews)
+        done[reviews.outlet] = str(path)
+    return replace(assessment, answers=answers)
+
+
 def load_for_outlets(checklist: Checklist, answers_files: tuple[Path, ...], waivers_file: Path | None,
-                     outlet_ids: list[str]) -> SelfAssessment | None:
-    """Validate answers and waivers for these outlets before any scan; None when neither is given."""
-    if not answers_files and waivers_file is None:
+                     outlet_ids: list[str], reviews_files: tuple[Path, ...] = (),
+                     trusted_keys: Path | None = None) -> SelfAssessment | None:
+    """Validate answers, reviews and waivers for these outlets before any scan; None when none is given."""
+    if not answers_files and waivers_file is None and not reviews_files:
         return None
-    assessment = load_self_assessment(checklist, answers_files, waivers_file)
+    assessment = load_self_assessment(checklist, answers_files, waivers_file, None, reviews_files, trusted_keys,
+                                      outlet_ids)
     for key, answer_set in assessment.answers.items():
         if key is None and len(outlet_ids) > 1:
             raise AnswersError("the answers file names no outlet, but several outlets are audited",

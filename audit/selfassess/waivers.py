@@ -23,7 +23,7 @@ from typing import Any
 
 from audit.selfassess.answers import normalise_dates
 from audit.catalogue.loader import Checklist
-from audit.errors import LocatedError, Text
+from audit.errors import LocatedError, Text, raise_all
 from audit.i18n import phrase
 from audit.yamlfile import line_of, load_yaml, validate_schema
 
@@ -93,7 +93,7 @@ def waivers_schema() -> dict[str, Any]:
 
 
 def load_waivers(path: Path, checklist: Checklist) -> WaiverSet:
-    """Read and validate a waivers file; WaiverError (file, line, waiver id, hint) on the first problem."""
+    """Read and validate a waivers file; WaiverError (file, line, waiver id, hint) listing every problem at once."""
     data, _raw = load_yaml(path, WaiverError)
     if not isinstance(data, dict):
         raise WaiverError(phrase("error.waivers.not_mapping"), path=str(path), line=1)
@@ -109,26 +109,41 @@ def load_waivers(path: Path, checklist: Checklist) -> WaiverSet:
     ids = [r.id for r in checklist.requirements]
     seen: set[str] = set()
     waivers = []
+    problems: list[WaiverError] = []
     for i, raw in enumerate(data["waivers"]):
 
         def error(message: str, key: str, hint: str = "", i: int = i, raw: Any = raw) -> WaiverError:
             return WaiverError(message, path=str(path), line=line_of(data, ["waivers", i, key]),
                                item=phrase("error.item.waiver", id=raw["id"]), hint=hint)
 
+        found: list[WaiverError] = []
         if raw["id"] in seen:
-            raise error(f"duplicate waiver id '{raw['id']}'", "id", "every waiver needs its own id")
+            found.append(error(f"duplicate waiver id '{raw['id']}'", "id", "every waiver needs its own id"))
         seen.add(raw["id"])
         if not raw["justification"].strip():
-            raise error("the justification is empty", "justification", "say why the requirement cannot be met now")
-        created, expires = _date(raw["created"], error, "created"), _date(raw["expires"], error, "expires")
-        if expires < created:
-            raise error(f"expires ({expires}) is before created ({created})", "expires")
+            found.append(error("the justification is empty", "justification",
+                               "say why the requirement cannot be met now"))
+        try:
+            created = _date(raw["created"], error, "created")
+        except WaiverError as exc:
+            found.append(exc)
+            created = None
+        try:
+            expires = _date(raw["expires"], error, "expires")
+        except WaiverError as exc:
+            found.append(exc)
+            expires = None
+        if created and expires and expires < created:
+            found.append(error(f"expires ({expires}) is before created ({created})", "expires"))
         if not any(fnmatch.fnmatchcase(rid, raw["requirement"]) for rid in ids):
-            raise error(f"'{raw['requirement']}' matches no requirement of checklist '{checklist.id}'",
-                        "requirement", "check the id or pattern (see 'l3audit checklist show')")
-        waivers.append(Waiver(raw["id"], raw["requirement"], raw["outlet"], raw["justification"].strip(),
-                              raw["approver"], created, expires, raw.get("site", ""),
-                              raw.get("check_still_runs", True)))
+            found.append(error(f"'{raw['requirement']}' matches no requirement of checklist '{checklist.id}'",
+                               "requirement", "check the id or pattern (see 'l3audit checklist show')"))
+        problems += found
+        if not found and created and expires:
+            waivers.append(Waiver(raw["id"], raw["requirement"], raw["outlet"], raw["justification"].strip(),
+                                  raw["approver"], created, expires, raw.get("site", ""),
+                                  raw.get("check_still_runs", True)))
+    raise_all(problems)
     return WaiverSet(tuple(waivers), str(path))
 
 

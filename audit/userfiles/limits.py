@@ -32,3 +32,6 @@ MAX_XLSX_MEMBERS = 200
 
 MAX_XLSX_ROWS = 5_000
 """Rows of the answers sheet (a catalogue has a few hundred requirements)."""
+
+MAX_EVIDENCE_BYTES = 512 * 1024 * 1024
+"""One evidence file hashed for an answer (a scanned policy, a log export); larger ones are refused, not read."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +13,9 @@ from click.testing import CliRunner, Result
 
 from audit.catalogue.loader import Checklist, load_checklist
 from audit.cli import cli
+from audit.department.keys import generate_key, key_id, load_private_key
+from audit.department.signing import sign_document
+from audit.selfassess.merge import SelfAssessment, load_self_assessment
 
 MANUAL_ONLY = """\
 schema: l3audit/checklist/v1
@@ -109,16 +115,89 @@ def invoke(*args: Any, input: str | None = None) -> Result:
 
 
 def fill(template: Path, out: Path, answers: dict[str, dict[str, Any]], outlet: str | None = None) -> Path:
-    """What an outlet does with the YAML template: fill in answers (here via YAML, not by hand)."""
+    """What an outlet does with the YAML template: fill in answers (here via YAML, not by hand).
+
+    A `review` given with an answer is a reviewer's decision: it is not written into the outlet's
+    file but signed into `reviews_of(out)` with a reviewer's key trusted in `trusted_keys_of(out)`,
+    as `l3audit self-assess review` does.
+    """
     data = yaml.safe_load(template.read_text(encoding="utf-8"))
+    decisions: dict[str, dict[str, Any]] = {}
     for req_id, answer in answers.items():
+        answer = dict(answer)
+        if answer.get("review"):
+            decisions[req_id] = answer.pop("review")
+        answer.pop("review", None)
         data["answers"].setdefault(req_id, {}).update(answer)
+        data["answers"][req_id].pop("review", None)
     if outlet:
         data["outlet"] = outlet
     out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    reviews = reviews_of(out)
+    if reviews.exists():
+        reviews.unlink()
+    if decisions:
+        sign_decisions(out, decisions, data["outlet"], reviews)
     return out
 
 
+def reviews_of(answers: Path) -> Path:
+    """Where `fill` puts the signed reviews file of an answers file."""
+    return answers.with_name(answers.stem + ".reviews.json")
+
+
+def trusted_keys_of(answers: Path) -> Path:
+    """The trusted-keys file (one reviewer key, role reviewer) of the reviews beside `answers`."""
+    return answers.parent / "reviewer-keys" / "trusted-keys.yaml"
+
+
+def reviewer_key(folder: Path, name: str = "reviewer", role: str = "reviewer") -> tuple[Path, Path]:
+    """A reviewer's private key in `folder` and a trusted-keys file listing it (made once per folder)."""
+    private, public = folder / f"{name}.key", folder / f"{name}.pub.yaml"
+    if not private.exists():
+        generate_key(folder, name, ("*",), role)
+    trusted = folder / "trusted-keys.yaml"
+    if not trusted.exists():
+        trusted.write_text(public.read_text(encoding="utf-8"), encoding="utf-8")
+    return private, trusted
+
+
+def sign_decisions(answers: Path, decisions: dict[str, dict[str, Any]], outlet: str | None, out: Path) -> Path:
+    """Sign decisions ({requirement: review()}) on the answers file as it is now into `out`."""
+    private, _trusted = reviewer_key(trusted_keys_of(answers).parent)
+    payload = {
+        "schema": "l3audit/reviews/v1", "outlet": outlet,
+        "checklist": yaml.safe_load(answers.read_text(encoding="utf-8"))["checklist"],
+        "answers": {"name": answers.name, "sha256": hashlib.sha256(answers.read_bytes()).hexdigest()},
+        "decisions": decisions, "signed_at": "2026-11-20T09:00:00+00:00",
+        "signer": {"key_id": key_id(load_private_key(private).public_key()), "name": "reviewer"},
+    }
+    out.write_text(json.dumps(sign_document("l3audit/reviews/v1", payload, load_private_key(private)),
+                              ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def review_args(*answers: Path) -> list[Any]:
+    """`--answers` with each file's `--reviews` (when `fill` signed any) and the `--trusted-keys` they need."""
+    args: list[Any] = []
+    reviewed = [reviews_of(a) for a in answers if reviews_of(a).exists()]
+    for a in answers:
+        args += ["--answers", a]
+    for r in reviewed:
+        args += ["--reviews", r]
+    if reviewed:
+        args += ["--trusted-keys", trusted_keys_of(answers[0])]
+    return args
+
+
+def assess(checklist: Checklist, answers: list[Path], waivers: Path | None = None,
+           today: dt.date | None = None) -> SelfAssessment:
+    """`load_self_assessment` of answers files with the signed reviews `fill` wrote beside them."""
+    reviewed = [reviews_of(a) for a in answers if reviews_of(a).exists()]
+    return load_self_assessment(checklist, answers, waivers, today, reviewed,
+                                trusted_keys_of(answers[0]) if reviewed else None)
+
+
 def review(by: str = "Cục Báo chí", decision: str = "accepted", reason: str | None = None) -> dict[str, Any]:
-    """A review block."""
+    """A reviewer's decision on one answer, as `fill` signs it into the reviews file."""
     return {"decision": decision, "reason": reason, "reviewer": by, "reviewed_at": "2026-11-20T09:00:00+00:00"}

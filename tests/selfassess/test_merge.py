@@ -14,15 +14,19 @@ from audit.demo.outlets import GOOD_HEADERS
 from audit.demo.servers import SiteConfig
 from audit.evaluation import judge_outlet, summarise
 from audit.exitcodes import FINDINGS
-from audit.selfassess.merge import load_self_assessment, merge_requirement
+from audit.selfassess.merge import merge_requirement
 from audit.models import RequirementResult, Status
 from audit.result import result_schema
 from tests.selfassess.support import (
     WITH_PROBES,
+    assess,
     fill,
     invoke,
     load,
     review,
+    review_args,
+    reviews_of,
+    sign_decisions,
     write_checklist,
 )
 
@@ -43,7 +47,7 @@ def test_an_answer_claiming_https_is_enforced_conflicts_with_a_probe_that_sees_p
     out = tmp_path / "r.json"
     result = invoke("scan", f"mau.test:{target.port}", "--resolve", f"mau.test:{target.port}:{target.address}",
                     "--http-port", target.http_port, "--ca-file", ca_file, "--no-nmap", "--timeout", "3",
-                    "--checklist", checklist_file, "--answers", answers, "--json", out)
+                    "--checklist", checklist_file, *review_args(answers), "--json", out)
     # When scanned, then the probe wins and the requirement is flagged as a conflict.
     assert result.exit_code == FINDINGS, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -65,10 +69,11 @@ def test_evidence_that_no_longer_matches_its_hash_is_flagged_and_loses_its_accep
     policy.write_bytes(b"v1")
     logs.write_bytes(b"ok")
     filled = fill(template, tmp_path / "f.yaml", {
-        "POL-01": {"answer": "implemented", "evidence": [{"path": "quy-che.pdf"}], "review": review()},
-        "OPS-01": {"answer": "implemented", "evidence": [{"path": "backup.log"}], "review": review()}})
+        "POL-01": {"answer": "implemented", "evidence": [{"path": "quy-che.pdf"}]},
+        "OPS-01": {"answer": "implemented", "evidence": [{"path": "backup.log"}]}})
     sealed = tmp_path / "s.yaml"
     invoke("self-assess", "seal", filled, "--checklist", checklist_file, "-o", sealed)
+    sign_decisions(sealed, {"POL-01": review(), "OPS-01": review()}, None, reviews_of(sealed))  # the sealed file is reviewed
     assert invoke("self-assess", "check", sealed, "--checklist", checklist_file).exit_code == 0
 
     policy.write_bytes(b"v2 edited after the review")
@@ -76,7 +81,7 @@ def test_evidence_that_no_longer_matches_its_hash_is_flagged_and_loses_its_accep
     check = invoke("self-assess", "check", sealed, "--checklist", checklist_file)
     assert check.exit_code == 1 and "file changed since the answer" in check.output and "file missing" in check.output
 
-    results = judge_outlet(checklist, "bao-mau", {}, load_self_assessment(checklist, [sealed], None, TODAY))
+    results = judge_outlet(checklist, "bao-mau", {}, assess(checklist, [sealed], None, TODAY))
     by_id = {r.requirement_id: r.to_dict() for r in results}
     assert by_id["POL-01"]["status"] == "manual" and "needs a new review" in by_id["POL-01"]["reason"]
     assert by_id["POL-01"]["evidence_flags"] == ["quy-che.pdf: file changed since the answer (SHA-256 differs)"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 
 import jsonschema
@@ -23,14 +25,17 @@ from tests.selfassess.support import (
     fill,
     invoke,
     load,
+    assess,
     review,
+    review_args,
+    reviewer_key,
     write_checklist,
 )
 
 
 def verdict(checklist, answers: Path) -> dict:
     """Judge a manual-only catalogue from answers alone (no probe needed)."""
-    assessment = load_self_assessment(checklist, [answers], None, dt.date(2026, 11, 26))
+    assessment = assess(checklist, [answers], None, dt.date(2026, 11, 26))
     return summarise(checklist, judge_outlet(checklist, "bao-mau", {}, assessment))
 
 
@@ -77,22 +82,27 @@ def test_yaml_round_trip_reaches_compliant_only_with_accepted_evidence(tmp_path:
     summary = verdict(checklist, sealed)
     assert summary["verdict"] == "incomplete" and summary["mandatory_open"] == ["OPS-01", "POL-01"]
 
-    reviewed = tmp_path / "reviewed.yaml"
-    for req_id, src in (("POL-01", sealed), ("OPS-01", tmp_path / "r1.yaml")):
-        out = tmp_path / "r1.yaml" if req_id == "POL-01" else reviewed
-        result = invoke("self-assess", "review", src, "--checklist", checklist_file, "--requirement", req_id,
-                        "--decision", "accepted", "--reviewer", "Cục Báo chí", "-o", out)
+    # The reviewer decides in a file of their own, signed with their key; a second decision is added to it.
+    key, trusted = reviewer_key(tmp_path / "keys")
+    before = sealed.read_bytes()
+    first, reviews = tmp_path / "r1.json", tmp_path / "reviews.json"
+    for req_id, previous, out in (("POL-01", (), first), ("OPS-01", ("--add-to", first), reviews)):
+        result = invoke("self-assess", "review", sealed, "--checklist", checklist_file, "--requirement", req_id,
+                        "--decision", "accepted", "--reviewer", "Cục Báo chí", "--key", key, *previous, "-o", out)
         assert result.exit_code == OK, result.output
-    kept = yaml.safe_load(reviewed.read_text(encoding="utf-8"))["answers"]["POL-01"]
-    assert kept["answer"] == "implemented" and kept["text"] == "Quyết định 12/QĐ"  # the original answer is kept
-    assert kept["review"]["decision"] == "accepted"
-    summary = verdict(checklist, reviewed)
+    assert sealed.read_bytes() == before  # the outlet's answers are not touched
+    signed = json.loads(reviews.read_text(encoding="utf-8"))
+    assert signed["format"] == "l3audit/reviews/v1" and sorted(signed["payload"]["decisions"]) == ["OPS-01", "POL-01"]
+    assert signed["payload"]["answers"]["sha256"] == hashlib.sha256(before).hexdigest()
+    summary = summarise(checklist, judge_outlet(checklist, "bao-mau", {}, load_self_assessment(
+        checklist, [sealed], None, dt.date(2026, 11, 26), [reviews], trusted)))
     assert summary["verdict"] == "compliant"  # OPS-02 is optional and unanswered
     assert summary["coverage_percent"] == pytest.approx(66.7)
 
     # The reviewer rejects the backup evidence: the mandatory requirement fails.
-    rejected = fill(reviewed, tmp_path / "rejected.yaml", {"OPS-01": {"review": review(decision="rejected",
-                                                                                           reason="no restore test")}})
+    rejected = fill(sealed, tmp_path / "rejected.yaml", {"POL-01": {"review": review()},
+                                                         "OPS-01": {"review": review(decision="rejected",
+                                                                                     reason="no restore test")}})
     summary = verdict(checklist, rejected)
     assert summary["verdict"] == "not_compliant" and summary["mandatory_failed"] == ["OPS-01"]
 
@@ -108,7 +118,7 @@ def test_scan_with_answers_explains_each_requirement(sites, ca_file, tmp_path: P
     out = tmp_path / "r.json"
     result = invoke("scan", f"tot.test:{target.port}", "--resolve", f"tot.test:{target.port}:{target.address}",
                     "--http-port", target.http_port, "--ca-file", ca_file, "--no-nmap", "--timeout", "3",
-                    "--checklist", checklist_file, "--answers", answers, "--json", out)
+                    "--checklist", checklist_file, *review_args(answers), "--json", out)
     assert result.exit_code == OK, result.output
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     by_id = {r["requirement_id"]: r for r in data["requirements"]}
@@ -129,8 +139,8 @@ def test_scan_with_answers_explains_each_requirement(sites, ca_file, tmp_path: P
      "requirement POL-01: 'not_applicable' needs a justification"),
     (lambda d: d["answers"]["POL-01"].update({"answer": "yes"}),
      "answers.POL-01.answer: 'yes' is not one of"),
-    (lambda d: d["answers"]["POL-01"].update({"answer": "implemented", "review": review(decision="rejected")}),
-     "a rejected answer needs a reason"),
+    (lambda d: d["answers"]["POL-01"].update({"answer": "implemented", "review": review()}),
+     "requirement POL-01: a 'review' block in an outlet's answers file: an outlet cannot approve its own answers"),
 ])
 def test_bad_answers_are_refused_with_a_located_error_and_left_unchanged(tmp_path: Path, edit, message: str) -> None:
     checklist_file = write_checklist(tmp_path)
@@ -203,7 +213,7 @@ def test_run_applies_each_outlets_own_answers_and_refuses_an_unnamed_file(tmp_pa
                 outlet="bao-khac")
     out = tmp_path / "out"
     result = invoke("run", inventory, "--out", out, "--checklist", checklist_file, "--no-nmap",
-                    "--answers", mau, "--answers", khac)
+                    *review_args(mau, khac))
     verdicts = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["summary"]["verdict"]
                 for p in out.glob("bao-*.json")}
     assert verdicts == {"bao-mau": "compliant", "bao-khac": "not_compliant"}, result.output

@@ -10,8 +10,7 @@ import yaml
 from audit.selfassess.answers import load_answers, sha256_file
 from audit.evaluation import judge_outlet, summarise
 from audit.exitcodes import OK, USAGE
-from audit.selfassess.merge import load_self_assessment
-from tests.selfassess.support import fill, invoke, load, review, write_checklist
+from tests.selfassess.support import assess, fill, invoke, load, review, write_checklist
 
 
 def test_given_answers_typed_in_two_sessions_then_the_file_resumes_and_gives_a_verdict(tmp_path: Path) -> None:
@@ -58,7 +57,7 @@ def test_given_answers_typed_in_two_sessions_then_the_file_resumes_and_gives_a_v
     # The reviewer accepts both; the optional OPS-02 fails but the verdict only gates mandatory rows.
     reviewed = fill(answers, tmp_path / "reviewed.yaml", {"POL-01": {"review": review()},
                                                             "OPS-01": {"review": review()}})
-    assessment = load_self_assessment(checklist, [reviewed], None, dt.date(2026, 11, 26))
+    assessment = assess(checklist, [reviewed], None, dt.date(2026, 11, 26))
     results = judge_outlet(checklist, "bao-mau", {}, assessment)
     summary = summarise(checklist, results)
     assert {r.requirement_id: r.status.value for r in results} == {

@@ -13,7 +13,7 @@ from audit.evaluation import judge_outlet, summarise
 from audit.exitcodes import OK, USAGE
 from audit.selfassess.merge import load_self_assessment
 from audit.selfassess.workbook import COLUMNS, KEYS, import_workbook
-from tests.selfassess.support import invoke, load, write_checklist
+from tests.selfassess.support import invoke, load, reviewer_key, write_checklist
 
 
 def col(key: str) -> int:
@@ -73,14 +73,14 @@ def test_workbook_round_trip_gives_the_same_answers_and_verdict(tmp_path: Path) 
     assert invoke("self-assess", "export-xlsx", "--checklist", checklist_file, "--answers", out, "-o", again).exit_code == OK
     assert import_workbook(again, checklist).answers == answers.answers
 
-    reviewed = out
-    for req in ("POL-01", "OPS-01"):  # the department's decisions, made apart from the outlet's workbook
-        nxt = tmp_path / f"reviewed-{req}.yaml"
-        assert invoke("self-assess", "review", reviewed, "--checklist", checklist_file, "--requirement", req,
-                      "--decision", "accepted", "--reviewer", "Cục Báo chí", "-o", nxt).exit_code == OK
-        reviewed = nxt
-    summary = summarise(checklist, judge_outlet(checklist, "bao-mau", {},
-                                                load_self_assessment(checklist, [reviewed], None, dt.date(2026, 11, 26))))
+    # The department's decisions, made apart from the outlet's workbook, in a reviews file signed by the reviewer.
+    key, trusted = reviewer_key(tmp_path / "keys")
+    reviews = tmp_path / "reviews.json"
+    assert invoke("self-assess", "review", out, "--checklist", checklist_file, "--requirement", "POL-01",
+                  "--requirement", "OPS-01", "--decision", "accepted", "--reviewer", "Cục Báo chí", "--key", key,
+                  "-o", reviews).exit_code == OK
+    summary = summarise(checklist, judge_outlet(checklist, "bao-mau", {}, load_self_assessment(
+        checklist, [out], None, dt.date(2026, 11, 26), [reviews], trusted, ["bao-mau"])))
     assert summary["verdict"] == "not_compliant" and summary["mandatory_failed"] == ["OPS-01"]
     assert summary["score"]["requirements"]["OPS-01"]["points"] == 5.0  # accepted 'partly': half of 10
 

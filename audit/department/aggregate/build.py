@@ -95,6 +95,7 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
     latest = {k: v[-1] for k, v in series.items()}
     previous = {k: v[-2] for k, v in series.items() if len(v) > 1}
     statuses = store.statuses([r.id for r in latest.values()] + [r.id for r in previous.values()])
+    signers = store.signer_names(r.id for r in latest.values() if r.signer)  # names, not key ids
     catalogues: dict[str, CatalogueInfo] = {}
     for checklist_id in sorted({c for c, _ in series}):
         catalogues[checklist_id] = catalogue_info(checklist_id, lang)
@@ -115,7 +116,8 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
             "low_coverage": row.coverage_percent is None or row.coverage_percent < COVERAGE_THRESHOLD_PERCENT,
             "fail": row.counts["fail"], "error": row.counts["error"],
             "manual": row.counts["manual"], "audits": len(series[key]), "trend": trend, "delta": delta,
-            "series": [r.pass_percent for r in series[key][-TREND_POINTS:]], "signer": row.signer or "",
+            "series": [r.pass_percent for r in series[key][-TREND_POINTS:]],
+            "signer": signers.get(row.id, row.signer or ""),
         })
         for req, status in now_st.items():
             judged[(checklist_id, req)] += 1

@@ -3,11 +3,14 @@
 - `results/bao-mau.json`: one result file;
 - `results/`: every result file of a run folder (its summary.json is skipped);
 - `7` or `round:7`: stored round 7 (needs `--db`);
-- `@2026-11-01`: each outlet's latest stored result finished on or before that date (needs `--db`).
+- `@2026-11-01` or `@01/11/2026`: each outlet's latest stored result finished on or before the end of
+  that day in the department's zone (`L3AUDIT_TZ`, default Asia/Ho_Chi_Minh), or before a timestamp
+  (`@2026-11-01T09:00:00+07:00`) (needs `--db`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ from audit.result import load_result
 from audit.department.store.store import Store
 
 _ROUND = re.compile(r"^(?:round:)?(\d+)$")
-_DATE = re.compile(r"^@(\d{4}-\d{2}-\d{2}(?:T[0-9:+\-.]+)?)$")
+_DATE = re.compile(r"^@(.+)$")
 
 
 def load_side(spec: str, store: Store | None) -> dict[str, dict[str, Any]]:
@@ -44,8 +47,25 @@ def load_side(spec: str, store: Store | None) -> dict[str, dict[str, Any]]:
         if round_match:
             return store.round_documents(int(round_match.group(1)))
         assert date_match is not None
-        return store.snapshot(date_match.group(1))
+        return store.snapshot(snapshot_until(date_match.group(1)))
     raise ResultError(phrase("error.diff.unknown_source", spec=repr(spec)))
+
+
+def snapshot_until(text: str) -> str:
+    """The UTC bound of `@DAY` (the end of that local day) or `@TIMESTAMP`; DateFilterError otherwise."""
+    from audit.department.dates import DateFilterError, parse_day, to_utc, window
+
+    if "T" in text:
+        try:
+            dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise DateFilterError(f"@{text!r} is not a day or a timestamp (hint: @2026-11-01, @01/11/2026 or "
+                                  "@2026-11-01T09:00:00+07:00)") from None
+        return to_utc(text)
+    parse_day(text, "@DATE")
+    _start, end = window(None, text)
+    assert end is not None
+    return end
 
 
 def stored_failing_since(store: Store, new: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:

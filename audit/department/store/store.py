@@ -205,6 +205,14 @@ class Store:
             return [{"id": r.id, "name": r.name, "tags": json.loads(r.tags), "imported_at": r.imported_at}
                     for r in conn.execute(sa.select(o.id, o.name, o.tags, o.imported_at).order_by(o.id))]
 
+    def remove_outlet(self, outlet_id: str) -> bool:
+        """Take one outlet out of the inventory (it stops counting on the dashboard); its results stay.
+
+        False when the inventory has no such outlet.
+        """
+        with self.write("remove an outlet") as conn:
+            return bool(conn.execute(schema.outlets.delete().where(schema.outlets.c.id == outlet_id)).rowcount)
+
     def withdraw(self, digest: str, reason: str) -> int:
         """Mark the result of a bundle (its sha256) or a result (its digest) withdrawn; returns its id.
 
@@ -233,6 +241,13 @@ class Store:
         with self.read("read withdrawals") as conn:
             return {int(i): str(reason) for i, reason in conn.execute(sa.select(w.result_id, w.reason).order_by(w.id))}
 
+    def withdrawn_digests(self) -> dict[str, str]:
+        """Digests of withdrawn results and the reason given (for marking them wherever they are shown)."""
+        w, r = schema.withdrawals.c, schema.results.c
+        with self.read("read withdrawals") as conn:
+            return {str(d): str(reason) for d, reason in conn.execute(
+                sa.select(r.digest, w.reason).join(schema.results, r.id == w.result_id).order_by(w.id))}
+
     def add_submission(self, result_id: int, submission: dict[str, Any]) -> bool:
         """Record one more signed submission of an already stored result; False if this bundle is known.
 
@@ -254,6 +269,17 @@ class Store:
                  .where(s.result_id == result_id).order_by(s.id))
         with self.read("read submissions") as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    def signer_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """The signer name of each result's latest submission (results stored by `run` have none)."""
+        s = schema.submissions.c
+        found: dict[int, str] = {}
+        with self.read("read signer names") as conn:
+            for chunk in _chunks(list(ids)):
+                for rid, name, kid in conn.execute(sa.select(s.result_id, s.signer_name, s.key_id)
+                                                   .where(s.result_id.in_(chunk)).order_by(s.id)):
+                    found[int(rid)] = str(name or kid)
+        return found
 
     def results(self, *, outlet_id: str | None = None, round_id: int | None = None, since: str | None = None,
                 until: str | None = None, checklist_id: str | None = None,
