@@ -22,7 +22,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit.department.keys import TrustedKey, key_id
-from audit.errors import AuditError
+from audit.errors import AuditError, Text
+from audit.i18n import phrase
 from audit.userfiles.jsonfile import load_json_file
 
 
@@ -50,14 +51,15 @@ class SignedDocument:
 
 
 def open_document(path: Path, trusted: Mapping[str, TrustedKey], format_id: str, what: str,
-                  roles: Collection[str], error: Callable[[str], AuditError],
+                  roles: Collection[str], error: Callable[[Text], AuditError],
                   made_by: str) -> SignedDocument:
     """Read a signed document and check format, signer, role and signature; `error(message)` for refusals.
 
     `what` names the document in messages ('bundle', 'reviews file'), `made_by` the command that makes it.
     """
-    def refuse(message: str, hint: str) -> AuditError:
-        return error(f"{path}: {message} (hint: {hint or 'ask the sender to send the file again'})")
+    def refuse(message: Text, hint: Text) -> AuditError:
+        return error(phrase("error.in_file.hint", path=path, message=message,
+                            hint=hint or phrase("error.bundle.send_again")))
 
     document, raw = load_json_file(path, refuse)
     if not isinstance(document, dict) or document.get("format") != format_id:
