@@ -62,24 +62,29 @@ def open_document(path: Path, trusted: Mapping[str, TrustedKey], format_id: str,
                             hint=hint or phrase("error.bundle.send_again")))
 
     document, raw = load_json_file(path, refuse)
+    kind = phrase(f"signed.kind.{what.replace(' ', '_')}")
     if not isinstance(document, dict) or document.get("format") != format_id:
-        raise error(f"{path}: not an l3audit {what} (hint: made by '{made_by}', format {format_id})")
+        raise error(phrase("error.signed.not_document", path=path, what=kind, made_by=made_by, format=format_id))
     sig, payload = document.get("signature"), document.get("payload")
     if not isinstance(sig, dict) or not isinstance(payload, dict) or sig.get("algorithm") != "ed25519":
-        raise error(f"{path}: the {what} has no Ed25519 signature or no payload")
+        raise error(phrase("error.signed.unsigned", path=path, what=kind))
     signer = trusted.get(str(sig.get("key_id")))
     if signer is None:
-        raise error(f"{path}: signed by unknown key {sig.get('key_id')!r} (hint: add the sender's public key "
-                    "to the trusted-keys file if you trust it)")
+        raise error(phrase("error.bundle.unknown_key", path=path, kid=repr(sig.get("key_id"))))
     try:
         signature = base64.b64decode(str(sig.get("value")), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise error(f"{path}: the signature is not base64") from exc
+        raise error(phrase("error.bundle.not_base64", path=path)) from exc
     if not signer.verify(signature, canonical(payload)):
-        raise error(f"{path}: the signature does not match the content: the {what} was changed after signing "
-                    f"(signer {signer.id} {signer.name}) (hint: refuse it and ask for a new one)")
+        raise error(phrase("error.signed.tampered", path=path, what=kind, signer=signer.id, name=signer.name))
     if signer.role not in roles:
-        raise error(f"{path}: signed by key {signer.id} ({signer.name}) whose role is '{signer.role}'; a {what} "
-                    f"must be signed by a key with role {' or '.join(repr(r) for r in sorted(roles))} "
-                    "(hint: the key's 'role' in the trusted-keys file)")
+        raise error(phrase("error.signed.role", path=path, signer=signer.id, name=signer.name, role=signer.role,
+                           what=kind, roles=_either(sorted(roles))))
     return SignedDocument(signer, payload, hashlib.sha256(raw).hexdigest())
+
+
+def _either(roles: list[str]) -> Text:
+    """'a' or 'b' in the message's language (one role: itself, quoted)."""
+    if len(roles) == 2:
+        return phrase("signed.roles.either", a=roles[0], b=roles[1])
+    return ", ".join(repr(r) for r in roles)

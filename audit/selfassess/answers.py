@@ -45,12 +45,9 @@ class AnswersErrors(AnswersError):
 
     def __init__(self, problems: list[AnswersError]) -> None:
         first, *rest = problems
-        super().__init__(first.message, path=first.path, line=first.line, item=first.item, hint=first.hint,
+        message, item, hint = first.phrases
+        super().__init__(message, path=first.path, line=first.line, item=item, hint=hint,
                          more=[*first.more, *rest])
-
-    def localized(self, lang: str, hint_word: str = "hint") -> str:
-        """Each problem on its line, in `lang`."""
-        return "\n".join(p.localized(lang, hint_word) for p in self.problems)
 
 
 def raise_problems(problems: list[AnswersError]) -> None:

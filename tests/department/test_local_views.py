@@ -90,7 +90,7 @@ def test_diff_at_a_date_compares_local_days(db: str, day: str, status: str) -> N
 @pytest.mark.parametrize("spec", ["@hom-qua", "@2026-13-01", "@2026-12-01Tx"])
 def test_diff_at_a_bad_date_exits_2(db: str, spec: str) -> None:
     code, output = run("diff", spec, "@2026-12-02", "--db", db)
-    assert code == 2 and "hint" in output, output
+    assert code == 2 and "gợi ý" in output, output  # Vietnamese by default
 
 
 def test_the_dashboard_names_the_signer_not_the_key_id(db: str, tmp_path: Path) -> None:

@@ -134,5 +134,5 @@ def test_a_type_error_says_what_to_write(tmp_path: Path) -> None:
     data["answers"]["POL-01"]["text"] = 5
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(AnswersError, match=r"answers\.POL-01\.text: 5 is not of type .* \(hint: write text or nothing"):
+    with pytest.raises(AnswersError, match=r"answers\.POL-01\.text: 5 is not of type .* \(hint: write "):
         load_answers(bad, load(tmp_path))

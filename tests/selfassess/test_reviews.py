@@ -149,7 +149,7 @@ def test_review_command_signs_with_a_reviewer_key_and_applies_through_scan(tmp_p
     out = tmp_path / "cuc.reviews.json"
     rejected = invoke("self-assess", "review", answers, "--checklist", checklist_file, "--requirement", "OPS-01",
                       "--decision", "rejected", "--reviewer", "Cục", "--key", tmp_path / "k" / "cuc.key", "-o", out)
-    assert rejected.exit_code == USAGE and "needs --reason" in rejected.output
+    assert rejected.exit_code == USAGE and "từ chối cần có --reason" in rejected.output
     result = invoke("self-assess", "review", answers, "--checklist", checklist_file, "--requirement", "POL-01",
                     "--requirement", "OPS-01", "--decision", "accepted", "--reviewer", "Cục",
                     "--key", tmp_path / "k" / "cuc.key", "-o", out)

@@ -59,8 +59,7 @@ def snapshot_until(text: str) -> str:
         try:
             dt.datetime.fromisoformat(text)
         except ValueError:
-            raise DateFilterError(f"@{text!r} is not a day or a timestamp (hint: @2026-11-01, @01/11/2026 or "
-                                  "@2026-11-01T09:00:00+07:00)") from None
+            raise DateFilterError(phrase("error.diff.bad_at", text=repr(text))) from None
         return to_utc(text)
     parse_day(text, "@DATE")
     _start, end = window(None, text)
