@@ -149,4 +149,4 @@ def test_keys_and_sign_commands(tmp_path: Path) -> None:
     assert signed.exit_code == 0, signed.output
     assert verify_bundle(out, load_trusted_keys(tmp_path / "so-tt.pub.yaml")).result["outlet"]["id"] == "bao-a"
     again = runner.invoke(cli, ["keys", "generate", "--name", "so-tt", "--dir", str(tmp_path)])
-    assert again.exit_code == 2 and "already exists" in again.output
+    assert again.exit_code == 2 and "khóa đã tồn tại" in again.output
