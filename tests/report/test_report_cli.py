@@ -65,7 +65,7 @@ def test_a_cut_short_file_is_refused(tmp_path: Path) -> None:
     cut = tmp_path / "cut.json"
     cut.write_text((GOLDEN / "result-good.json").read_text()[:700])
     result = _run(str(cut))
-    assert result.exit_code == 2 and "truncated or corrupt" in result.output
+    assert result.exit_code == 2 and "bị cắt hoặc hỏng" in result.output
 
 
 def test_a_result_with_missing_parts_renders_what_exists(tmp_path: Path) -> None:

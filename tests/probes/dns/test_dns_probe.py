@@ -250,7 +250,7 @@ def test_trust_anchor_file_from_the_command_line(knot: Knot, tmp_path: Path) -> 
     ("; only a comment\n", r"anchor.txt: no DS or DNSKEY record in the file"),
     ("test. DS 1 13 2 zz\n", r"anchor.txt:1: trust anchor 'test. DS 1 13 2 zz'"),
     (b"\xff\xfe", r"anchor.txt: not UTF-8 text"),
-    ("x" * (64 * 1024 + 1), r"anchor.txt: file too large"),
+    ("x" * (64 * 1024 + 1), r"anchor.txt: tệp quá lớn"),
 ])
 def test_a_bad_trust_anchor_file_is_one_line_and_exit_2(tmp_path: Path, content: str | bytes, message: str) -> None:
     import re
