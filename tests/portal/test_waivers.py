@@ -109,3 +109,37 @@ def test_hostile_text_in_a_waiver_is_escaped(app: Flask, officer: FlaskClient) -
     assert _grant(officer, justification=hostile, approver=hostile).status_code == 302  # type: ignore[attr-defined]
     page = officer.get("/officer/waivers").text
     assert "<script>alert" not in page and "<img src=x" not in page and "&lt;script&gt;" in page
+
+
+def test_the_outlet_sees_a_waiver_expiry_and_that_the_report_counts_it_until_the_next_judgement(
+        app: Flask, officer: FlaskClient) -> None:
+    """Given a waiver on o1, then o1's overview shows its expiry; once the day has passed with no new judgement,
+    it says the report above still counts it until the next one; after that judgement, that it no longer applies."""
+    from audit.portal.judgement import store_judgement
+
+    _grant(officer, expires=(TODAY + dt.timedelta(days=5)).isoformat())  # granting judges o1 again: waived
+    alice = app.test_client()
+    login(alice, "alice")
+
+    def section() -> str:
+        page = alice.get("/outlet/o1").text
+        return page.split('id="waivers"', 1)[1].split("</section>", 1)[0]
+
+    shown = section()
+    assert FAILING in shown and "đang thay nhà cung cấp" in shown and "Giám đốc Sở" in shown
+    assert "Còn hiệu lực đến hết ngày" in shown and "(còn 5 ngày)" in shown
+    store, checklist = app.extensions["l3audit_store"], app.extensions["l3audit_checklist"]
+    with store.write("t") as conn:  # the calendar moves on; nothing judges o1 again
+        conn.execute(portal_waivers.update().values(expires_at=(TODAY - dt.timedelta(days=1)).isoformat()))
+    assert _latest(app)[FAILING]["status"] == "waived"
+    shown = section()
+    assert "Đã hết hạn sau ngày" in shown and "báo cáo mới nhất ở trên vẫn tính miễn trừ này" in shown
+    alice.get("/lang/en")
+    assert "the latest report above still counts it" in section()
+    store_judgement(store, checklist, "o1", "officer1")  # the next judgement (a review, a scan, a waiver change)
+    assert _latest(app)[FAILING]["status"] == "fail"
+    shown = section()
+    assert "no longer applied" in shown and "still counts it" not in shown
+    bob = app.test_client()
+    login(bob, "bob")
+    assert 'id="waivers"' not in bob.get("/outlet/o2").text
