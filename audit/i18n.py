@@ -31,6 +31,14 @@ MESSAGES_DICT_TEMPLATE = '''MESSAGES: dict[str, dict[str, str]] = {
 
 MESSAGES: dict[str, dict[str, str]] = {
     # Pending entries, {key: {"vi": ..., "en": ...}}, one block per issue under "# --- issue N ---".
+    # --- issue 18 ---
+    "portal.questionnaire.groups": {"vi": "Các nhóm câu hỏi", "en": "Question groups"},
+    "portal.questionnaire.progress": {"vi": "đã trả lời {answered}/{total}", "en": "{answered} of {total} answered"},
+    "portal.questionnaire.mandatory_open": {"vi": "{n} câu bắt buộc chưa trả lời",
+                                            "en": "{n} mandatory unanswered"},
+    "portal.questionnaire.group_of": {"vi": "Nhóm {n}/{total}", "en": "Group {n} of {total}"},
+    "portal.questionnaire.previous": {"vi": "← Nhóm trước: {title}", "en": "← Previous group: {title}"},
+    "portal.questionnaire.next": {"vi": "Nhóm sau: {title} →", "en": "Next group: {title} →"},
 }
 
 
