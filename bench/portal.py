@@ -97,7 +97,8 @@ def fill_store(db: str, checklist: Checklist, outlets: int) -> float:
 def bench_dashboard(db: str, checklist: Checklist, outlets: int, repeat: int, backend: str) -> dict[str, Any]:
     """Median server time of GET /department over `repeat` requests (after one warm-up)."""
     store_seconds = fill_store(db, checklist, outlets)
-    app = create_app(db, checklist=checklist.id, secret_key="bench-" + "k" * 40)
+    app = create_app(db, checklist=checklist.id, secret_key="bench-" + "k" * 40,
+                     data_dir=tempfile.mkdtemp(prefix="l3audit-bench-data-"))  # PostgreSQL needs one
     client = app.test_client()
     token = _csrf(client.get("/login").text)
     assert client.post("/login", data={"username": "officer", "password": PASSWORD, "csrf_token": token}).status_code == 302
