@@ -14,8 +14,8 @@ reported, with the time of building `aggregate`'s view-model alone.
 
 (b) Questionnaire: `l3audit serve` (gunicorn, `--workers`) on a temporary SQLite store, on loopback
 (127.18.3.2). U threads, each logged in as its own outlet member (httpx), wait at a barrier, then
-load the questionnaire and save answers, `--requests` requests each (every fifth a reload of the
-page, the others a saved row), pausing a uniformly random 0.5x to 1.5x `--think-seconds` between
+load the questionnaire and save answers, `--requests` requests each (every fifth a page of one
+requirement group, each user going round the groups, the others a saved row), pausing a uniformly random 0.5x to 1.5x `--think-seconds` between
 requests like a person filling in the form. Latency is measured per request at the client; an error
 is any exception or an answer other than 200 (page) or 302 (saved). Traffic goes to 127.0.0.0/8 only.
 """
@@ -45,6 +45,7 @@ from audit.department.aggregate.build import Filters, build_dashboard
 from audit.department.store import open_store
 from audit.department.store.store import insert_result
 from audit.portal.app import create_app
+from audit.portal.questionnaire_pages import question_groups
 from audit.portal.users import add_user
 from audit.selfassess.questionnaire import questions
 
@@ -96,7 +97,8 @@ def fill_store(db: str, checklist: Checklist, outlets: int) -> float:
 def bench_dashboard(db: str, checklist: Checklist, outlets: int, repeat: int, backend: str) -> dict[str, Any]:
     """Median server time of GET /department over `repeat` requests (after one warm-up)."""
     store_seconds = fill_store(db, checklist, outlets)
-    app = create_app(db, checklist=checklist.id, secret_key="bench-" + "k" * 40)
+    app = create_app(db, checklist=checklist.id, secret_key="bench-" + "k" * 40,
+                     data_dir=tempfile.mkdtemp(prefix="l3audit-bench-data-"))  # PostgreSQL needs one
     client = app.test_client()
     token = _csrf(client.get("/login").text)
     assert client.post("/login", data={"username": "officer", "password": PASSWORD, "csrf_token": token}).status_code == 302
@@ -157,6 +159,7 @@ def bench_questionnaire(checklist: Checklist, users: int, requests: int, think: 
          "--checklist", checklist.id, "--workers", str(workers)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     rows = [q.requirement_id for q in questions(checklist)]
+    pages = [g.id for g in question_groups(checklist)]
     latencies: dict[str, list[float]] = {"page": [], "save": [], "login": []}
     errors: list[str] = []
     lock = threading.Lock()
@@ -189,7 +192,7 @@ def bench_questionnaire(checklist: Checklist, users: int, requests: int, think: 
                 start = time.perf_counter()
                 try:
                     if kind == "page":
-                        reply = client.get(f"/outlet/{outlet}/questionnaire")
+                        reply = client.get(f"/outlet/{outlet}/questionnaire/{pages[(i + n) % len(pages)]}")
                         ok = reply.status_code == 200
                         if ok:
                             token = _csrf(reply.text)
@@ -229,7 +232,7 @@ def bench_questionnaire(checklist: Checklist, users: int, requests: int, think: 
         server.wait(timeout=30)
     both = latencies["page"] + latencies["save"]
     return {"users": users, "requests_per_user": requests, "think_seconds": think, "workers": workers,
-            "questions": len(rows), "requests": len(both), "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
+            "questions": len(rows), "groups": len(pages), "requests": len(both), "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
             "p95_ms": round(1000 * _percentile(both, 0.95)), "p50_ms": round(1000 * _percentile(both, 0.50)),
             "page_p95_ms": round(1000 * _percentile(latencies["page"], 0.95)),
             "save_p95_ms": round(1000 * _percentile(latencies["save"], 0.95)),
@@ -251,7 +254,7 @@ def render(dashboards: list[dict[str, Any]], load: dict[str, Any], command: str)
                      f"| {d['page_kib']} KiB |")
     lines += ["", "| questionnaire | users | requests | think time | p50 | p95 | p95 page / save | errors | req/s |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-              f"| gunicorn, {load['workers']} workers, {load['questions']} questions | {load['users']} | {load['requests']} "
+              f"| gunicorn, {load['workers']} workers, {load['questions']} questions in {load['groups']} pages | {load['users']} | {load['requests']} "
               f"| {load['think_seconds']:g} s | {load['p50_ms']} ms | {load['p95_ms']} ms "
               f"| {load['page_p95_ms']} / {load['save_p95_ms']} ms | {load['errors']} | {load['throughput_per_second']} |"]
     return "\n".join(lines) + "\n"

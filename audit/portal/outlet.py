@@ -1,7 +1,8 @@
 """The outlet member's area: the questionnaire (saved row by row, or as one types), submitting for review,
 and the overview of the outlet's latest report and history.
 
-Every page works without script: each row has its own save button. `static/autosave.js` only posts
+The questionnaire is paged by requirement group (audit.portal.questionnaire_pages). Every page works
+without script: each row has its own save button. `static/autosave.js` only posts
 the same form in the background (`Accept: application/json`) after a pause in typing.
 """
 
@@ -21,6 +22,7 @@ from audit.portal.evidence import evidence_rows
 from audit.portal.forms import ActionForm, AnswerForm
 from audit.portal.locale import current_lang
 from audit.portal.overview import outlet_overview
+from audit.portal.questionnaire_pages import group_index, question_groups, row_url
 from audit.portal.submit import NothingAnsweredError, outlet_submissions, submit_for_review
 from audit.selfassess.questionnaire import questions
 
@@ -41,19 +43,26 @@ def overview(outlet_id: str) -> str:
     return render_template("outlet_overview.html", outlet_id=outlet_id, **view)
 
 
-@bp.route("/<outlet_id>/questionnaire", methods=["GET"])
+@bp.route("/<outlet_id>/questionnaire", methods=["GET"], defaults={"group_id": None})
+@bp.route("/<outlet_id>/questionnaire/<group_id>", methods=["GET"])
 @roles_required("outlet")
-def questionnaire(outlet_id: str) -> str:
-    """Every question, grouped as the catalogue groups them, with the saved answer, its evidence files,
-    the evidence asked for, and the submission waiting for review (if any)."""
+def questionnaire(outlet_id: str, group_id: str | None) -> str:
+    """One group's questions (the first group when none is named), in catalogue order, with the saved
+    answer, its evidence files and the evidence asked for; the index of every group with its progress,
+    previous / next, and the submission waiting for review (if any)."""
     store = current_app.extensions["l3audit_store"]
     checklist = current_app.extensions["l3audit_checklist"]
+    groups = question_groups(checklist)
+    at = 0 if group_id is None else next((n for n, grp in enumerate(groups) if grp.id == group_id), -1)
+    if at < 0:
+        abort(404)
+    group = groups[at] if groups else None  # a catalogue with nothing to ask (every row automated)
     answers = load_portal_answers(store, checklist, outlet_id)
     files: dict[str, list[dict[str, Any]]] = {}
     for e in evidence_rows(store, outlet_id):
         files.setdefault(str(e["requirement_id"]), []).append(e)
     rows = []
-    for q in questions(checklist):
+    for q in group.questions if group else ():
         saved = answers.answers.get(q.requirement_id)
         form = AnswerForm(formdata=None, requirement_id=q.requirement_id,
                           answer=saved.answer.value if saved and saved.answer else "",
@@ -61,6 +70,9 @@ def questionnaire(outlet_id: str) -> str:
         rows.append({"question": q, "form": form, "saved": saved, "files": files.get(q.requirement_id, [])})
     waiting = next((s for s in outlet_submissions(store, outlet_id) if s["state"] == "waiting"), None)
     return render_template("questionnaire.html", outlet_id=outlet_id, checklist=checklist, rows=rows,
+                           group=group, position=at + 1, index=group_index(groups, answers),
+                           previous=groups[at - 1] if at > 0 else None,
+                           next=groups[at + 1] if at + 1 < len(groups) else None,
                            waiting=waiting, action_form=ActionForm())
 
 
@@ -88,8 +100,7 @@ def save_answer(outlet_id: str) -> Response | tuple[Any, int]:
     if wants_json():
         return jsonify(saved=True, requirement_id=saved.requirement_id, answered_by=saved.answered_by,
                        answered_at=saved.answered_at), 200
-    anchor = form.requirement_id.data
-    return redirect(url_for("outlet.questionnaire", outlet_id=outlet_id) + f"#r-{anchor}")  # type: ignore[return-value]
+    return redirect(row_url(checklist, outlet_id, form.requirement_id.data))  # type: ignore[return-value]
 
 
 @bp.route("/<outlet_id>/submit", methods=["POST"])

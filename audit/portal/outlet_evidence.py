@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, send_file
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -29,6 +29,7 @@ from audit.portal.evidence import (
     write_evidence,
 )
 from audit.portal.forms import ActionForm
+from audit.portal.questionnaire_pages import row_url
 from audit.selfassess.questionnaire import questions
 
 bp = Blueprint("evidence", __name__, url_prefix="/outlet")
@@ -88,7 +89,7 @@ def upload(outlet_id: str) -> Any:
     g.audit_action = "evidence.upload"
     g.audit_detail = {"outlet_id": outlet_id, "requirement_id": requirement_id, "sha256": stored.sha256,
                       "size": stored.size, "evidence_id": row}
-    return redirect(url_for("outlet.questionnaire", outlet_id=outlet_id) + f"#r-{requirement_id}")
+    return redirect(row_url(current_app.extensions["l3audit_checklist"], outlet_id, requirement_id))
 
 
 @bp.route("/<outlet_id>/evidence/<sha256>", methods=["GET"])
@@ -118,6 +119,4 @@ def remove(outlet_id: str, evidence_id: int) -> Any:
         abort(404)
     g.audit_action = "evidence.remove"
     g.audit_detail = {"outlet_id": outlet_id, "evidence_id": evidence_id}
-    anchor = request.form.get("requirement_id", "")
-    known = {q.requirement_id for q in questions(current_app.extensions["l3audit_checklist"])}
-    return redirect(url_for("outlet.questionnaire", outlet_id=outlet_id) + (f"#r-{anchor}" if anchor in known else ""))
+    return redirect(row_url(current_app.extensions["l3audit_checklist"], outlet_id, request.form.get("requirement_id", "")))

@@ -17,7 +17,7 @@ def test_portal_bench_runs_with_tiny_sizes(tmp_path: Path) -> None:
                            "--requests", "4", "--think-seconds", "0", "--json", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "| SQLite | 5 | 10 × 195 |" in done.stdout and "| gunicorn, 2 workers, 195 questions | 3 | 12 |" in done.stdout
+    assert "| SQLite | 5 | 10 × 195 |" in done.stdout and "| gunicorn, 2 workers, 195 questions in 18 pages | 3 | 12 |" in done.stdout
     numbers = json.loads(out.read_text())
     assert numbers["questionnaire"]["errors"] == 0 and numbers["questionnaire"]["requests"] == 12
     dashboard = numbers["dashboards"][0]

@@ -71,15 +71,24 @@ def log_out(page: Page, lang: str = "vi") -> None:
 
 def answer_upload_submit(page: Page, outlet_id: str, evidence: Path, lang: str = "vi", rows: int = 10,
                          answers: tuple[str, ...] = ("implemented", "partly")) -> None:
-    """On the questionnaire: answer the first `rows` rows (each saved as chosen, without a button), upload
-    `evidence` to the first row, submit for review; ends on the overview, which says it was submitted."""
+    """On the questionnaire: answer the first `rows` rows, group page after group page (each saved as chosen,
+    without a button), upload `evidence` to the first row of the last page, submit for review; ends on the
+    overview, which says it was submitted."""
     from playwright.sync_api import expect
 
     saved = t("portal.autosave.saved", lang)
-    for n in range(rows):
-        row = page.locator("article.question").nth(n)
-        row.locator("select[name=answer]").select_option(answers[n % len(answers)])
-        expect(row.locator(".autosave-status")).to_have_text(saved, timeout=10_000)
+    n = 0  # one page per requirement group: answer its rows, then go to the next group
+    while n < rows:
+        questions = page.locator("article.question")
+        for k in range(min(questions.count(), rows - n)):
+            row = questions.nth(k)
+            row.locator("select[name=answer]").select_option(answers[n % len(answers)])
+            expect(row.locator(".autosave-status")).to_have_text(saved, timeout=10_000)
+            n += 1
+        if n < rows:
+            page.click("nav.pager a[rel=next]")
+            page.wait_for_load_state()
+    assert page.locator("nav.groups li .progress.complete").count() >= 1  # the index counts what was saved
     first = page.locator("article.question").first
     first.locator("input[type=file]").set_input_files(str(evidence))
     first.locator("form.upload button[type=submit]").click()

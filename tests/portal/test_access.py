@@ -21,6 +21,7 @@ ROLES = {"anonymous": None, "outlet": "alice", "officer": "officer1", "admin": "
 # (method, path with {outlet}, form data, who may): the outlet member only of its own outlet.
 ROUTES = [
     ("GET", "/outlet/{outlet}/questionnaire", None, {"outlet:own"}),
+    ("GET", "/outlet/{outlet}/questionnaire/NET", None, {"outlet:own"}),  # one group's page
     ("POST", "/outlet/{outlet}/answers", {"requirement_id": FIRST, "answer": "implemented"}, {"outlet:own"}),
     ("GET", "/officer/outlets", None, {"officer", "admin"}),
     ("GET", "/admin/users", None, {"admin"}),

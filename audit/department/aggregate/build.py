@@ -4,8 +4,9 @@ For each outlet (and catalogue) the latest result in the date window gives the v
 percent), coverage and open failures; earlier results give the trend. Across outlets: the share that
 is compliant against the national target (100% of online newspapers at level 3), per catalogue; a
 heatmap of outlets by requirement group; the requirements failed most; outlets that regressed since
-their previous audit; waivers that expire soon. Only query columns and the status table are read,
-so 1,000 outlets aggregate in well under a second; documents are opened only for waivers.
+their previous audit; waivers that expire soon. Only query columns and counts of the status table are read
+(the database counts: audit.department.store.counts), so 1,000 outlets aggregate in well under a
+second; documents are opened only for waivers.
 The view-model holds plain strings, numbers, lists and dicts; every output format renders it.
 """
 
@@ -13,14 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from audit.department.dates import display_zone, local, window
 from audit.department.aggregate.groups import CatalogueInfo, catalogue_info
 from audit.department.aggregate.waivers import expiring_waivers
-from audit.department.diff import VERDICT_RANK, classify
+from audit.department.diff import VERDICT_RANK
+from audit.department.store import counts
 from audit.department.store.store import Store, StoredResult
 
 NATIONAL_TARGET_PERCENT = 100.0
@@ -49,16 +50,41 @@ class Filters:
     """Waivers expiring within this many days (or already expired) are listed."""
 
 
-def _cell(statuses: Iterable[str]) -> dict[str, Any]:
-    """A heatmap cell: passed / decided requirements of one group."""
-    counts = Counter(statuses)
-    passed = counts["pass"] + counts["waived"]
-    decided = passed + counts["fail"]
+def _cell(passed: int, failed: int) -> dict[str, Any]:
+    """A heatmap cell: passed (pass, waived) / decided (passed, fail) requirements of one group."""
+    decided = passed + failed
     if not decided:
         return {"percent": None, "label": "–", "level": "none", "fail": 0}
     percent = round(100.0 * passed / decided, 1)
-    level = "good" if counts["fail"] == 0 else "warn" if percent >= 50 else "bad"
-    return {"percent": percent, "label": f"{passed}/{decided}", "level": level, "fail": counts["fail"]}
+    level = "good" if failed == 0 else "warn" if percent >= 50 else "bad"
+    return {"percent": percent, "label": f"{passed}/{decided}", "level": level, "fail": failed}
+
+
+def _counted(store: Store, latest: dict[tuple[str, str], StoredResult], previous: dict[tuple[str, str], StoredResult],
+             catalogues: dict[str, CatalogueInfo], order: list[tuple[str, str]]) -> tuple[
+        dict[int, dict[str, tuple[int, int]]], Counter[tuple[str, str]], Counter[tuple[str, str]], dict[int, list[str]]]:
+    """What the view-model needs of the requirement statuses, counted by the database (store.counts):
+    by latest result id, group -> (passed, failed); judged and failed outlets per (catalogue, requirement);
+    the regressed requirements by latest result id. A requirement the catalogue does not know gets its
+    fallback group in the order of `order` (the outlets' order on the page), then of its id."""
+    by_result: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    judged: Counter[tuple[str, str]] = Counter()
+    failed: Counter[tuple[str, str]] = Counter()
+    rank = {latest[k].id: n for n, k in enumerate(order)}
+    for checklist_id, info in catalogues.items():
+        ids = [r.id for (c, _), r in latest.items() if c == checklist_id]
+        rows = counts.group_counts(store, ids, dict(info.requirement_group))
+        for row in sorted(rows, key=lambda x: (rank[x.result_id], x.requirement_id or "")):
+            group = row.group if row.group is not None else info.group_of(row.requirement_id or "")
+            info.groups.setdefault(group, group)
+            passed, fail = by_result[row.result_id].get(group, (0, 0))
+            by_result[row.result_id][group] = (passed + row.passed, fail + row.failed)
+        for req, (n, f) in counts.requirement_counts(store, ids).items():
+            judged[(checklist_id, req)] += n
+            if f:
+                failed[(checklist_id, req)] += f
+    pairs = [(latest[k].id, previous[k].id) for k in order if k in previous]
+    return by_result, judged, failed, counts.regressed_requirements(store, pairs)
 
 
 def _trend(latest: StoredResult, previous: StoredResult | None) -> tuple[str, float | None]:
@@ -94,20 +120,18 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
     series = _select(store, filters)
     latest = {k: v[-1] for k, v in series.items()}
     previous = {k: v[-2] for k, v in series.items() if len(v) > 1}
-    statuses = store.statuses([r.id for r in latest.values()] + [r.id for r in previous.values()])
     signers = store.signer_names(r.id for r in latest.values() if r.signer)  # names, not key ids
     catalogues: dict[str, CatalogueInfo] = {}
     for checklist_id in sorted({c for c, _ in series}):
         catalogues[checklist_id] = catalogue_info(checklist_id, lang)
+    order = sorted(series, key=lambda k: (k[0], latest[k].outlet_name.lower(), k[1]))
+    by_result, judged, failed, regressed = _counted(store, latest, previous, catalogues, order)
 
     outlets, regressions = [], []
-    failed: Counter[tuple[str, str]] = Counter()
-    judged: Counter[tuple[str, str]] = Counter()
     heat_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for key in sorted(series, key=lambda k: (k[0], latest[k].outlet_name.lower(), k[1])):
+    for key in order:
         checklist_id, outlet_id = key
-        row, before, info = latest[key], previous.get(key), catalogues[checklist_id]
-        now_st = statuses.get(row.id, {})
+        row, before = latest[key], previous.get(key)
         trend, delta = _trend(row, before)
         outlets.append({
             "id": outlet_id, "name": row.outlet_name, "tags": list(row.tags), "catalogue": checklist_id,
@@ -119,17 +143,9 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
             "series": [r.pass_percent for r in series[key][-TREND_POINTS:]],
             "signer": signers.get(row.id, row.signer or ""),
         })
-        for req, status in now_st.items():
-            judged[(checklist_id, req)] += 1
-            if status == "fail":
-                failed[(checklist_id, req)] += 1
-        by_group: dict[str, list[str]] = defaultdict(list)
-        for req, status in now_st.items():
-            by_group[info.group_of(req)].append(status)
-        heat_rows[checklist_id].append({"id": outlet_id, "name": row.outlet_name, "by_group": by_group})
+        heat_rows[checklist_id].append({"id": outlet_id, "name": row.outlet_name, "by_group": by_result.get(row.id, {})})
         if before is not None:
-            old_st = statuses.get(before.id, {})
-            worse = sorted(r for r in set(old_st) | set(now_st) if classify(old_st.get(r), now_st.get(r)) == "regressed")
+            worse = regressed.get(row.id, [])  # failed now, judged otherwise before (diff.classify's "regressed")
             if worse or VERDICT_RANK.get(row.verdict, 1) < VERDICT_RANK.get(before.verdict, 1):
                 regressions.append({
                     "id": outlet_id, "name": row.outlet_name, "catalogue": checklist_id,
@@ -167,7 +183,7 @@ def build_dashboard(store: Store, filters: Filters = Filters(), lang: str = "vi"
     for c, rows in sorted(heat_rows.items()):
         groups = catalogues[c].group_list()
         heatmaps.append({"catalogue": c, "title": catalogues[c].title, "groups": groups, "rows": [
-            {"id": r["id"], "name": r["name"], "cells": [_cell(r["by_group"].get(g["id"], ())) for g in groups]}
+            {"id": r["id"], "name": r["name"], "cells": [_cell(*r["by_group"].get(g["id"], (0, 0))) for g in groups]}
             for r in rows]})
     return {
         "lang": lang, "generated_at": local(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),

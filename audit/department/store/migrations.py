@@ -270,6 +270,13 @@ def _v9_portal_sessions(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_portal_sessions_user ON portal_sessions (user_id)"))
 
 
+def _v10_status_covering_index(conn: sa.Connection) -> None:
+    """Version 10 (issue 18): the dashboard counts a result's statuses by group from the index alone
+    (audit.department.store.counts); the primary key (result id, requirement id) lacks the status."""
+    conn.execute(sa.text("CREATE INDEX ix_reqres_result_status ON requirement_results "
+                         "(result_id, requirement_id, status)"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
@@ -280,6 +287,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (7, "portal evidence, submissions, review decisions, waivers", _v7_portal_review),
     (8, "inventory outlets kept whole (sites) for portal scans", _v8_outlet_definitions),
     (9, "portal sessions kept server-side", _v9_portal_sessions),
+    (10, "requirement statuses: covering index by result", _v10_status_covering_index),
 )
 LATEST = MIGRATIONS[-1][0]
 
