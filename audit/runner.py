@@ -30,7 +30,7 @@ class AuditOptions:
     """Per network operation (connect, handshake, read)."""
     probe_budget_seconds: float = 120.0
     """Wall-clock limit for one probe on one target, whatever it does."""
-    concurrency: int = 32
+    concurrency: int = 64
     """Outlets audited at once (each outlet is a different host; `per_host` bounds each one's load)."""
     per_host: int = 2
     """Probes running against one host address at once."""

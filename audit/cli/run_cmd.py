@@ -32,7 +32,7 @@ from audit.department.store.run_output import open_run_output
 @lang_option
 @ca_file_option
 @timeout_option
-@click.option("--concurrency", type=click.IntRange(1, 256), default=32, show_default=True,
+@click.option("--concurrency", type=click.IntRange(1, 256), default=64, show_default=True,
               help="Outlets audited at once (each outlet is its own host; --per-host keeps each one's load low).")
 @click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Probes at once against one host (politeness).")
