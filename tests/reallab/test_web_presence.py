@@ -129,6 +129,6 @@ def test_resolve_outside_the_domains_is_refused(tmp_path: Path) -> None:
 def test_domains_that_are_not_the_outlets_are_refused() -> None:
     """Given --domain naming another domain or a public suffix, then one clear line and exit 2, no packet."""
     result = CliRunner().invoke(cli, ["scan", "https://baomau.vn", "--domain", "khac.vn", "--no-nmap"])
-    assert result.exit_code == 2 and "not within the domains" in result.output
+    assert result.exit_code == 2 and "không thuộc các tên miền đã cho" in result.output
     result = CliRunner().invoke(cli, ["scan", "https://baomau.vn", "--domain", "com.vn", "--no-nmap"])
-    assert result.exit_code == 2 and "public suffix" in result.output
+    assert result.exit_code == 2 and "hậu tố công cộng" in result.output
