@@ -24,7 +24,6 @@ from audit.portal.locale import current_lang
 from audit.portal.overview import outlet_overview
 from audit.portal.questionnaire_pages import group_index, question_groups, row_url
 from audit.portal.submit import NothingAnsweredError, outlet_submissions, submit_for_review
-from audit.selfassess.questionnaire import questions
 
 bp = Blueprint("outlet", __name__, url_prefix="/outlet")
 
@@ -82,7 +81,7 @@ def save_answer(outlet_id: str) -> Response | tuple[Any, int]:
     """Save one row; a requirement outside the questionnaire is refused (400). JSON when asked for."""
     checklist = current_app.extensions["l3audit_checklist"]
     form = AnswerForm()
-    known = {q.requirement_id for q in questions(checklist)}
+    known = {q.requirement_id for grp in question_groups(checklist) for q in grp.questions}  # cached per catalogue
     if not form.validate_on_submit() or form.requirement_id.data not in known:
         if wants_json():
             return jsonify(saved=False, message=t("portal.autosave.not_saved", current_lang())), 400
