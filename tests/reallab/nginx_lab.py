@@ -69,3 +69,11 @@ def run_nginx(directory: Path, body: str, listeners: list[tuple[str, int]]) -> I
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    """Write a static site's files (relative path -> text) under `root`; return `root` for nginx's `root`."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root

@@ -14,7 +14,7 @@ from audit.demo.certs import make_leaf
 from audit.demo.servers import free_port
 from audit.engine import AuditOptions, run_audit
 from audit.models import Outlet, Target
-from tests.reallab.nginx_lab import run_nginx
+from tests.reallab.nginx_lab import run_nginx, write_site
 
 ADDRESS = "127.13.6.1"
 GUARDED = """
@@ -35,10 +35,7 @@ def test_paths_a_waf_rejects_are_unmeasured_not_clean(tmp_path: Path, ca, ca_fil
     """Given /.env and /.git rejected by a WAF page, then no 'secrets not exposed': N3-DEV-08 is error, blocked."""
     port = free_port(ADDRESS)
     cert, key = make_leaf(["baomau.vn"], ca).write(tmp_path, "pathwaf")
-    root = tmp_path / "www"
-    for name, text in FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
+    root = write_site(tmp_path / "www", FILES)
     site = Target("baomau.vn", port, http_port=None, address=ADDRESS, domains=("baomau.vn",))
     outlet = Outlet("baomau", "Báo Mẫu", (site,), settings={"exposure_rate_per_second": 50})
     body = GUARDED.format(address=ADDRESS, port=port, cert=cert, key=key, root=root)

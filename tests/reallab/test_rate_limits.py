@@ -14,7 +14,7 @@ from audit.demo.certs import make_leaf
 from audit.demo.servers import free_port
 from audit.engine import AuditOptions, run_audit
 from audit.models import Outlet, Target
-from tests.reallab.nginx_lab import run_nginx
+from tests.reallab.nginx_lab import run_nginx, write_site
 
 ADDRESS = "127.13.1.1"
 LEAKY = """
@@ -34,10 +34,7 @@ FILES = {".git/HEAD": "ref: refs/heads/main\n", ".git/config": "[core]\n\treposi
 def _audit(tmp_path: Path, ca, ca_file: str, guard: str) -> tuple[dict, dict]:
     port = free_port(ADDRESS)
     cert, key = make_leaf(["baomau.vn"], ca).write(tmp_path, "leaky")
-    root = tmp_path / "www"
-    for name, text in FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
+    root = write_site(tmp_path / "www", FILES)
     body = LEAKY.format(address=ADDRESS, port=port, cert=cert, key=key, guard=guard, root=root)
     site = Target("baomau.vn", port, http_port=None, address=ADDRESS, domains=("baomau.vn",))
     outlet = Outlet("baomau", "Báo Mẫu", (site,), settings={"exposure_rate_per_second": 20})

@@ -10,6 +10,7 @@ valid certificate unless a site asks for a self-signed one.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime
 import ipaddress
@@ -19,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -292,3 +294,14 @@ def serve(site: Site, host: str, certs: Certificates) -> Iterator[Running]:
 def _stop(server: _Server) -> None:
     server.shutdown()
     server.server_close()
+
+
+def probe_facts(site: Site, address: str, certs: Certificates) -> dict[str, Any]:
+    """The http probe's facts for `site` served on `address` (HTTPS and plain HTTP)."""
+    from audit.models import Target
+    from probes.http.probe import HttpProbe
+    from probes.interface import ProbeOptions
+
+    with serve(site, address, certs) as running:
+        target = Target(host=running.host, port=running.https_port, http_port=running.http_port)
+        return dict(asyncio.run(HttpProbe().measure(target, ProbeOptions(timeout_seconds=5, ca_file=str(certs.ca)))).facts)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import time
-from typing import Any
 
 import pytest
 
-from audit.models import Target
 from probes.http.edge import providers
-from probes.http.probe import HttpProbe
-from probes.interface import ProbeOptions
-from tests.probes.http.http_servers import Certificates, Reply, Site, make_certificates, serve
+from tests.probes.http.http_servers import Certificates, Reply, Site, make_certificates, probe_facts
 from tests.probes.http.http_sites import REDIRECT, headers, page
 
 
@@ -22,10 +17,7 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
     return make_certificates(tmp_path_factory.mktemp("edge-certs"))
 
 
-def _facts(site: Site, address: str, certs: Certificates) -> dict[str, Any]:
-    with serve(site, address, certs) as running:
-        target = Target(host=running.host, port=running.https_port, http_port=running.http_port)
-        return dict(asyncio.run(HttpProbe().measure(target, ProbeOptions(timeout_seconds=5, ca_file=str(certs.ca)))).facts)
+_facts = probe_facts
 
 
 def _date(offset: float) -> str:

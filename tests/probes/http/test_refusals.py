@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from typing import Any
 
 import pytest
 
-from audit.models import Target
-from probes.http.probe import HttpProbe
-from probes.interface import ProbeOptions
-from tests.probes.http.http_servers import Certificates, Reply, Site, make_certificates, serve
+from tests.probes.http.http_servers import Certificates, Reply, Site, make_certificates, probe_facts
 from tests.probes.http.http_sites import REDIRECT, page
 
 
@@ -20,10 +15,7 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
     return make_certificates(tmp_path_factory.mktemp("throttle-certs"))
 
 
-def _facts(site: Site, address: str, certs: Certificates) -> dict[str, Any]:
-    with serve(site, address, certs) as running:
-        target = Target(host=running.host, port=running.https_port, http_port=running.http_port)
-        return dict(asyncio.run(HttpProbe().measure(target, ProbeOptions(timeout_seconds=5, ca_file=str(certs.ca)))).facts)
+_facts = probe_facts
 
 
 def _throttled_first(retry_after: str | None, times: int = 1) -> dict[str, Reply]:
