@@ -63,7 +63,23 @@ def test_report_format_follows_the_suffix_or_is_refused(tmp_path: Path) -> None:
     assert code == 2 and "không ứng với định dạng báo cáo nào" in output, output
 
 
-def test_aggregate_to_a_pdf_name_is_refused_not_filled_with_html(tmp_path: Path) -> None:
+def test_aggregate_to_an_unknown_suffix_is_refused_and_to_a_pdf_name_writes_a_real_pdf(tmp_path: Path) -> None:
+    """Given -o x.docx, then refused, nothing written; given -o x.pdf, then a PDF printed by Chromium, not HTML."""
+    import pypdf
+
+    from audit.department.store import Store
+    from tests.department.support import make_result
+
     db = tmp_path / "l3audit.db"
+    with Store(str(db)) as store:
+        round_id = store.start_round("11", "run")
+        store.add_result(make_result("bao-pdf", {"L3-TLS-01": "pass", "L3-WEB-01": "fail"},
+                                     "2026-11-08T08:00:00+00:00", name="Báo Thử PDF"), round_id)
+    code, output = run("aggregate", "--db", db, "-o", tmp_path / "x.docx")
+    assert code == 2 and "'.docx' không thuộc dạng nào" in output and not (tmp_path / "x.docx").exists(), output
     code, output = run("aggregate", "--db", db, "-o", tmp_path / "x.pdf")
-    assert code == 2 and "'.pdf' không thuộc dạng nào" in output and not (tmp_path / "x.pdf").exists(), output
+    assert code == 0, output
+    data = (tmp_path / "x.pdf").read_bytes()
+    assert data.startswith(b"%PDF-")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "x.pdf").pages)
+    assert "Tổng hợp an toàn thông tin cấp độ 3" in text and "l3-starter" in text, text

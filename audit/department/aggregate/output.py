@@ -1,4 +1,4 @@
-"""Writing the dashboard in the format asked for (html, xlsx, csv, json), atomically."""
+"""Writing the dashboard in the format asked for (html, pdf, xlsx, csv, json), atomically."""
 
 from __future__ import annotations
 
@@ -13,8 +13,16 @@ from audit.errors import AuditError
 from audit.i18n import phrase
 from audit.userfiles.output import write_bytes_atomic
 
+def render_dashboard_pdf(view: dict[str, Any]) -> bytes:
+    """The HTML dashboard printed by Chromium, as the portal's PDF export and the reports are (`audit.report.pdf`)."""
+    from audit.report.pdf import html_to_pdf
+
+    return html_to_pdf(render_dashboard_html(view))
+
+
 FORMATS: dict[str, Callable[[dict[str, Any]], str | bytes]] = {
     "html": render_dashboard_html,
+    "pdf": render_dashboard_pdf,
     "xlsx": render_dashboard_xlsx,
     "csv": render_dashboard_csv,
     "json": render_dashboard_json,
@@ -28,7 +36,7 @@ class OutputFormatError(AuditError):
 def format_for(path: Path, explicit: str | None) -> str:
     """The format the file's suffix names (.htm counts as html), agreeing with --format when both are given.
 
-    A suffix we do not write (`x.pdf`) is refused rather than filled with HTML under a wrong name.
+    A suffix we do not write (`x.docx`) is refused rather than filled with HTML under a wrong name.
     """
     suffix = path.suffix.lower().lstrip(".")
     suffix = "html" if suffix == "htm" else suffix
@@ -38,8 +46,8 @@ def format_for(path: Path, explicit: str | None) -> str:
         return suffix
     if explicit and not suffix:
         return explicit
-    key = "error.aggregate.pdf" if suffix == "pdf" else "error.aggregate.suffix"  # both listed in the catalogue
-    raise OutputFormatError(phrase(key, path=path, formats=", ".join(sorted(FORMATS)), suffix=suffix))
+    raise OutputFormatError(phrase("error.aggregate.suffix", path=path, formats=", ".join(sorted(FORMATS)),
+                                   suffix=suffix))
 
 
 def write_dashboard(view: dict[str, Any], path: Path, fmt: str) -> None:
