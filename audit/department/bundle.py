@@ -52,16 +52,15 @@ class BundleError(AuditError):
 
 
 def _file_hash(path: Path) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    size = 0
+    """Name, SHA-256 and size of one evidence file, within the evidence size limit (`limits.MAX_EVIDENCE_BYTES`)."""
+    from audit.selfassess.answers import EvidenceTooLargeError, sha256_file
+
     try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-                size += len(block)
+        return {"name": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size}
+    except EvidenceTooLargeError as exc:
+        raise BundleError(f"{path}: {exc} (hint: send a smaller file, or its summary)") from exc
     except OSError as exc:
         raise BundleError(f"{path}: cannot read evidence: {exc.strerror or exc}") from exc
-    return {"name": path.name, "sha256": digest.hexdigest(), "bytes": size}
 
 
 def sign_bundle(result_path: Path, key_path: Path, out: Path, signer_name: str = "",

@@ -150,3 +150,17 @@ def test_keys_and_sign_commands(tmp_path: Path) -> None:
     assert verify_bundle(out, load_trusted_keys(tmp_path / "so-tt.pub.yaml")).result["outlet"]["id"] == "bao-a"
     again = runner.invoke(cli, ["keys", "generate", "--name", "so-tt", "--dir", str(tmp_path)])
     assert again.exit_code == 2 and "khóa đã tồn tại" in again.output
+
+
+def test_evidence_past_the_size_limit_is_refused_not_hashed(signed: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given an evidence file larger than the evidence limit, then signing stops with a clear error and no bundle."""
+    from audit.department.bundle import BundleError
+    from audit.userfiles import limits
+
+    monkeypatch.setattr(limits, "MAX_EVIDENCE_BYTES", 16)
+    big = signed["folder"] / "video.mp4"
+    big.write_bytes(b"x" * 64)
+    out = signed["folder"] / "big.bundle.json"
+    with pytest.raises(BundleError, match="video.mp4: larger than the evidence limit of 16 bytes"):
+        sign_bundle(signed["result"], signed["key"], out, "Báo A", None, [big])
+    assert not out.exists()
