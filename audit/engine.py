@@ -83,12 +83,13 @@ async def _landing_sites(outlet: Outlet, probe_names: list[str], per_site: dict[
     for site in outlet.sites:
         http = per_site[site.url].get("http")
         found = landing_site(site, http, outlet.sites)
-        if found is not None and found.url not in derived and http is not None:
+        if found is not None and http is not None and found.url not in derived:
             derived[found.url] = found
             per_site[found.url]["http"] = http
-    attempts = await asyncio.gather(*(runner.attempt(name, site, settings) for site in derived.values() for name in own))
-    for (url, name), attempt in zip(((u, n) for u in derived for n in own), attempts):
-        per_site[url][name] = attempt
+    jobs = [(site, name) for site in derived.values() for name in own]
+    attempts = await asyncio.gather(*(runner.attempt(name, site, settings) for site, name in jobs))
+    for (site, name), attempt in zip(jobs, attempts):
+        per_site[site.url][name] = attempt
     return {url: frozenset(own) for url in derived}
 
 

@@ -46,6 +46,8 @@ class PgCluster:
 
     listen_addresses = "127.0.0.1"
     """Where the server listens (a test reaching it from a network namespace adds its bridge address)."""
+    hba_lines: tuple[str, ...] = ()
+    """Lines added to pg_hba.conf after initdb (clients from other addresses than loopback)."""
 
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
@@ -68,6 +70,9 @@ class PgCluster:
                          "--no-sync", "--locale=C")
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
+        if self.hba_lines:
+            with (self.data / "pg_hba.conf").open("a") as hba:
+                hba.writelines(f"{line}\n" for line in self.hba_lines)
         self.resume()
 
     def resume(self) -> None:
