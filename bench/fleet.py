@@ -36,7 +36,7 @@ import yaml
 
 from audit.demo.outlets import GOOD_HEADERS
 from audit.demo.certs import make_ca, make_leaf
-from audit.demo.servers import SiteConfig, WebServer, server_tls_context
+from audit.demo.servers import ServerGroup, SiteConfig, WebServer, server_tls_context
 from audit.department.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,9 +85,10 @@ def fleet(count: int, work: Path) -> Iterator[tuple[Path, Path, dict[str, list[W
             else:
                 pair = (WebServer(ip, 8443, SiteConfig(server_header="nginx/1.14.0"), bad_tls),
                         WebServer(ip, 8080, SiteConfig(server_header="nginx/1.14.0")))
-            servers[ip] = [stack.enter_context(server) for server in pair]
+            servers[ip] = list(pair)
             outlets.append({"id": f"bao-{i:04d}", "name": f"Báo thử nghiệm {i}", "tags": ["tinh-" + "abc"[i % 3]],
                             "sites": [{"url": f"https://{name}:8443", "address": ip, "http_port": 8080}]})
+        stack.enter_context(ServerGroup([server for pair in servers.values() for server in pair]))
         inventory = work / "outlets.yaml"
         inventory.write_text(yaml.safe_dump({"schema": "l3audit/inventory/v1", "outlets": outlets},
                                             allow_unicode=True), encoding="utf-8")
