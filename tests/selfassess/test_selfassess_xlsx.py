@@ -13,7 +13,7 @@ from audit.evaluation import judge_outlet, summarise
 from audit.exitcodes import OK, USAGE
 from audit.selfassess.merge import load_self_assessment
 from audit.selfassess.workbook import COLUMNS, KEYS, import_workbook
-from tests.selfassess.support import invoke, load, reviewer_key, write_checklist
+from tests.selfassess.support import invoke, invoke_en, load, reviewer_key, write_checklist
 
 
 def col(key: str) -> int:
@@ -110,7 +110,7 @@ def test_bad_workbooks_are_refused_and_left_unchanged(tmp_path: Path, change: di
     workbook.save(bad)
     before = bad.read_bytes()
     out = tmp_path / "answers.yaml"
-    result = invoke("self-assess", "import-xlsx", bad, "--checklist", checklist_file, "-o", out)
+    result = invoke_en("self-assess", "import-xlsx", bad, "--checklist", checklist_file, "-o", out)
     assert result.exit_code == USAGE and message in result.output.replace("\n", " "), result.output
     assert bad.read_bytes() == before and not out.exists()
 
@@ -134,7 +134,7 @@ def test_an_outlet_workbook_with_reviewer_columns_is_refused(tmp_path: Path) -> 
     bad = tmp_path / "self-approved.xlsx"
     workbook.save(bad)
     out = tmp_path / "answers.yaml"
-    result = invoke("self-assess", "import-xlsx", bad, "--checklist", checklist_file, "-o", out)
+    result = invoke_en("self-assess", "import-xlsx", bad, "--checklist", checklist_file, "-o", out)
     text = result.output.replace("\n", " ")
     assert result.exit_code == USAGE and "reviewer column 'Kết luận thẩm định / Review decision'" in text, text
     assert "cell M2 is outside the answer columns" in text and not out.exists()
