@@ -40,16 +40,21 @@ def list_(lang: str) -> None:
 def show(ref: str, requirement_id: str | None, lang: str) -> None:
     """Show a checklist's requirements: id, assessment, severity, title, clauses."""
     c = load_checklist(ref)
+    req = _requirement(c, requirement_id) if requirement_id is not None else None
     out_console.print(f"[bold]{plain(c.id)}[/bold] {plain(c.version)} – {plain(c.title.get(lang))} ({plain(c.standard)}, {t('checklist.level', lang, level=c.level)})",
                       highlight=False)
-    if requirement_id is not None:
-        _show_requirement(c, _requirement(c, requirement_id), lang)
+    if req is not None:
+        _show_requirement(c, req, lang)
         return
     for req in c.requirements:
         refs = "; ".join(f"{r.standard} {r.clause}" for r in req.references)
         assessment = t(f"reportview.assessment.{req.assessment.value}", lang)
         severity = t(f"severity.{req.severity.value}", lang)
         click.echo(f"{req.id:18} {assessment:20} {severity:12} {req.title.get(lang)}  [{refs}]")
+
+
+MANDATORY = {True: "sa.mandatory", False: "sa.optional"}
+CHECK_KIND = {True: "checklist.show.supporting", False: "checklist.show.check"}
 
 
 def _requirement(c: Checklist, requirement_id: str) -> Requirement:
@@ -75,7 +80,7 @@ def _show_requirement(c: Checklist, req: Requirement, lang: str) -> None:
     rows = [("checklist.show.group", group),
             ("checklist.show.severity", t(f"severity.{req.severity.value}", lang)),
             ("checklist.show.assessment", t(f"reportview.assessment.{req.assessment.value}", lang)),
-            ("checklist.show.mandatory", t("sa.mandatory" if req.mandatory else "sa.optional", lang)),
+            ("checklist.show.mandatory", t(MANDATORY[req.mandatory], lang)),
             ("checklist.show.clauses", "; ".join(f"{r.standard} {r.clause}" for r in req.references))]
     for key, value in rows:
         click.echo(f"  {t(key, lang)}: {value}")
@@ -83,7 +88,7 @@ def _show_requirement(c: Checklist, req: Requirement, lang: str) -> None:
         click.echo(f"  {t('checklist.show.applies_if', lang)}:")
         click.echo("\n".join(f"    {line}" for line in condition_lines(req.applies_if, lang)))
     for check in req.checks:
-        kind = t("checklist.show.supporting" if check.supporting else "checklist.show.check", lang)
+        kind = t(CHECK_KIND[check.supporting], lang)
         click.echo(f"  {kind} {check.id}" + (f": {check.title.get(lang)}" if check.title else ""))
         click.echo("\n".join(f"    {line}" for line in condition_lines(check.expect, lang)))
     if req.evidence:

@@ -9,7 +9,12 @@ refused; decisions live in a reviewer's signed file (`audit.selfassess.reviews`)
 file's SHA-256.
 
 The file is validated as a whole before any scan starts; every error names the file, the line and
-the requirement. Only the tool that owns a file rewrites it (the interactive session its own file).
+the requirement, in the command's language (catalogue phrases; `str(error)` stays English for logs).
+Only the tool that owns a file rewrites it (the interactive session its own file).
+
+This module owns the answer model and the file's reading and writing; the dates an answer may carry
+are `audit.selfassess.dates`, its evidence files (where they may be, hashing, re-checking)
+`audit.selfassess.evidence`. Their names are still importable from here.
 """
 
 from __future__ import annotations
@@ -257,7 +262,7 @@ def _answer(req_id: str, raw: Mapping[str, Any], error: Callable[..., AnswersErr
     try:
         answered_at = iso_date(raw["answered_at"]) if raw.get("answered_at") else ""
     except DateError as exc:
-        raise error(phrase("error.answers.answered_at", problem=exc.phrase), DATE_HINT) from None
+        raise error(phrase("error.answers.answered_at", field="answered_at", problem=exc.phrase), DATE_HINT) from None
     evidence = tuple(EvidenceItem(e.get("path", ""), e.get("url", ""), e.get("sha256", ""), e.get("note", ""))
                      for e in raw.get("evidence") or [])
     for item in evidence:

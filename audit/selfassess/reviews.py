@@ -118,7 +118,7 @@ def read_reviews(path: Path, trusted: Mapping[str, TrustedKey], checklist: Check
         try:
             reviewed_at = iso_date(raw["reviewed_at"])
         except DateError as exc:
-            raise ReviewsError(phrase("error.reviews.reviewed_at", path=path, id=rid, problem=exc.phrase)) from None
+            raise ReviewsError(phrase("error.reviews.reviewed_at", path=path, id=rid, field="reviewed_at", problem=exc.phrase)) from None
         review = Review(Decision(raw["decision"]), raw["reviewer"], reviewed_at, (raw.get("reason") or "").strip())
         if review.decision is Decision.REJECTED and not review.reason:
             raise ReviewsError(phrase("error.reviews.rejected_no_reason", path=path, id=rid))

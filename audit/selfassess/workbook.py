@@ -210,7 +210,7 @@ def _row_answer(cells: dict[str, Any], number: int, path: Path, problems: list[A
         try:
             answered_at = iso_date(cells["answered_at"])
         except DateError as exc:
-            error(phrase("error.answers.answered_at", problem=exc.phrase), "answered_at", DATE_HINT)
+            error(phrase("error.answers.answered_at", field="answered_at", problem=exc.phrase), "answered_at", DATE_HINT)
     evidence = []
     for line in (_text(cells["evidence"]) or "").splitlines():
         parts = line.split()
