@@ -187,6 +187,8 @@ GOOD = {
     "checklist show: a requirement with checks": ("checklist", "show", "l3-starter", "L3-TLS-02"),
     "checklist show: a requirement and its crosswalk": ("checklist", "show", "tcvn11930-2017-l3", "L3-MGT-POL-01"),
     "checklist show: the other side of the crosswalk": ("checklist", "show", "tcvn14423-2026-l3", "N3-SWA-01"),
+    "checklist crosswalk": ("checklist", "crosswalk"),
+    "checklist coverage": ("checklist", "coverage"),
 }
 
 
