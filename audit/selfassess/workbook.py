@@ -1,7 +1,8 @@
 """Answers as an XLSX workbook, because department staff work in spreadsheets.
 
 `export_workbook` writes one row per question (with any answers already given) on sheet `answers`,
-a dropdown (data validation) for the answer, and the catalogue pin on sheet `meta`. The workbook is
+a dropdown (data validation) of Vietnamese labels for the answer ("Đã triển khai"; the English
+label or the code is accepted too), and the catalogue pin on sheet `meta`. The workbook is
 the outlet's: it has no reviewer columns, and one that carries them (an outlet approving itself) is
 refused. `import_workbook` reads it back into an `AnswerSet` through the same validation as a YAML
 answers file and reports every problem at once, each with its cell and a hint: edited headers, a
@@ -14,6 +15,7 @@ openpyxl reads it. The workbook itself is never rewritten by an import.
 from __future__ import annotations
 
 import io
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from audit.errors import Text
-from audit.i18n import phrase
+from audit.i18n import phrase, t
 from audit.selfassess.answers import SCHEMA_ID, AnswersError, AnswerSet, answers_from_data, raise_problems
 from audit.selfassess.dates import DATE_HINT, DateError, iso_date
 from audit.selfassess.evidence import OUTSIDE_HINT, evidence_from_text
@@ -54,6 +56,24 @@ REVIEWER_WORDS = ("review", "thẩm định", "reviewer", "accepted", "decision"
 """Header words of reviewer columns: an outlet's workbook carrying them is refused (it would approve itself)."""
 
 
+def answer_label(code: str) -> str:
+    """The Vietnamese label the workbook's dropdown offers for an answer code ("Đã triển khai")."""
+    return t(f"answer.{code}", "vi")
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def answer_code(value: str) -> str | None:
+    """The answer code a cell means: the dropdown's Vietnamese label, the English one, or the code itself."""
+    folded = _fold(value)
+    for code in ANSWER_CHOICES:
+        if folded in (code, _fold(t(f"answer.{code}", "vi")), _fold(t(f"answer.{code}", "en"))):
+            return code
+    return None
+
+
 def _col(key: str) -> str:
     return get_column_letter(KEYS.index(key) + 1)
 
@@ -77,14 +97,14 @@ def export_workbook(checklist: Checklist, path: Path, answers: AnswerSet | None 
         sheet.append([
             q.requirement_id, q.group, "x" if q.mandatory else "", f"{q.title.vi}. {q.description.vi}",
             f"{q.title.en}. {q.description.en}", "\n".join(f"- {e.vi} / {e.en}" for e in q.evidence),
-            data.get("answer"), data.get("justification"), data.get("text"), evidence or None,
+            answer_label(data["answer"]) if data.get("answer") else None, data.get("justification"), data.get("text"), evidence or None,
             data.get("answered_by"), data.get("answered_at"),
         ])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     last = max(sheet.max_row, 2)
-    for key, choices in (("answer", ANSWER_CHOICES),):
+    for key, choices in (("answer", tuple(answer_label(code) for code in ANSWER_CHOICES)),):
         rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
                               showErrorMessage=True, errorTitle="l3audit",
                               error="Chọn trong danh sách / pick from the list")
@@ -201,10 +221,11 @@ def _row_answer(cells: dict[str, Any], number: int, path: Path, problems: list[A
                   phrase("error.workbook.too_long.hint"))
             cells[key] = None
     value = _text(cells["answer"])
-    if value is not None and value not in ANSWER_CHOICES:
+    code = answer_code(value) if value is not None else None
+    if value is not None and code is None:
         error(phrase("error.workbook.bad_answer", value=value), "answer",
-              phrase("error.use_one_of", choices=", ".join(ANSWER_CHOICES)))
-        cells["answer"] = None
+              phrase("error.use_one_of", choices=", ".join(answer_label(c) for c in ANSWER_CHOICES)))
+    cells["answer"] = code
     answered_at = None
     if cells["answered_at"] is not None and _text(cells["answered_at"]) is not None:
         try:
