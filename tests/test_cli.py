@@ -137,7 +137,7 @@ def test_checklist_commands() -> None:
 def test_checklist_lint_reports_a_bad_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema: l3audit/checklist/v1\nid: bad\n", encoding="utf-8")
-    result = invoke("checklist", "lint", str(bad))
+    result = invoke("checklist", "lint", str(bad), "--lang", "en")
     assert result.exit_code == USAGE and "bad.yaml" in result.output and "required property" in result.output
 
 

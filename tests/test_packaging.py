@@ -24,7 +24,7 @@ def test_a_regular_install_ships_package_data(tmp_path: Path) -> None:
         "import audit, checklists, report_templates, probes.tls;"
         "from audit.cli import cli;"
         "assert audit.__file__.startswith(%r), audit.__file__;"
-        "cli(['checklist', 'lint', 'l3-starter'], standalone_mode=False)" % str(target)
+        "cli(['checklist', 'lint', 'l3-starter', '--lang', 'en'], standalone_mode=False)" % str(target)
     )
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     # Then the shipped checklist, its schema, the result schema and the templates are found

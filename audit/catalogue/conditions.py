@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Union
 
+from audit.errors import Text, say
+from audit.i18n import phrase
 from audit.models import Evidence
 
 
@@ -133,8 +135,9 @@ Condition = Union[Leaf, AllOf, AnyOf, NotOf]
 class ConditionSyntaxError(ValueError):
     """A condition is malformed; `path` is where in the condition (for the caller's location)."""
 
-    def __init__(self, message: str, hint: str = "", path: tuple[Any, ...] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, message: Text, hint: Text = "", path: tuple[Any, ...] = ()) -> None:
+        super().__init__(say(message, "en"))
+        self.phrase = message
         self.hint = hint
         self.path = path
 
@@ -143,25 +146,26 @@ def _check_value(op: Operator, value: Any, has_value: bool, path: tuple[Any, ...
     """Reject a value that cannot work with `op`, with a hint on what would."""
     if op in (Operator.EXISTS, Operator.ABSENT):
         if has_value:
-            raise ConditionSyntaxError(f"operator '{op.value}' takes no value", "remove 'value'", path)
+            raise ConditionSyntaxError(phrase("error.condition.takes_no_value", op=op.value),
+                                       phrase("error.condition.takes_no_value.hint"), path)
         return
     if not has_value:
-        raise ConditionSyntaxError(f"operator '{op.value}' needs a 'value'", "add 'value: ...'", path)
+        raise ConditionSyntaxError(phrase("error.condition.needs_value", op=op.value),
+                                   phrase("error.condition.needs_value.hint"), path)
     if op in (Operator.LT, Operator.LTE, Operator.GT, Operator.GTE) and not _number(value):
-        raise ConditionSyntaxError(
-            f"operator '{op.value}' compares numbers, got {value!r}", "use a number, or 'eq' for text", path
-        )
+        raise ConditionSyntaxError(phrase("error.condition.numbers", op=op.value, value=repr(value)),
+                                   phrase("error.condition.numbers.hint"), path)
     if op in (Operator.IN, Operator.NOT_IN, Operator.CONTAINS_ANY) and not isinstance(value, list):
-        raise ConditionSyntaxError(
-            f"operator '{op.value}' needs a list value, got {value!r}", "write the value as [a, b, ...]", path
-        )
+        raise ConditionSyntaxError(phrase("error.condition.list", op=op.value, value=repr(value)),
+                                   phrase("error.condition.list.hint"), path)
     if op is Operator.MATCHES:
         if not isinstance(value, str):
-            raise ConditionSyntaxError("operator 'matches' needs a regular expression string", "", path)
+            raise ConditionSyntaxError(phrase("error.condition.regex_string"), "", path)
         try:
             re.compile(value)
         except re.error as exc:
-            raise ConditionSyntaxError(f"invalid regular expression {value!r}: {exc}", "", path) from exc
+            raise ConditionSyntaxError(phrase("error.condition.regex", value=repr(value), problem=f"'{exc}'"), "",
+                                       path) from exc
 
 
 def parse_condition(
@@ -174,39 +178,33 @@ def parse_condition(
     `resolve_value` replaces parameter references (`{param: name}`) by their values.
     """
     if not isinstance(data, Mapping):
-        raise ConditionSyntaxError(
-            f"a condition must be a mapping, got {type(data).__name__}",
-            "use {fact: ..., op: ..., value: ...} or all/any/not",
-            path,
-        )
+        raise ConditionSyntaxError(phrase("error.condition.not_mapping", kind=type(data).__name__),
+                                   phrase("error.condition.not_mapping.hint"), path)
     combinators = [k for k in ("all", "any", "not") if k in data]
     if combinators:
         if len(data) != 1:
-            raise ConditionSyntaxError(
-                f"'{combinators[0]}' must stand alone in its mapping, found keys {sorted(data)}",
-                "nest the other keys inside it",
-                path,
-            )
+            raise ConditionSyntaxError(phrase("error.condition.alone", key=combinators[0], keys=str(sorted(data))),
+                                       phrase("error.condition.alone.hint"), path)
         key = combinators[0]
         inner = data[key]
         if key == "not":
             return NotOf(parse_condition(inner, resolve_value, path + ("not",)))
         if not isinstance(inner, list) or not inner:
-            raise ConditionSyntaxError(f"'{key}' needs a non-empty list of conditions", "", path + (key,))
+            raise ConditionSyntaxError(phrase("error.condition.empty_list", key=key), "", path + (key,))
         children = tuple(parse_condition(c, resolve_value, path + (key, i)) for i, c in enumerate(inner))
         return AllOf(children) if key == "all" else AnyOf(children)
     unknown = sorted(set(data) - {"fact", "op", "value"})
     if unknown:
-        raise ConditionSyntaxError(
-            f"unknown key(s) {unknown} in condition", "a leaf has only fact, op and value", path
-        )
+        raise ConditionSyntaxError(phrase("error.condition.unknown_keys", keys=str(unknown)),
+                                   phrase("error.condition.unknown_keys.hint"), path)
     if "fact" not in data or "op" not in data:
-        raise ConditionSyntaxError("a leaf condition needs 'fact' and 'op'", "", path)
+        raise ConditionSyntaxError(phrase("error.condition.leaf"), "", path)
     try:
         op = Operator(data["op"])
     except ValueError:
         known = ", ".join(o.value for o in Operator)
-        raise ConditionSyntaxError(f"unknown operator {data['op']!r}", f"use one of: {known}", path) from None
+        raise ConditionSyntaxError(phrase("error.condition.unknown_op", op=repr(data["op"])),
+                                   phrase("error.use_one_of", choices=known), path) from None
     has_value = "value" in data
     value = resolve_value(data.get("value"), path + ("value",)) if has_value else None
     _check_value(op, value, has_value, path)

@@ -19,6 +19,8 @@ from typing import Any
 
 from audit.catalogue.loader import Checklist, builtin_dir, load_checklist
 from audit.errors import ChecklistError
+from audit.errors import Text as ErrorText
+from audit.i18n import phrase
 from audit.models import Text
 from audit.yamlfile import line_of, load_yaml, validate_schema
 
@@ -134,7 +136,7 @@ def load_crosswalk(
     file = Path(path) if path else crosswalk_path()
     data, _ = load_yaml(file, ChecklistError)
     if not isinstance(data, dict):
-        raise ChecklistError("a crosswalk must be a YAML mapping", path=str(file), line=1)
+        raise ChecklistError(phrase("error.crosswalk.not_mapping"), path=str(file), line=1)
     validate_schema(data, CROSSWALK_SCHEMA, file, ChecklistError, lambda where: _item(data, where))
     source = source or load_checklist(data["source"])
     target = target or load_checklist(data["target"])
@@ -145,42 +147,42 @@ def load_crosswalk(
     for i, raw in enumerate(data["mappings"]):
         where = ["mappings", i]
 
-        def fail(message: str, hint: str = "", sub: Sequence[Any] = (), where: list[Any] = where,
+        def fail(message: ErrorText, hint: ErrorText = "", sub: Sequence[Any] = (), where: list[Any] = where,
                  source_id: str = raw["from"]) -> ChecklistError:
             return ChecklistError(message, path=str(file), line=line_of(data, where + list(sub)),
-                                  item=f"mapping {source_id}", hint=hint)
+                                  item=phrase("lint.item.mapping", id=source_id), hint=hint)
 
+        check_id = phrase("error.crosswalk.check_id")
         if raw["from"] in seen:
-            raise fail(f"'{raw['from']}' is mapped twice", "merge the two entries")
+            raise fail(phrase("error.crosswalk.twice", id=raw["from"]), phrase("error.crosswalk.twice.hint"))
         seen.add(raw["from"])
         if raw["from"] not in source_ids:
-            raise fail(f"'{raw['from']}' is not a requirement of '{source.id}'", "check the id", ["from"])
+            raise fail(phrase("error.crosswalk.not_in", id=raw["from"], checklist=source.id), check_id, ["from"])
         for j, tid in enumerate(raw["to"]):
             if tid not in target_ids:
-                raise fail(f"'{tid}' is not a requirement of '{target.id}'", "check the id", ["to", j])
+                raise fail(phrase("error.crosswalk.not_in", id=tid, checklist=target.id), check_id, ["to", j])
         relation = Relation(raw["relation"])
         if (relation is Relation.NONE) != (not raw["to"]):
-            raise fail("relation 'none' goes with an empty 'to', and only with it",
-                       "list the rows, or set relation: none with a note")
+            raise fail(phrase("error.crosswalk.none_empty"), phrase("error.crosswalk.none_empty.hint"))
         if relation is Relation.NONE and "note" not in raw:
-            raise fail("an item with no counterpart needs a note saying why", "add note: {vi: ..., en: ...}")
+            raise fail(phrase("error.crosswalk.needs_note"), phrase("error.crosswalk.needs_note.hint"))
         note = Text(**raw["note"]) if "note" in raw else None
         mappings.append(Correspondence(raw["from"], tuple(raw["to"]), relation, note, line_of(data, where)))
     missing = sorted(source_ids - seen)
     if missing:
         raise ChecklistError(
-            f"{len(missing)} item(s) of '{source.id}' are not in the crosswalk: {', '.join(missing[:5])}"
-            + ("..." if len(missing) > 5 else ""),
-            path=str(file), hint="add them, with relation: none and a note if they have no counterpart",
+            phrase("error.crosswalk.missing", count=len(missing), id=source.id,
+                   ids=", ".join(missing[:5]) + ("..." if len(missing) > 5 else "")),
+            path=str(file), hint=phrase("error.crosswalk.missing.hint"),
         )
     return Crosswalk(data["id"], Text(**data["title"]), source.id, target.id, tuple(mappings), str(file))
 
 
-def _item(data: Any, where: Sequence[Any]) -> str:
+def _item(data: Any, where: Sequence[Any]) -> ErrorText:
     if len(where) >= 2 and where[0] == "mappings" and isinstance(where[1], int):
         items = data.get("mappings") or []
         if where[1] < len(items) and isinstance(items[where[1]], dict):
-            return f"mapping {items[where[1]].get('from', '#' + str(where[1] + 1))}"
+            return phrase("lint.item.mapping", id=items[where[1]].get("from", "#" + str(where[1] + 1)))
     return ""
 
 
@@ -199,10 +201,8 @@ def _side(crosswalk: Crosswalk, standard: str, checklist_id: str, source: Checkl
         return "source"
     if checklist_id == target.id or (standard and standard == target.standard):
         return "target"
-    raise ChecklistError(
-        f"the result was judged against '{checklist_id}', which is on neither side of crosswalk '{crosswalk.id}'",
-        hint=f"use a result under '{source.id}' or '{target.id}'",
-    )
+    raise ChecklistError(phrase("error.crosswalk.neither_side", id=checklist_id, crosswalk=crosswalk.id),
+                         hint=phrase("error.crosswalk.neither_side.hint", source=source.id, target=target.id))
 
 
 def translate(
@@ -223,10 +223,8 @@ def translate(
     from_side = _side(crosswalk, str(ref.get("standard", "")), str(ref.get("id", "")), source_cl, target_cl)
     to_side = "source" if target.standard == source_cl.standard else "target"
     if to_side == from_side:
-        raise ChecklistError(
-            f"'{target.id}' is under the same standard as the result ('{ref.get('id', '?')}')",
-            hint="translate to a catalogue of the other standard",
-        )
+        raise ChecklistError(phrase("error.crosswalk.same_standard", id=target.id, result=ref.get("id", "?")),
+                             hint=phrase("error.crosswalk.same_standard.hint"))
     statuses = {r["requirement_id"]: r["status"] for r in result.get("requirements") or []}
     rows = []
     for req in target.requirements:

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audit.catalogue.loader import Checklist, builtin_checklists, load_checklist
-from audit.errors import ChecklistError
+from audit.errors import ChecklistError, say
+from audit.errors import Text as Said
+from audit.i18n import phrase, t
 from audit.models import Assessment, Text
 
 
@@ -27,19 +29,28 @@ class Finding:
 
     severity: str
     source: str
-    message: str
-    item: str = ""
+    message: Said
+    """What is wrong: a catalogue phrase (or plain English), said in the command's language by `localized`."""
+    item: Said = ""
     line: int | None = None
+    hint: Said = ""
+
+    def localized(self, lang: str) -> str:
+        """The one line `checklist lint` prints, in `lang`: where, item, severity, message, hint."""
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        item = say(self.item, lang)
+        text = f"{t(f'lint.severity.{self.severity}', lang)}: {say(self.message, lang)}"
+        if self.hint:
+            text += f" ({t('error.hint_word', lang)}: {say(self.hint, lang)})"
+        return ": ".join([where] + ([item] if item else []) + [text])
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        parts = [where] + ([self.item] if self.item else []) + [f"{self.severity}: {self.message}"]
-        return ": ".join(parts)
+        return self.localized("en")
 
 
 def _from_error(exc: ChecklistError, fallback: str) -> Finding:
-    text = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
-    return Finding("error", exc.path or fallback, text, exc.item, exc.line)
+    message, item, hint = exc.phrases
+    return Finding("error", exc.path or fallback, message, item, exc.line, hint)
 
 
 _WORD = re.compile(r"[A-Za-zÀ-ỹ]+")
@@ -56,19 +67,19 @@ def has_vietnamese_marks(text: str) -> bool:
     return False
 
 
-def check_texts(owner: str, label: str, text: Text) -> list[Finding]:
+def check_texts(owner: str, label: Said, text: Text) -> list[Finding]:
     """Both languages present, Vietnamese with diacritics, and not a copy of the English (pure)."""
     findings = []
     if not text.vi.strip() or not text.en.strip():
-        findings.append(Finding("error", owner, f"{label}: a language is empty"))
+        findings.append(Finding("error", owner, phrase("lint.empty_language", label=label)))
         return findings
     words = _WORD.findall(text.vi)
     if len(words) < 4 or _is_configuration(text):
         return findings
     if text.vi.strip() == text.en.strip():
-        findings.append(Finding("warning", owner, f"{label}: Vietnamese text is a copy of the English"))
+        findings.append(Finding("warning", owner, phrase("lint.copied_english", label=label)))
     elif not has_vietnamese_marks(text.vi):
-        findings.append(Finding("warning", owner, f"{label}: Vietnamese text has no diacritics: {text.vi[:60]!r}"))
+        findings.append(Finding("warning", owner, phrase("lint.no_diacritics", label=label, text=repr(text.vi[:60]))))
     return findings
 
 
@@ -82,49 +93,53 @@ def check_checklist(checklist: Checklist, file: Path | None = None, parent: Chec
     source = str(file or checklist.path)
     findings: list[Finding] = []
     if file is not None and file.stem != checklist.id:
-        findings.append(Finding("error", source, f"file name '{file.stem}' differs from the id '{checklist.id}'"))
+        findings.append(Finding("error", source, phrase("lint.file_name", stem=file.stem, id=checklist.id)))
     if checklist.extends:
         if parent is None:
-            findings.append(Finding("error", source, f"'extends: {checklist.extends}' does not resolve"))
+            findings.append(Finding("error", source, phrase("lint.extends_unresolved", parent=checklist.extends)))
         else:
             if parent.standard != checklist.standard:
-                findings.append(Finding("error", source, f"extends '{parent.id}' of another standard ({parent.standard})"))
+                findings.append(Finding("error", source, phrase("lint.extends_other_standard", parent=parent.id,
+                                                                standard=parent.standard)))
             if parent.level >= checklist.level:
-                findings.append(Finding("error", source, f"extends '{parent.id}' of level {parent.level}, "
-                                                         f"not lower than {checklist.level}"))
+                findings.append(Finding("error", source, phrase("lint.extends_level", parent=parent.id,
+                                                                parent_level=parent.level, level=checklist.level)))
     own_ids = {r.id for r in checklist.requirements if r.origin == checklist.id}
     for rid in sorted(set(checklist.excluded) & own_ids):
-        findings.append(Finding("error", source, "a row is both excluded and restated", f"requirement {rid}"))
+        findings.append(Finding("error", source, phrase("lint.excluded_restated"),
+                                phrase("error.item.requirement", id=rid)))
     for gid in {r.group for r in checklist.requirements} - {g.id for g in checklist.groups}:
-        findings.append(Finding("error", source, f"group '{gid}' is not declared"))
+        findings.append(Finding("error", source, phrase("lint.group_undeclared", group=gid)))
     used = {p for r in checklist.requirements for p in r.parameters}
     for name in sorted(set(checklist.parameters) - used):
-        findings.append(Finding("warning", source, f"parameter '{name}' is declared but no requirement uses it"))
-    findings.extend(check_texts(source, "title", checklist.title))
+        findings.append(Finding("warning", source, phrase("lint.parameter_unused", name=name)))
+    findings.extend(check_texts(source, phrase("lint.label.title"), checklist.title))
     for group in checklist.groups:
-        findings.extend(check_texts(source, f"group {group.id}", group.title))
+        findings.extend(check_texts(source, phrase("lint.label.group", id=group.id), group.title))
     for req in checklist.requirements:
         if req.origin != checklist.id:
             continue  # linted with the catalogue that defines it
-        item = f"requirement {req.id}"
-        texts = [("title", req.title), ("description", req.description), ("remediation", req.remediation)]
-        texts += [(f"evidence {i + 1}", e) for i, e in enumerate(req.evidence)]
-        texts += [("notes", req.notes)] if req.notes else []
+        item = phrase("error.item.requirement", id=req.id)
+        texts: list[tuple[Said, Text]] = [(phrase("lint.label.title"), req.title),
+                                          (phrase("lint.label.description"), req.description),
+                                          (phrase("lint.label.remediation"), req.remediation)]
+        texts += [(phrase("lint.label.evidence", number=i + 1), e) for i, e in enumerate(req.evidence)]
+        texts += [(phrase("lint.label.notes"), req.notes)] if req.notes else []
         for label, text in texts:
             findings.extend(replace_item(f, item) for f in check_texts(source, label, text))
         if req.assessment is not Assessment.AUTOMATED and not req.evidence:
-            findings.append(Finding("error", source, "a manual requirement must name the evidence a reviewer asks for",
-                                    item))
+            findings.append(Finding("error", source, phrase("lint.manual_evidence"), item))
         if not req.references:
-            findings.append(Finding("error", source, "no clause reference", item))
+            findings.append(Finding("error", source, phrase("lint.no_reference"), item))
     for rid, reason in checklist.excluded.items():
-        findings.extend(replace_item(f, f"exclusion {rid}") for f in check_texts(source, "reason", reason))
+        findings.extend(replace_item(f, phrase("lint.item.exclusion", id=rid))
+                        for f in check_texts(source, phrase("lint.label.reason"), reason))
     return findings
 
 
-def replace_item(finding: Finding, item: str) -> Finding:
+def replace_item(finding: Finding, item: Said) -> Finding:
     """The finding attributed to `item`."""
-    return Finding(finding.severity, finding.source, finding.message, item, finding.line)
+    return Finding(finding.severity, finding.source, finding.message, item, finding.line, finding.hint)
 
 
 def lint_checklist(ref: str | Path) -> list[Finding]:
@@ -154,8 +169,8 @@ def lint_crosswalk(path: str | Path | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for mapping in crosswalk.mappings:
         if mapping.note:
-            findings.extend(replace_item(f, f"mapping {mapping.source_id}")
-                            for f in check_texts(crosswalk.path, "note", mapping.note))
+            findings.extend(replace_item(f, phrase("lint.item.mapping", id=mapping.source_id))
+                            for f in check_texts(crosswalk.path, phrase("lint.label.note"), mapping.note))
     return findings
 
 

@@ -28,6 +28,7 @@ from typing import Any, cast
 
 from audit.catalogue.conditions import Condition, ConditionSyntaxError, Operator, leaves, parse_condition
 from audit.errors import ChecklistError
+from audit.errors import Text as ErrorText
 from audit.i18n import phrase
 from audit.catalogue.model import Check, Checklist, Group, Parameter, Reference, Requirement
 from audit.models import Assessment, Severity, Text
@@ -103,11 +104,16 @@ def load_checklist(
     return _build(cast(LineDict, data), raw, path, _seen, parameter_values or {})
 
 
-def _item_of(data: Any, where: Sequence[Any]) -> str:
+def _did_you_mean(close: list[str], otherwise: ErrorText) -> ErrorText:
+    """The hint for an unknown name: the closest known one, else what to do."""
+    return phrase("error.checklist.did_you_mean", id=close[0]) if close else otherwise
+
+
+def _item_of(data: Any, where: Sequence[Any]) -> ErrorText:
     if len(where) >= 2 and where[0] == "requirements" and isinstance(where[1], int):
         reqs = data.get("requirements") or []
         if where[1] < len(reqs) and isinstance(reqs[where[1]], dict):
-            return f"requirement {reqs[where[1]].get('id', '#' + str(where[1] + 1))}"
+            return phrase("error.item.requirement", id=reqs[where[1]].get("id", "#" + str(where[1] + 1)))
     return ""
 
 
@@ -133,12 +139,12 @@ class _Builder:
                 self.parameters[name] = param
         self.used: set[str] = set()
 
-    def error(self, message: str, where: Sequence[Any], req_id: str = "", hint: str = "") -> ChecklistError:
+    def error(self, message: ErrorText, where: Sequence[Any], req_id: str = "", hint: ErrorText = "") -> ChecklistError:
         return ChecklistError(
             message,
             path=str(self.path),
             line=line_of(self.data, list(where)),
-            item=f"requirement {req_id}" if req_id else "",
+            item=phrase("error.item.requirement", id=req_id) if req_id else "",
             hint=hint,
         )
 
@@ -160,8 +166,8 @@ class _Builder:
                 name = value["param"]
                 if name not in self.parameters:
                     close = difflib.get_close_matches(name, list(self.parameters), n=1)
-                    hint = f"did you mean '{close[0]}'?" if close else "declare it under 'parameters'"
-                    raise self.error(f"unknown parameter '{name}'", base + list(where), req_id, hint)
+                    raise self.error(phrase("error.checklist.unknown_parameter", name=name), base + list(where), req_id,
+                                     _did_you_mean(close, phrase("error.checklist.declare_parameter")))
                 self.used.add(name)
                 return self.parameters[name].value
             return value
@@ -172,7 +178,7 @@ class _Builder:
         try:
             cond = parse_condition(raw, self.resolve_value(req_id, where))
         except ConditionSyntaxError as exc:
-            raise self.error(str(exc), where + list(exc.path), req_id, exc.hint) from exc
+            raise self.error(exc.phrase, where + list(exc.path), req_id, exc.hint) from exc
         for leaf in leaves(cond):
             self._check_fact(leaf.fact, leaf.op, req_id, where)
         return cond
@@ -182,25 +188,21 @@ class _Builder:
         if spec is None:
             probe = fact.split(".", 1)[0]
             if probe not in probe_names():
-                hint = f"facts start with a probe name: {', '.join(probe_names())}"
+                hint: ErrorText = phrase("error.checklist.fact_probe", probes=", ".join(probe_names()))
             else:
                 from probes.registry import declared_fact_names
 
                 close = difflib.get_close_matches(fact, declared_fact_names(), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"see 'l3audit probe facts {probe}'"
-            raise self.error(f"unknown fact '{fact}'", where, req_id, hint)
+                hint = _did_you_mean(close, phrase("error.checklist.see_facts", probe=probe))
+            raise self.error(phrase("error.checklist.unknown_fact", fact=fact), where, req_id, hint)
         ordered = (Operator.LT, Operator.LTE, Operator.GT, Operator.GTE)
         if op in ordered and spec.type not in ("int", "float", "any"):
-            raise self.error(
-                f"operator '{op.value}' needs a number, but fact '{fact}' is {spec.type}", where, req_id,
-                "use eq/ne for booleans and text",
-            )
+            raise self.error(phrase("error.checklist.op_number", op=op.value, fact=fact, type=spec.type), where,
+                             req_id, phrase("error.checklist.op_number.hint"))
         if op in (Operator.CONTAINS, Operator.NOT_CONTAINS, Operator.CONTAINS_ANY) and spec.type not in (
             "list", "str", "object", "any"
         ):
-            raise self.error(
-                f"operator '{op.value}' needs a list or text, but fact '{fact}' is {spec.type}", where, req_id
-            )
+            raise self.error(phrase("error.checklist.op_list", op=op.value, fact=fact, type=spec.type), where, req_id)
 
     def text(self, raw: Mapping[str, Any] | None, req_id: str, where: list[Any]) -> Text | None:
         """A bilingual text with its `{{parameter}}` placeholders filled in."""
@@ -211,8 +213,8 @@ class _Builder:
             name = match.group(1)
             if name not in self.parameters:
                 close = difflib.get_close_matches(name, list(self.parameters), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "declare it under 'parameters'"
-                raise self.error(f"unknown parameter '{{{{{name}}}}}' in text", where, req_id, hint)
+                raise self.error(phrase("error.checklist.unknown_text_parameter", name="{{" + name + "}}"), where,
+                                 req_id, _did_you_mean(close, phrase("error.checklist.declare_parameter")))
             self.used.add(name)
             return format_parameter_value(self.parameters[name].value)
 
@@ -226,27 +228,21 @@ class _Builder:
         seen_checks: set[str] = set()
         for i, check in enumerate(raw.get("checks") or []):
             if check["id"] in seen_checks:
-                raise self.error(f"duplicate check id '{check['id']}'", base + ["checks", i], req_id)
+                raise self.error(phrase("error.checklist.duplicate_check", id=check["id"]), base + ["checks", i], req_id)
             seen_checks.add(check["id"])
             cond = self.condition(check["expect"], req_id, base + ["checks", i, "expect"])
             checks.append(Check(id=check["id"], expect=cond, title=_text(check.get("title")),
                                 supporting=bool(check.get("supporting", False))))
         assessment = Assessment(raw["assessment"])
         if assessment is Assessment.AUTOMATED and any(c.supporting for c in checks):
-            raise self.error(
-                "an automated requirement has a supporting check", base + ["assessment"], req_id,
-                "a supporting signal never decides a row: set assessment to 'both', or drop 'supporting'",
-            )
+            raise self.error(phrase("error.checklist.automated_supporting"), base + ["assessment"], req_id,
+                             phrase("error.checklist.automated_supporting.hint"))
         if assessment is Assessment.MANUAL and checks:
-            raise self.error(
-                "a manual requirement has automated checks", base + ["assessment"], req_id,
-                "set assessment to 'both' or 'automated', or remove the checks",
-            )
+            raise self.error(phrase("error.checklist.manual_checks"), base + ["assessment"], req_id,
+                             phrase("error.checklist.manual_checks.hint"))
         if assessment is not Assessment.MANUAL and not checks:
-            raise self.error(
-                f"assessment is '{assessment.value}' but there are no checks", base + ["assessment"], req_id,
-                "add checks, or set assessment to 'manual'",
-            )
+            raise self.error(phrase("error.checklist.no_checks", assessment=assessment.value), base + ["assessment"],
+                             req_id, phrase("error.checklist.no_checks.hint"))
         applies_if = None
         if "applies_if" in raw:
             applies_if = self.condition(raw["applies_if"], req_id, base + ["applies_if"])
@@ -296,12 +292,12 @@ def check_parameter_range(param: Parameter, value: Any, make_error: Any) -> None
     """Raise `make_error(message)` when a numeric parameter value is outside its declared range."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if param.min is not None or param.max is not None:
-            raise make_error(f"parameter '{param.name}' must be a number, got {value!r}")
+            raise make_error(phrase("error.checklist.param_number", name=param.name, value=repr(value)))
         return
     if param.min is not None and value < param.min:
-        raise make_error(f"parameter '{param.name}' = {value} is below its minimum {param.min}")
+        raise make_error(phrase("error.checklist.param_below", name=param.name, value=value, min=param.min))
     if param.max is not None and value > param.max:
-        raise make_error(f"parameter '{param.name}' = {value} is above its maximum {param.max}")
+        raise make_error(phrase("error.checklist.param_above", name=param.name, value=value, max=param.max))
 
 
 def _build(
@@ -312,7 +308,7 @@ def _build(
     if "extends" in data:
         if data["extends"] in seen + (checklist_id,):
             raise ChecklistError(
-                f"'extends' makes a cycle: {' -> '.join(seen + (checklist_id, data['extends']))}",
+                phrase("error.checklist.cycle", chain=" -> ".join(seen + (checklist_id, data["extends"]))),
                 path=str(path), line=line_of(data, ["extends"]),
             )
         sibling = path.parent / f"{data['extends']}.yaml"  # a catalogue's levels live side by side
@@ -330,10 +326,8 @@ def _build(
     inherited: dict[str, Requirement] = {r.id: r for r in (parent.requirements if parent else ())}
     for i, ex in enumerate(data.get("exclude") or []):
         if ex["id"] not in inherited:
-            raise builder.error(
-                f"excludes '{ex['id']}', which '{data.get('extends', '')}' does not define",
-                ["exclude", i], hint="check the id, or remove the exclusion",
-            )
+            raise builder.error(phrase("error.checklist.bad_exclude", id=ex["id"], parent=data.get("extends", "")),
+                                ["exclude", i], hint=phrase("error.checklist.bad_exclude.hint"))
         excluded[ex["id"]] = Text(**ex["reason"])
         del inherited[ex["id"]]
 
@@ -341,13 +335,13 @@ def _build(
     for i, raw_req in enumerate(data["requirements"]):
         req_id = raw_req["id"]
         if req_id in own:
-            raise builder.error(f"duplicate requirement id '{req_id}'", ["requirements", i], req_id,
-                                "every id must be unique in a checklist")
+            raise builder.error(phrase("error.checklist.duplicate_requirement", id=req_id), ["requirements", i], req_id,
+                                phrase("error.checklist.duplicate_requirement.hint"))
         req = builder.requirement(i, raw_req, checklist_id)
         if req.group not in groups:
             close = difflib.get_close_matches(req.group, list(groups), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "declare it under 'groups'"
-            raise builder.error(f"unknown group '{req.group}'", ["requirements", i, "group"], req_id, hint)
+            raise builder.error(phrase("error.checklist.unknown_group", group=req.group), ["requirements", i, "group"],
+                                req_id, _did_you_mean(close, phrase("error.checklist.declare_group")))
         own[req_id] = req
 
     merged = dict(inherited)

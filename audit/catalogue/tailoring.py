@@ -22,6 +22,7 @@ from typing import Any, cast
 
 from audit.catalogue.loader import Checklist, builtin_dir, check_parameter_range, load_checklist
 from audit.errors import ChecklistError
+from audit.errors import Text as ErrorText
 from audit.i18n import phrase
 from audit.models import Text
 from audit.yamlfile import LineDict, line_of, load_yaml, validate_schema
@@ -67,8 +68,9 @@ def load_tailoring(path: str | Path) -> Tailoring:
     for i, mark in enumerate(data.get("not_applicable") or []):
         if mark["id"] in marks:
             raise ChecklistError(
-                f"row '{mark['id']}' is marked not applicable twice", path=str(file),
-                line=line_of(data, ["not_applicable", i]), item=f"row {mark['id']}", hint="keep one entry",
+                phrase("error.tailoring.twice", id=mark["id"]), path=str(file),
+                line=line_of(data, ["not_applicable", i]), item=phrase("error.item.row", id=mark["id"]),
+                hint=phrase("error.tailoring.twice.hint"),
             )
         marks[mark["id"]] = Text(**mark["justification"])
         lines[f"not_applicable.{mark['id']}"] = line_of(data, ["not_applicable", i]) or 0
@@ -87,13 +89,13 @@ def load_tailoring(path: str | Path) -> Tailoring:
     )
 
 
-def _item_of(data: LineDict, where: Sequence[Any]) -> str:
+def _item_of(data: LineDict, where: Sequence[Any]) -> ErrorText:
     if len(where) >= 2 and where[0] == "not_applicable" and isinstance(where[1], int):
         marks = data.get("not_applicable") or []
         if where[1] < len(marks) and isinstance(marks[where[1]], dict):
-            return f"row {marks[where[1]].get('id', '#' + str(where[1] + 1))}"
+            return phrase("error.item.row", id=marks[where[1]].get("id", "#" + str(where[1] + 1)))
     if len(where) >= 2 and where[0] == "parameters":
-        return f"parameter {where[1]}"
+        return phrase("error.item.parameter", name=where[1])
     return ""
 
 
@@ -105,46 +107,46 @@ def apply_tailoring(checklist: Checklist, tailoring: Tailoring) -> Checklist:
     covers the catalogue and the tailoring, so a stored result pins both.
     """
 
-    def error(message: str, key: str = "", item: str = "", hint: str = "") -> ChecklistError:
+    def error(message: ErrorText, key: str = "", item: ErrorText = "", hint: ErrorText = "") -> ChecklistError:
         return ChecklistError(message, path=tailoring.path, line=tailoring.lines.get(key), item=item, hint=hint)
 
     if tailoring.checklist != checklist.id:
-        raise error(
-            f"this tailoring is for '{tailoring.checklist}', not '{checklist.id}'",
-            hint=f"set checklist: {checklist.id}, or audit with --checklist {tailoring.checklist}",
-        )
+        raise error(phrase("error.tailoring.other_checklist", pinned=tailoring.checklist, id=checklist.id),
+                    hint=phrase("error.tailoring.other_checklist.hint", pinned=tailoring.checklist, id=checklist.id))
     if tailoring.level != checklist.level:
-        raise error(
-            f"level {tailoring.level} does not match the level of '{checklist.id}' ({checklist.level})",
-            hint=f"set level: {checklist.level}, or choose the catalogue of level {tailoring.level}",
-        )
+        raise error(phrase("error.tailoring.level", level=tailoring.level, id=checklist.id, actual=checklist.level),
+                    hint=phrase("error.tailoring.level.hint", level=tailoring.level, actual=checklist.level))
     for name, value in tailoring.parameters.items():
         key = f"parameters.{name}"
         if name not in checklist.parameters:
             close = difflib.get_close_matches(name, list(checklist.parameters), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "run 'l3audit checklist show' to see the parameters"
-            raise error(f"'{checklist.id}' has no parameter '{name}'", key, f"parameter {name}", hint)
+            hint: ErrorText = (phrase("error.checklist.did_you_mean", id=close[0]) if close
+                               else phrase("error.tailoring.see_parameters"))
+            raise error(phrase("error.tailoring.no_parameter", id=checklist.id, name=name), key,
+                        phrase("error.item.parameter", name=name), hint)
         param = checklist.parameters[name]
         range_hint = _range_hint(param.min, param.max, param.unit)
         check_parameter_range(
-            param, value, lambda m, k=key, n=name, h=range_hint: error(m, k, f"parameter {n}", h)
+            param, value, lambda m, k=key, n=name, h=range_hint: error(m, k, phrase("error.item.parameter", name=n), h)
         )
     ids = [r.id for r in checklist.requirements]
     for rid in tailoring.not_applicable:
         if rid not in ids:
             close = difflib.get_close_matches(rid, ids, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"the ids are those of '{checklist.id}'"
+            hint = (phrase("error.checklist.did_you_mean", id=close[0]) if close
+                    else phrase("error.tailoring.ids_of", id=checklist.id))
             if rid in checklist.excluded:
-                hint = f"'{rid}' is excluded from this level already"
-            raise error(f"'{checklist.id}' has no requirement '{rid}'", f"not_applicable.{rid}", f"row {rid}", hint)
+                hint = phrase("error.tailoring.excluded", id=rid)
+            raise error(phrase("error.tailoring.no_requirement", id=checklist.id, rid=rid), f"not_applicable.{rid}",
+                        phrase("error.item.row", id=rid), hint)
 
     tailored = checklist
     if tailoring.parameters:
         try:
             tailored = load_checklist(checklist.path, parameter_values=tailoring.parameters)
         except ChecklistError as exc:  # a value of the right range may still break a condition
-            raise error(f"the tailored parameters do not fit the catalogue: {exc.message}",
-                        hint=exc.hint or "check the parameter values") from exc
+            raise error(phrase("error.tailoring.misfit", problem=exc.phrases[0]),
+                        hint=exc.phrases[2] or phrase("error.tailoring.misfit.hint")) from exc
     requirements = tuple(
         replace(r, not_applicable_reason=tailoring.not_applicable[r.id]) if r.id in tailoring.not_applicable else r
         for r in tailored.requirements
@@ -158,14 +160,14 @@ def apply_tailoring(checklist: Checklist, tailoring: Tailoring) -> Checklist:
     )
 
 
-def _range_hint(low: float | None, high: float | None, unit: str) -> str:
+def _range_hint(low: float | None, high: float | None, unit: str) -> ErrorText:
     unit = f" {unit}" if unit else ""
     if low is not None and high is not None:
-        return f"allowed range: {_num(low)} to {_num(high)}{unit}"
+        return phrase("error.tailoring.range", low=_num(low), high=_num(high), unit=unit)
     if low is not None:
-        return f"at least {_num(low)}{unit}"
+        return phrase("error.tailoring.at_least", low=_num(low), unit=unit)
     if high is not None:
-        return f"at most {_num(high)}{unit}"
+        return phrase("error.tailoring.at_most", high=_num(high), unit=unit)
     return ""
 
 
@@ -179,6 +181,6 @@ def tailor_checklist(path: str | Path) -> Checklist:
     try:
         checklist = load_checklist(tailoring.checklist)
     except ChecklistError as exc:
-        raise ChecklistError(exc.message, path=tailoring.path, line=1, item=f"checklist {tailoring.checklist}",
-                             hint=exc.hint) from exc
+        raise ChecklistError(exc.phrases[0], path=tailoring.path, line=1,
+                             item=phrase("error.item.checklist", id=tailoring.checklist), hint=exc.phrases[2]) from exc
     return apply_tailoring(checklist, tailoring)

@@ -18,16 +18,13 @@ from audit.catalogue.coverage import render_text
 from audit.catalogue.crosswalk import load_crosswalk, translate
 from audit.result import load_result
 from audit.catalogue.tailoring import tailor_checklist
+from audit.i18n import t
 
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="Output format.")
 
-_OUTCOME_LABELS = {
-    "vi": {"met": "đạt (cùng bằng chứng)", "failed": "không đạt", "partly_met": "đạt một phần, cần xem thêm",
-           "at_risk": "có nguy cơ không đạt", "undecided": "chưa kết luận", "new": "mới, cần bằng chứng riêng"},
-    "en": {"met": "met by the same evidence", "failed": "failed", "partly_met": "partly met, check the rest",
-           "at_risk": "at risk", "undecided": "undecided", "new": "new, needs its own evidence"},
-}
+OUTCOMES = ("met", "failed", "partly_met", "at_risk", "undecided", "new")
+"""The outcomes of `audit.catalogue.crosswalk.Outcome`, each said by the message `crosswalk.outcome.<value>`."""
 
 
 @click.command()
@@ -82,7 +79,7 @@ def crosswalk(result_file: str | None, target_ref: str | None, crosswalk_file: s
     if fmt == "json":
         click.echo(json.dumps(translated, ensure_ascii=False, indent=2))
         return
-    labels = _OUTCOME_LABELS["vi" if lang == "vi" else "en"]
+    labels = {outcome: t(f"crosswalk.outcome.{outcome}", lang) for outcome in OUTCOMES}
     target = load_checklist(translated["to"])
     titles = {r.id: r.title.get(lang) for r in target.requirements}
     click.echo(f"{translated['from']} -> {translated['to']}")
@@ -106,9 +103,9 @@ def _print_mappings(walk, fmt: str, lang: str) -> None:  # type: ignore[no-untyp
     click.echo(f"{walk.source} -> {walk.target}: {walk.title.get(lang)}")
     for m in walk.mappings:
         targets = ", ".join(m.target_ids) or "-"
-        line = f"{m.source_id:18} {m.relation.value:10} {targets}"
+        line = f"{m.source_id:18} {t(f'crosswalk.relation_short.{m.relation.value}', lang):12} {targets}"
         if m.note:
-            line += f"\n{'':29} {m.note.get(lang)}"
+            line += f"\n{'':31} {m.note.get(lang)}"
         click.echo(line)
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from audit.cli.common import err_console, plain
-from audit.cli.options import handle_errors
+from audit.cli.options import current_lang, handle_errors, lang_flag
 from audit.cli.store_cmd import db_option
 from audit.department.store import open_store
+from audit.i18n import t
 from audit.userfiles.output import check_output
 
 
@@ -19,6 +20,7 @@ from audit.userfiles.output import check_output
 @db_option
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Result file to write (JSON, for 'l3audit report'); an existing regular file is replaced.")
+@lang_flag
 @handle_errors
 def export(result_id: int, db: str, output: Path) -> None:
     """Write stored result RESULT_ID (see 'l3audit history OUTLET') as a result file for 'l3audit report'."""
@@ -28,8 +30,9 @@ def export(result_id: int, db: str, output: Path) -> None:
     with open_store(db, must_exist=True) as store:
         found = store.documents([result_id]).get(result_id)
     if found is None:
-        err_console.print(f"no stored result {result_id} (hint: 'l3audit history OUTLET' lists the ids)",
+        err_console.print(f"{t('cli.error', current_lang())} {t('export.no_result', current_lang(), id=result_id)}",
                           highlight=False)
         sys.exit(2)
     write_json_atomic(output, found)
-    err_console.print(f"{plain(output)}: result {result_id} ({plain(found['outlet']['id'])})", highlight=False)
+    err_console.print(t("export.written", current_lang(), path=plain(output), id=result_id,
+                        outlet=plain(found["outlet"]["id"])), highlight=False)

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import click
 
+from audit.errors import Text
 from audit.selfassess.answers import (
     AnswersError,
-    check_evidence,
     empty_answer_set,
     evidence_from_text,
+    evidence_problems,
     load_answers,
     now_iso,
     relocate,
@@ -99,7 +100,7 @@ def seal_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None,
     for req_id, answer in answers.answers.items():
         if answer.answer is None:
             continue
-        def error(message: str, r: str = req_id) -> AnswersError:
+        def error(message: Text, r: str = req_id) -> AnswersError:
             return AnswersError(message, path=str(answers_file), item=phrase("error.item.requirement", id=r))
 
         evidence = tuple(e if e.sha256 or not e.path else evidence_from_text(e.path, answers.base_dir, error)
@@ -125,9 +126,9 @@ def check_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None
     click.echo(t("sa.check.answered", current_lang(), path=answers_file, answered=answered, total=total))
     flagged = 0
     for req_id, answer in answers.answers.items():
-        for problem in check_evidence(answer, answers.base_dir):
+        for problem in evidence_problems(answer, answers.base_dir):
             flagged += 1
-            click.echo(f"  {req_id}: {problem}", err=True)
+            click.echo(f"  {req_id}: {problem.render(current_lang())}", err=True)
     sys.exit(1 if flagged else 0)
 
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import click
 
-from audit.i18n import t
+from audit.i18n import error_text, t
 from audit.selfassess.answers import Answer, AnswerSet, AnswersError, AnswerValue, EvidenceItem, evidence_from_text
 from audit.selfassess.questionnaire import ANSWER_CHOICES, Question
 
@@ -61,7 +61,7 @@ def ask_evidence(base_dir: Path, lang: str) -> list[EvidenceItem]:
         try:
             items.append(evidence_from_text(text, base_dir, lambda m: AnswersError(m)))
         except AnswersError as exc:
-            click.echo(f"  {exc}", err=True)
+            click.echo(f"  {error_text(exc, lang)}", err=True)
 
 
 def print_summary(all_questions: list[Question], answers: AnswerSet, lang: str) -> None:

@@ -9,12 +9,16 @@ refused; decisions live in a reviewer's signed file (`audit.selfassess.reviews`)
 file's SHA-256.
 
 The file is validated as a whole before any scan starts; every error names the file, the line and
-the requirement. Only the tool that owns a file rewrites it (the interactive session its own file).
+the requirement, in the command's language (catalogue phrases; `str(error)` stays English for logs).
+Only the tool that owns a file rewrites it (the interactive session its own file).
+
+This module owns the answer model and the file's reading and writing; the dates an answer may carry
+are `audit.selfassess.dates`, its evidence files (where they may be, hashing, re-checking)
+`audit.selfassess.evidence`. Their names are still importable from here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import enum
 import hashlib
@@ -29,9 +33,28 @@ from typing import Any
 import yaml
 
 from audit.catalogue.loader import Checklist
-from audit.errors import LocatedError
+from audit.errors import LocatedError, Text
 from audit.i18n import phrase
+from audit.selfassess.dates import DATE_HINT, DateError, iso_date, normalise_dates, now_iso
+from audit.selfassess.evidence import (
+    OUTSIDE_HINT,
+    EvidenceItem,
+    EvidenceTooLargeError,
+    check_evidence,
+    confined,
+    evidence_from_text,
+    evidence_problems,
+    sha256_file,
+)
 from audit.yamlfile import line_of, load_yaml, validate_schema
+
+__all__ = [  # the dates and evidence helpers live in their own modules; still importable from here
+    "DATE_HINT", "DateError", "iso_date", "normalise_dates", "now_iso", "EvidenceItem", "EvidenceTooLargeError",
+    "check_evidence", "confined", "evidence_from_text", "evidence_problems", "sha256_file",
+    "SCHEMA_ID", "AnswersError", "AnswersErrors", "raise_problems", "AnswerValue", "Decision", "Review", "Answer",
+    "AnswerSet", "empty_answer_set", "answers_schema", "load_answers", "answers_from_data", "dump_answers",
+    "relocate", "save_answers",
+]
 
 SCHEMA_ID = "l3audit/answers/v1"
 
@@ -59,42 +82,6 @@ def raise_problems(problems: list[AnswersError]) -> None:
         raise AnswersErrors(flat)  # type: ignore[arg-type]
 
 
-DATE_HINT = "write dates as YYYY-MM-DD (ISO 8601, optionally with a time) or dd/mm/yyyy"
-
-
-def iso_date(value: Any, today: dt.date | None = None) -> str:
-    """A date an outlet wrote (ISO 8601 or dd/mm/yyyy, or a spreadsheet date cell) as ISO text.
-
-    ValueError for anything else: a spreadsheet's day number (45992), an impossible or a future date.
-    """
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError(f"{value!r} is a number (a spreadsheet day count?), not a date")
-    if isinstance(value, (dt.datetime, dt.date)):
-        parsed: dt.date | dt.datetime = value
-    else:
-        text = str(value).strip()
-        parsed_or_none = None
-        for form in ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"):
-            try:
-                parsed_or_none = dt.datetime.strptime(text, form)
-                if form == "%d/%m/%Y":
-                    parsed_or_none = parsed_or_none.date()  # type: ignore[assignment]
-                break
-            except ValueError:
-                continue
-        if parsed_or_none is None:
-            try:
-                parsed_or_none = dt.datetime.fromisoformat(text) if ("T" in text or " " in text) else \
-                    dt.date.fromisoformat(text)  # type: ignore[assignment]
-            except ValueError:
-                raise ValueError(f"'{text}' is not a date") from None
-        parsed = parsed_or_none  # type: ignore[assignment]
-    day = parsed.date() if isinstance(parsed, dt.datetime) else parsed
-    if day > (today or dt.date.today()) + dt.timedelta(days=1):
-        raise ValueError(f"{day.isoformat()} is in the future")
-    return parsed.isoformat()
-
-
 class AnswerValue(str, enum.Enum):
     """What an outlet declares about one requirement."""
 
@@ -111,22 +98,6 @@ class Decision(str, enum.Enum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     """Needs a reason."""
-
-
-@dataclass(frozen=True)
-class EvidenceItem:
-    """A document backing an answer: a file (hashed at answer time) or a URL."""
-
-    path: str = ""
-    url: str = ""
-    sha256: str = ""
-    """Hex SHA-256 of the file when the answer was given; '' for URLs."""
-    note: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-data form, without empty keys."""
-        data = {"path": self.path, "url": self.url, "sha256": self.sha256, "note": self.note}
-        return {k: v for k, v in data.items() if v}
 
 
 @dataclass(frozen=True)
@@ -216,97 +187,9 @@ def empty_answer_set(checklist: Checklist, outlet: str | None = None, path: str 
     return AnswerSet(checklist.id, checklist.version, checklist.content_hash, {}, outlet, path)
 
 
-def now_iso() -> str:
-    """Current UTC time, ISO 8601 with seconds (for answered_at / reviewed_at)."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-class EvidenceTooLargeError(ValueError):
-    """An evidence file is larger than `limits.MAX_EVIDENCE_BYTES`: it is not read to the end."""
-
-
-def sha256_file(path: Path, max_bytes: int | None = None) -> str:
-    """Hex SHA-256 of a file's bytes, read in chunks; EvidenceTooLargeError past `max_bytes`.
-
-    The size is checked before reading and again while reading (a file may grow meanwhile).
-    """
-    from audit.userfiles import limits
-
-    limit = limits.MAX_EVIDENCE_BYTES if max_bytes is None else max_bytes
-    too_large = EvidenceTooLargeError(f"larger than the evidence limit of {limit:,} bytes, not hashed")
-    if path.stat().st_size > limit:
-        raise too_large
-    digest, size = hashlib.sha256(), 0
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            size += len(chunk)
-            if size > limit:
-                raise too_large
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def confined(base_dir: Path, item: str) -> Path | None:
-    """The evidence file `item` inside `base_dir`, or None when it points outside (`../`, absolute, a link out).
-
-    Evidence belongs next to the answers: a file elsewhere (`../../etc/hostname`) is not the outlet's to give.
-    """
-    if not item or Path(item).is_absolute():
-        return None
-    base = base_dir.resolve()
-    target = (base / item).resolve()
-    return target if target == base or base in target.parents else None
-
-
-def evidence_from_text(item: str, base_dir: Path, error: Callable[[str], LocatedError]) -> EvidenceItem:
-    """An evidence item from what a person typed: a URL, or a file path hashed now (it must exist)."""
-    item = item.strip()
-    if item.startswith(("http://", "https://")):
-        return EvidenceItem(url=item)
-    target = confined(base_dir, item)
-    if target is None:
-        raise error(f"evidence file '{item}' is outside the answers' folder {base_dir.resolve()}")
-    if not target.is_file():
-        raise error(f"evidence file '{item}' not found (looked in {target.parent})")
-    try:
-        return EvidenceItem(path=item, sha256=sha256_file(target))
-    except EvidenceTooLargeError as exc:
-        raise error(f"evidence file '{item}' is {exc}") from None
-
-
-def check_evidence(answer: Answer, base_dir: Path) -> list[str]:
-    """Problems with an answer's evidence files now: missing, or no longer matching the recorded hash."""
-    problems = []
-    for item in (e for e in answer.evidence if e.path):
-        target = confined(base_dir, item.path)
-        if target is None:
-            problems.append(f"{item.path}: outside the answers' folder, not accepted as evidence")
-        elif not target.is_file():
-            problems.append(f"{item.path}: file missing")
-        elif not item.sha256:
-            problems.append(f"{item.path}: no SHA-256 recorded")
-        else:
-            try:
-                if sha256_file(target) != item.sha256:
-                    problems.append(f"{item.path}: file changed since the answer (SHA-256 differs)")
-            except EvidenceTooLargeError as exc:
-                problems.append(f"{item.path}: {exc}")
-    return problems
-
-
 def answers_schema() -> dict[str, Any]:
     """The JSON Schema of answers files."""
     return dict(json.loads((resources.files("audit") / "schemas" / "answers.schema.json").read_text("utf-8")))
-
-
-def normalise_dates(node: Any) -> Any:
-    """Turn YAML dates and timestamps into ISO strings in place (YAML parses unquoted ones)."""
-    if isinstance(node, (dict, list)):
-        for key, value in (node.items() if isinstance(node, dict) else enumerate(node)):
-            node[key] = normalise_dates(value)
-    elif isinstance(node, (dt.datetime, dt.date)):
-        return node.isoformat()
-    return node
 
 
 def load_answers(path: Path, checklist: Checklist) -> AnswerSet:
@@ -328,31 +211,28 @@ def answers_from_data(data: Any, path: Path, checklist: Checklist,
     self_approved = [(rid, raw) for rid, raw in (data.get("answers") or {}).items()
                      if isinstance(raw, dict) and raw.get("review") not in (None, {})]
     raise_problems([AnswersError(
-        "a 'review' block in an outlet's answers file: an outlet cannot approve its own answers",
-        path=str(path), line=where_line(["answers", rid, "review"]), item=f"requirement {rid}",
-        hint="remove it; reviewer decisions go in a signed reviews file ('l3audit self-assess review ... --key', "
-             "then 'scan --reviews FILE --trusted-keys FILE')") for rid, _raw in self_approved])
+        phrase("error.answers.self_review"), path=str(path), line=where_line(["answers", rid, "review"]),
+        item=phrase("error.item.requirement", id=rid), hint=phrase("error.answers.self_review.hint"))
+        for rid, _raw in self_approved])
     for raw in (data.get("answers") or {}).values():
         if isinstance(raw, dict):
             raw.pop("review", None)  # `review: null` in files written before reviews had their own file
     validate_schema(data, answers_schema(), path, AnswersError,
                     lambda where: phrase("error.item.requirement", id=where[1]) if len(where) > 1 and where[0] == "answers" else "")
 
-    def error(message: str, where: list[Any], req: str = "", hint: str = "") -> AnswersError:
+    def error(message: Text, where: list[Any], req: str = "", hint: Text = "") -> AnswersError:
         return AnswersError(message, path=str(path), line=where_line(where),
                             item=phrase("error.item.requirement", id=req) if req else "", hint=hint)
 
     pinned = data["checklist"]
     if pinned["id"] != checklist.id:
-        raise error(f"answers are for checklist '{pinned['id']}', but the audit uses '{checklist.id}'",
-                    ["checklist", "id"], hint=f"use --checklist {pinned['id']}, or answer the right questionnaire")
+        raise error(phrase("error.answers.other_checklist", pinned=pinned["id"], used=checklist.id),
+                    ["checklist", "id"], hint=phrase("error.answers.other_checklist.hint", pinned=pinned["id"]))
     if pinned["version"] != checklist.version or pinned["content_hash"] != checklist.content_hash:
         raise error(
-            f"answers are for '{checklist.id}' version {pinned['version']} ({pinned['content_hash'][:19]}...), "
-            f"but the audit uses version {checklist.version} ({checklist.content_hash[:19]}...)",
-            ["checklist", "version"],
-            hint="generate a new questionnaire with 'l3audit self-assess questionnaire' and carry the answers over",
-        )
+            phrase("error.answers.other_version", id=checklist.id, pinned=pinned["version"],
+                   pinned_hash=pinned["content_hash"][:19], used=checklist.version, used_hash=checklist.content_hash[:19]),
+            ["checklist", "version"], hint=phrase("error.answers.other_version.hint"))
     known = {r.id for r in checklist.requirements}
     answers: dict[str, Answer] = {}
     problems: list[AnswersError] = []
@@ -360,11 +240,13 @@ def answers_from_data(data: Any, path: Path, checklist: Checklist,
         where = ["answers", req_id]
         if req_id not in known:
             close = difflib.get_close_matches(str(req_id), sorted(known), n=1)
-            problems.append(error(f"unknown requirement id '{req_id}' in checklist '{checklist.id}'", where, str(req_id),
-                                  f"did you mean '{close[0]}'?" if close else "see 'l3audit checklist show'"))
+            problems.append(error(phrase("error.answers.unknown_requirement", id=req_id, checklist=checklist.id),
+                                  where, str(req_id),
+                                  phrase("error.checklist.did_you_mean", id=close[0]) if close
+                                  else phrase("error.answers.see_checklist_show")))
             continue
         try:
-            answers[req_id] = _answer(req_id, raw or {}, lambda m, w=where, r=req_id, h="": error(m, w, r, h))
+            answers[req_id] = _answer(req_id, raw or {}, lambda m, h="", w=where, r=req_id: error(m, w, r, h))
         except AnswersError as exc:
             problems.append(exc)
     raise_problems(problems)
@@ -376,17 +258,16 @@ def _answer(req_id: str, raw: Mapping[str, Any], error: Callable[..., AnswersErr
     value = AnswerValue(raw["answer"]) if raw.get("answer") else None
     justification = (raw.get("justification") or "").strip()
     if value is AnswerValue.NOT_APPLICABLE and not justification:
-        raise error("'not_applicable' needs a justification (why the requirement does not apply)")
+        raise error(phrase("error.answers.na_justification"))
     try:
         answered_at = iso_date(raw["answered_at"]) if raw.get("answered_at") else ""
-    except ValueError as exc:
-        raise error(f"answered_at: {exc}", hint=DATE_HINT) from None
+    except DateError as exc:
+        raise error(phrase("error.answers.answered_at", field="answered_at", problem=exc.phrase), DATE_HINT) from None
     evidence = tuple(EvidenceItem(e.get("path", ""), e.get("url", ""), e.get("sha256", ""), e.get("note", ""))
                      for e in raw.get("evidence") or [])
     for item in evidence:
         if item.path and (Path(item.path).is_absolute() or ".." in Path(item.path).parts):
-            raise error(f"evidence file '{item.path}' is outside the answers' folder",
-                        hint="put evidence files in the answers file's folder and give paths relative to it")
+            raise error(phrase("error.evidence.outside", item=item.path), OUTSIDE_HINT)
     return Answer(req_id, value, justification, (raw.get("text") or "").strip(), evidence,
                   raw.get("answered_by") or "", answered_at)
 

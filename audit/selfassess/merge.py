@@ -38,6 +38,7 @@ from audit.selfassess.answers import (
 )
 from audit.catalogue.loader import Checklist, Requirement
 from audit.models import RequirementResult, SiteResult, Status, combine_statuses
+from audit.i18n import phrase, said_by
 from audit.selfassess.waivers import Waiver, WaiverError, WaiverSet, load_waivers
 
 
@@ -86,9 +87,9 @@ def load_self_assessment(checklist: Checklist, answer_paths: Sequence[Path] = ()
     for path in answer_paths:
         answer_set = load_answers(path, checklist)
         if answer_set.outlet in answers:
-            who = f"outlet '{answer_set.outlet}'" if answer_set.outlet else "no outlet"
-            raise AnswersError(f"a second answers file for {who}", path=str(path), line=1,
-                               hint="give one answers file per outlet, each with its 'outlet:' id")
+            message = (phrase("error.answers.second_file", outlet=answer_set.outlet) if answer_set.outlet
+                       else phrase("error.answers.second_file_unnamed"))
+            raise AnswersError(message, path=str(path), line=1, hint=phrase("error.answers.second_file.hint"))
         answers[answer_set.outlet] = answer_set
         for req_id, answer in answer_set.answers.items():
             problems = check_evidence(answer, answer_set.base_dir)
@@ -105,15 +106,14 @@ def _same_outlet(assessment: SelfAssessment, outlet_id: str, waivers_file: Path 
     """Answers and waivers given for one audited outlet must be that outlet's: refused naming both ids."""
     for key, answer_set in assessment.answers.items():
         if key is not None and key != outlet_id:
-            raise AnswersError(f"the answers are for outlet '{key}', but this audit is of outlet '{outlet_id}'",
+            raise AnswersError(phrase("error.answers.other_outlet", outlet=key, audited=outlet_id),
                                path=answer_set.path, line=1,
-                               hint=f"audit it with --outlet {key}, or give outlet '{outlet_id}' its own answers")
+                               hint=phrase("error.answers.other_outlet.hint", outlet=key, audited=outlet_id))
     named = assessment.waivers.waivers
     if named and not any(fnmatch.fnmatchcase(outlet_id, w.outlet) for w in named):
         others = ", ".join(sorted({w.outlet for w in named}))
-        raise WaiverError(f"no waiver in the file applies to outlet '{outlet_id}'; they are for: {others}",
-                           path=str(waivers_file or ""),
-                           hint="audit with --outlet ID of the outlet the waivers are for, or use '*'")
+        raise WaiverError(phrase("error.waivers.other_outlet", outlet=outlet_id, others=others),
+                          path=str(waivers_file or ""), hint=phrase("error.waivers.other_outlet.hint"))
 
 
 def _with_reviews(assessment: SelfAssessment, checklist: Checklist, reviews_files: Sequence[Path],
@@ -124,35 +124,35 @@ def _with_reviews(assessment: SelfAssessment, checklist: Checklist, reviews_file
     from audit.selfassess.reviews import ReviewsError, apply_reviews, read_reviews
 
     if trusted_keys is None:
-        raise ReviewsError("--reviews needs --trusted-keys: reviewer decisions count only when their signature "
-                           "is checked (hint: the department's trusted-keys file, with the reviewer's key as "
-                           "role: reviewer)")
+        raise ReviewsError(phrase("error.reviews.no_trusted_keys"))
     if not assessment.answers:
-        raise ReviewsError("--reviews without --answers: the decisions are on an outlet's answers "
-                           "(hint: give the reviewed answers file with --answers)")
+        raise ReviewsError(phrase("error.reviews.no_answers"))
     try:
         trusted = load_trusted_keys(trusted_keys)
     except KeyFileError as exc:
-        raise ReviewsError(str(exc)) from exc
+        raise ReviewsError(said_by(exc)) from exc
     answers = dict(assessment.answers)
     done: dict[str | None, str] = {}
     for path in reviews_files:
         reviews = read_reviews(path, trusted, checklist)
         if len(outlet_ids) == 1 and reviews.outlet is not None and reviews.outlet != outlet_ids[0]:
-            raise ReviewsError(f"{path}: the reviews are for outlet '{reviews.outlet}', but this audit is of outlet "
-                               f"'{outlet_ids[0]}' (hint: audit it with --outlet {reviews.outlet}, or give outlet "
-                               f"'{outlet_ids[0]}' its own reviews)")
+            raise ReviewsError(phrase("error.reviews.other_outlet", path=path, outlet=reviews.outlet,
+                                      audited=outlet_ids[0]))
         if reviews.outlet in done:
-            raise ReviewsError(f"{path}: a second reviews file for outlet '{reviews.outlet or '(none)'}' (first: "
-                               f"{done[reviews.outlet]}) (hint: one reviews file per answers file)")
+            raise ReviewsError(phrase("error.reviews.second_file", path=path, outlet=_outlet_name(reviews.outlet),
+                                      first=done[reviews.outlet]))
         key = reviews.outlet if reviews.outlet in answers else (next(iter(answers)) if len(answers) == 1
                                                                  else reviews.outlet)
         if key not in answers:
-            raise ReviewsError(f"{path}: the reviews are for outlet '{reviews.outlet or '(none)'}', but no answers "
-                               "file for it was given (hint: --answers with the reviewed file)")
+            raise ReviewsError(phrase("error.reviews.no_answers_for", path=path, outlet=_outlet_name(reviews.outlet)))
         answers[key] = apply_reviews(answers[key], reviews)
         done[reviews.outlet] = str(path)
     return replace(assessment, answers=answers)
+
+
+def _outlet_name(outlet: str | None) -> object:
+    """An outlet id as said in a message: the id, or the phrase for none."""
+    return outlet if outlet else phrase("reviews.no_outlet")
 
 
 def load_for_outlets(checklist: Checklist, answers_files: tuple[Path, ...], waivers_file: Path | None,
@@ -165,11 +165,11 @@ def load_for_outlets(checklist: Checklist, answers_files: tuple[Path, ...], waiv
                                       outlet_ids)
     for key, answer_set in assessment.answers.items():
         if key is None and len(outlet_ids) > 1:
-            raise AnswersError("the answers file names no outlet, but several outlets are audited",
-                               path=answer_set.path, line=1, hint="set 'outlet:' to the outlet's id")
+            raise AnswersError(phrase("error.answers.no_outlet"), path=answer_set.path, line=1,
+                               hint=phrase("error.answers.no_outlet.hint"))
         if key is not None and len(outlet_ids) > 1 and key not in outlet_ids:
-            raise AnswersError(f"outlet '{key}' is not in the inventory", path=answer_set.path, line=1,
-                               hint="check the 'outlet:' id")
+            raise AnswersError(phrase("error.answers.outlet_not_in_inventory", outlet=key), path=answer_set.path,
+                               line=1, hint=phrase("error.answers.outlet_not_in_inventory.hint"))
     if len(outlet_ids) == 1:
         _same_outlet(assessment, outlet_ids[0], waivers_file)
     if len(outlet_ids) == 1 and len(assessment.answers) == 1:  # one site, one file: it answers for it

@@ -37,7 +37,9 @@ from audit.catalogue.loader import Checklist
 from audit.department.keys import TrustedKey, key_id
 from audit.department.signing import open_document, sign_document
 from audit.errors import AuditError
-from audit.selfassess.answers import AnswerSet, Decision, Review, iso_date
+from audit.i18n import phrase, said_by
+from audit.selfassess.answers import AnswerSet, Decision, Review
+from audit.selfassess.dates import DateError, iso_date
 
 FORMAT = "l3audit/reviews/v1"
 REVIEW_ROLES = ("reviewer",)
@@ -85,12 +87,12 @@ def sign_reviews(answer_set: AnswerSet, decisions: Mapping[str, Review], private
                  signer_name: str) -> dict[str, Any]:
     """The signed reviews document for decisions on `answer_set` (as loaded from its file)."""
     if not answer_set.sha256:
-        raise ReviewsError("only answers read from a file can be reviewed (their SHA-256 is signed)")
+        raise ReviewsError(phrase("error.reviews.not_from_file"))
     for rid, review in decisions.items():
         if answer_set.get(rid) is None:
-            raise ReviewsError(f"{answer_set.path}: requirement {rid} has no answer to review")
+            raise ReviewsError(phrase("error.reviews.no_answer", path=answer_set.path, id=rid))
         if review.decision is Decision.REJECTED and not review.reason:
-            raise ReviewsError(f"requirement {rid}: a rejection needs a reason (hint: --reason)")
+            raise ReviewsError(phrase("error.reviews.rejection_reason", id=rid))
     payload = review_payload(answer_set, decisions, key_id(private.public_key()), signer_name)
     return sign_document(FORMAT, payload, private)
 
@@ -102,25 +104,24 @@ def read_reviews(path: Path, trusted: Mapping[str, TrustedKey], checklist: Check
     errors = sorted(jsonschema.Draft202012Validator(reviews_schema()).iter_errors(payload), key=lambda e: list(e.path))
     if errors:
         problems = "; ".join(f"{'/'.join(str(p) for p in e.path) or '(top)'}: {e.message}" for e in errors[:10])
-        raise ReviewsError(f"{path}: the signed reviews are invalid: {problems} (hint: made by '{MADE_BY}')")
+        raise ReviewsError(phrase("error.reviews.invalid", path=path, problems=problems, made_by=MADE_BY))
     pin = payload["checklist"]
     if (pin["id"], pin["version"], pin["content_hash"]) != (checklist.id, checklist.version, checklist.content_hash):
-        raise ReviewsError(f"{path}: the reviews are for checklist '{pin['id']}' version {pin['version']}, but the "
-                           f"audit uses '{checklist.id}' version {checklist.version} "
-                           f"(hint: review answers to the catalogue the audit uses)")
+        raise ReviewsError(phrase("error.reviews.other_checklist", path=path, id=pin["id"], version=pin["version"],
+                                  used=checklist.id, used_version=checklist.version))
     outlet = payload["outlet"]
     if not signer.may_submit_for(outlet if outlet is not None else "*"):
-        raise ReviewsError(f"{path}: reviewer {signer.id} ({signer.name}) may not review for outlet "
-                           f"{outlet or '(any)'!r} (hint: its 'outlets' in the trusted-keys file)")
+        raise ReviewsError(phrase("error.reviews.not_allowed", path=path, key=signer.id, name=signer.name,
+                                  outlet=repr(outlet) if outlet else phrase("reviews.any_outlet")))
     decisions: dict[str, Review] = {}
     for rid, raw in payload["decisions"].items():
         try:
             reviewed_at = iso_date(raw["reviewed_at"])
-        except ValueError as exc:
-            raise ReviewsError(f"{path}: requirement {rid}: reviewed_at: {exc}") from None
+        except DateError as exc:
+            raise ReviewsError(phrase("error.reviews.reviewed_at", path=path, id=rid, field="reviewed_at", problem=exc.phrase)) from None
         review = Review(Decision(raw["decision"]), raw["reviewer"], reviewed_at, (raw.get("reason") or "").strip())
         if review.decision is Decision.REJECTED and not review.reason:
-            raise ReviewsError(f"{path}: requirement {rid}: a rejected answer needs a reason")
+            raise ReviewsError(phrase("error.reviews.rejected_no_reason", path=path, id=rid))
         decisions[rid] = review
     return Reviews(str(path), signer, outlet, pin, payload["answers"]["name"], payload["answers"]["sha256"], decisions)
 
@@ -133,24 +134,23 @@ def own_decisions(path: Path, private: Ed25519PrivateKey, checklist: Checklist) 
     try:
         return read_reviews(path, {kid: me}, checklist)
     except ReviewsError as exc:
-        raise ReviewsError(f"{exc} (only a reviews file signed with the same --key can be extended)") from exc
+        raise ReviewsError(phrase("error.reviews.other_key", problem=said_by(exc))) from exc
 
 
 def apply_reviews(answer_set: AnswerSet, reviews: Reviews) -> AnswerSet:
     """The answers with the reviews' decisions as their `Review`s; refused when the answers are not the reviewed ones."""
     if reviews.outlet != answer_set.outlet:
-        raise ReviewsError(f"{reviews.path}: the reviews are for outlet '{reviews.outlet or '(none)'}', but the "
-                           f"answers {answer_set.path} are for outlet '{answer_set.outlet or '(none)'}' "
-                           "(hint: give each outlet's reviews with its own answers)")
+        raise ReviewsError(phrase("error.reviews.answers_other_outlet", path=reviews.path,
+                                  outlet=reviews.outlet or phrase("reviews.no_outlet"), answers=answer_set.path,
+                                  answers_outlet=answer_set.outlet or phrase("reviews.no_outlet")))
     if reviews.answers_sha256 != answer_set.sha256:
-        raise ReviewsError(f"{reviews.path}: the reviews are of answers '{reviews.answers_name}' (SHA-256 "
-                           f"{reviews.answers_sha256[:12]}...), but {answer_set.path} has SHA-256 "
-                           f"{answer_set.sha256[:12]}...: the answers changed after the review "
-                           "(hint: ask the reviewer to review these answers)")
+        raise ReviewsError(phrase("error.reviews.answers_changed", path=reviews.path, name=reviews.answers_name,
+                                  reviewed=reviews.answers_sha256[:12], answers=answer_set.path,
+                                  found=answer_set.sha256[:12]))
     for rid, review in reviews.decisions.items():
         answer = answer_set.get(rid)
         if answer is None:
-            raise ReviewsError(f"{reviews.path}: requirement {rid}: a decision on a question the answers "
-                               f"{answer_set.path} leave unanswered (hint: the file was not made by '{MADE_BY}')")
+            raise ReviewsError(phrase("error.reviews.unanswered", path=reviews.path, id=rid, answers=answer_set.path,
+                                      made_by=MADE_BY))
         answer_set = answer_set.with_answer(replace(answer, review=review))
     return answer_set

@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from audit.selfassess.answers import normalise_dates
+from audit.selfassess.dates import normalise_dates
 from audit.catalogue.loader import Checklist
 from audit.errors import LocatedError, Text, raise_all
 from audit.i18n import phrase
@@ -112,17 +112,18 @@ def load_waivers(path: Path, checklist: Checklist) -> WaiverSet:
     problems: list[WaiverError] = []
     for i, raw in enumerate(data["waivers"]):
 
-        def error(message: str, key: str, hint: str = "", i: int = i, raw: Any = raw) -> WaiverError:
+        def error(message: Text, key: str, hint: Text = "", i: int = i, raw: Any = raw) -> WaiverError:
             return WaiverError(message, path=str(path), line=line_of(data, ["waivers", i, key]),
                                item=phrase("error.item.waiver", id=raw["id"]), hint=hint)
 
         found: list[WaiverError] = []
         if raw["id"] in seen:
-            found.append(error(f"duplicate waiver id '{raw['id']}'", "id", "every waiver needs its own id"))
+            found.append(error(phrase("error.waivers.duplicate", id=raw["id"]), "id",
+                               phrase("error.waivers.duplicate.hint")))
         seen.add(raw["id"])
         if not raw["justification"].strip():
-            found.append(error("the justification is empty", "justification",
-                               "say why the requirement cannot be met now"))
+            found.append(error(phrase("error.waivers.no_justification"), "justification",
+                               phrase("error.waivers.no_justification.hint")))
         try:
             created = _date(raw["created"], error, "created")
         except WaiverError as exc:
@@ -134,10 +135,10 @@ def load_waivers(path: Path, checklist: Checklist) -> WaiverSet:
             found.append(exc)
             expires = None
         if created and expires and expires < created:
-            found.append(error(f"expires ({expires}) is before created ({created})", "expires"))
+            found.append(error(phrase("error.waivers.order", expires=expires, created=created), "expires"))
         if not any(fnmatch.fnmatchcase(rid, raw["requirement"]) for rid in ids):
-            found.append(error(f"'{raw['requirement']}' matches no requirement of checklist '{checklist.id}'",
-                               "requirement", "check the id or pattern (see 'l3audit checklist show')"))
+            found.append(error(phrase("error.waivers.no_match", pattern=raw["requirement"], checklist=checklist.id),
+                               "requirement", phrase("error.waivers.no_match.hint")))
         problems += found
         if not found and created and expires:
             waivers.append(Waiver(raw["id"], raw["requirement"], raw["outlet"], raw["justification"].strip(),
@@ -151,4 +152,4 @@ def _date(text: str, error: Any, key: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise error(f"'{text}' is not a real date", key, "write YYYY-MM-DD") from exc
+        raise error(phrase("error.waivers.bad_date", text=text), key, phrase("error.waivers.bad_date.hint")) from exc

@@ -1,7 +1,8 @@
 """Answers as an XLSX workbook, because department staff work in spreadsheets.
 
 `export_workbook` writes one row per question (with any answers already given) on sheet `answers`,
-a dropdown (data validation) for the answer, and the catalogue pin on sheet `meta`. The workbook is
+a dropdown (data validation) of Vietnamese labels for the answer ("Đã triển khai"; the English
+label or the code is accepted too), and the catalogue pin on sheet `meta`. The workbook is
 the outlet's: it has no reviewer columns, and one that carries them (an outlet approving itself) is
 refused. `import_workbook` reads it back into an `AnswerSet` through the same validation as a YAML
 answers file and reports every problem at once, each with its cell and a hint: edited headers, a
@@ -14,6 +15,7 @@ openpyxl reads it. The workbook itself is never rewritten by an import.
 from __future__ import annotations
 
 import io
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +25,10 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from audit.errors import Text
-from audit.selfassess.answers import (
-    DATE_HINT,
-    SCHEMA_ID,
-    AnswersError,
-    AnswerSet,
-    answers_from_data,
-    evidence_from_text,
-    iso_date,
-    raise_problems,
-)
+from audit.i18n import phrase, t
+from audit.selfassess.answers import SCHEMA_ID, AnswersError, AnswerSet, answers_from_data, raise_problems
+from audit.selfassess.dates import DATE_HINT, DateError, iso_date
+from audit.selfassess.evidence import OUTSIDE_HINT, evidence_from_text
 from audit.userfiles import limits
 from audit.userfiles.output import write_bytes_atomic
 from audit.userfiles.xlsxfile import open_workbook, sheet_rows
@@ -55,8 +51,27 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 KEYS = [c[0] for c in COLUMNS]
 META_KEYS = ("schema", "checklist_id", "checklist_version", "content_hash", "outlet")
+NEW_WORKBOOK = phrase("error.workbook.export_new")
 REVIEWER_WORDS = ("review", "thẩm định", "reviewer", "accepted", "decision")
 """Header words of reviewer columns: an outlet's workbook carrying them is refused (it would approve itself)."""
+
+
+def answer_label(code: str) -> str:
+    """The Vietnamese label the workbook's dropdown offers for an answer code ("Đã triển khai")."""
+    return t(f"answer.{code}", "vi")
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def answer_code(value: str) -> str | None:
+    """The answer code a cell means: the dropdown's Vietnamese label, the English one, or the code itself."""
+    folded = _fold(value)
+    for code in ANSWER_CHOICES:
+        if folded in (code, _fold(t(f"answer.{code}", "vi")), _fold(t(f"answer.{code}", "en"))):
+            return code
+    return None
 
 
 def _col(key: str) -> str:
@@ -82,14 +97,14 @@ def export_workbook(checklist: Checklist, path: Path, answers: AnswerSet | None 
         sheet.append([
             q.requirement_id, q.group, "x" if q.mandatory else "", f"{q.title.vi}. {q.description.vi}",
             f"{q.title.en}. {q.description.en}", "\n".join(f"- {e.vi} / {e.en}" for e in q.evidence),
-            data.get("answer"), data.get("justification"), data.get("text"), evidence or None,
+            answer_label(data["answer"]) if data.get("answer") else None, data.get("justification"), data.get("text"), evidence or None,
             data.get("answered_by"), data.get("answered_at"),
         ])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     last = max(sheet.max_row, 2)
-    for key, choices in (("answer", ANSWER_CHOICES),):
+    for key, choices in (("answer", tuple(answer_label(code) for code in ANSWER_CHOICES)),):
         rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
                               showErrorMessage=True, errorTitle="l3audit",
                               error="Chọn trong danh sách / pick from the list")
@@ -116,7 +131,7 @@ def import_workbook(path: Path, checklist: Checklist) -> AnswerSet:
     try:
         for name in ("answers", "meta"):
             if name not in book.sheetnames:
-                raise AnswersError(f"sheet '{name}' is missing", path=str(path), hint="export a new workbook")
+                raise AnswersError(phrase("error.workbook.no_sheet", name=name), path=str(path), hint=NEW_WORKBOOK)
         rows = sheet_rows(book, "answers", refuse)
         meta = {str(r[0]): ("" if r[1] is None else str(r[1]))
                 for r in sheet_rows(book, "meta", refuse) if len(r) > 1 and r[0]}
@@ -125,8 +140,8 @@ def import_workbook(path: Path, checklist: Checklist) -> AnswerSet:
     problems: list[AnswersError] = []
     _check_header(rows[0] if rows else (), path, problems)
     if meta.get("schema") != SCHEMA_ID:
-        problems.append(AnswersError(f"sheet meta: schema is '{meta.get('schema')}', expected '{SCHEMA_ID}'",
-                                     path=str(path), hint="export a new workbook"))
+        problems.append(AnswersError(phrase("error.workbook.meta_schema", found=meta.get("schema"), expected=SCHEMA_ID),
+                                     path=str(path), hint=NEW_WORKBOOK))
     data: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "checklist": {"id": meta.get("checklist_id", ""), "version": meta.get("checklist_version", ""),
@@ -141,25 +156,25 @@ def import_workbook(path: Path, checklist: Checklist) -> AnswerSet:
         req_id = _text(cells["requirement_id"])
         if req_id is None:
             if any(_text(v) is not None for v in row):
-                problems.append(AnswersError(f"row {number} has answers but no requirement id (cell A{number})",
-                                             path=str(path), line=number, hint="do not delete the requirement id"))
+                problems.append(AnswersError(phrase("error.workbook.no_id", row=number), path=str(path), line=number,
+                                             hint=phrase("error.workbook.no_id.hint")))
             continue
         if extra:
-            problems.append(AnswersError(f"cell {get_column_letter(extra[0][0] + 1)}{number} is outside the "
-                                         "answer columns", path=str(path), line=number, item=f"requirement {req_id}",
-                                         hint="reviewer decisions are not written in the outlet's workbook"))
+            problems.append(AnswersError(phrase("error.workbook.extra_cell", cell=f"{get_column_letter(extra[0][0] + 1)}{number}"),
+                                         path=str(path), line=number, item=phrase("error.item.requirement", id=req_id),
+                                         hint=phrase("error.workbook.extra_cell.hint")))
         if req_id in row_of:
-            problems.append(AnswersError(f"requirement {req_id} appears twice (rows {row_of[req_id]} and {number})",
-                                         path=str(path), line=number, item=f"requirement {req_id}",
-                                         hint="keep one row per requirement"))
+            problems.append(AnswersError(phrase("error.workbook.twice", id=req_id, first=row_of[req_id], row=number),
+                                         path=str(path), line=number, item=phrase("error.item.requirement", id=req_id),
+                                         hint=phrase("error.workbook.twice.hint")))
             continue
         row_of[req_id] = number
         data["answers"][req_id] = _row_answer(cells, number, path, problems)
     for q in questions(checklist):
         if q.requirement_id not in row_of and meta.get("checklist_id") == checklist.id:
-            problems.append(AnswersError(f"the row of requirement {q.requirement_id} is missing", path=str(path),
-                                         item=f"requirement {q.requirement_id}",
-                                         hint="do not delete rows; leave the answer empty instead"))
+            problems.append(AnswersError(phrase("error.workbook.row_missing", id=q.requirement_id), path=str(path),
+                                         item=phrase("error.item.requirement", id=q.requirement_id),
+                                         hint=phrase("error.workbook.row_missing.hint")))
     try:
         answer_set = answers_from_data(data, path, checklist,
                                        locate=lambda where: row_of.get(where[1]) if len(where) > 1 else 1)
@@ -174,16 +189,14 @@ def _check_header(header_row: tuple[Any, ...], path: Path, problems: list[Answer
     for i, (_key, label, _width) in enumerate(COLUMNS):
         found = header[i] if i < len(header) else ""
         if found != label:
-            problems.append(AnswersError(f"header '{found}' in cell {get_column_letter(i + 1)}1 should be '{label}'",
-                                         path=str(path), line=1,
-                                         hint="do not edit the header row; export a new workbook"))
+            problems.append(AnswersError(phrase("error.workbook.header", found=found, cell=f"{get_column_letter(i + 1)}1",
+                                                label=label),
+                                         path=str(path), line=1, hint=phrase("error.workbook.header.hint")))
     for i, found in enumerate(header[len(COLUMNS):], start=len(COLUMNS)):
         if found.strip() and any(word in found.lower() for word in REVIEWER_WORDS):
             problems.append(AnswersError(
-                f"reviewer column '{found}' (cell {get_column_letter(i + 1)}1) in an outlet's workbook",
-                path=str(path), line=1,
-                hint="an outlet does not review its own answers; export a new workbook (reviews are the "
-                     "department's, in their own file)"))
+                phrase("error.workbook.reviewer_column", found=found, cell=f"{get_column_letter(i + 1)}1"),
+                path=str(path), line=1, hint=phrase("error.workbook.reviewer_column.hint")))
 
 
 def _text(value: Any) -> str | None:
@@ -196,25 +209,29 @@ def _text(value: Any) -> str | None:
 def _row_answer(cells: dict[str, Any], number: int, path: Path, problems: list[AnswersError]) -> dict[str, Any]:
     req_id = str(cells["requirement_id"]).strip()
 
-    def error(message: str, key: str = "", hint: str = "") -> None:
-        where = f"requirement {req_id}" + (f", cell {_col(key)}{number}" if key else "")
+    def error(message: Text, key: str = "", hint: Text = "") -> None:
+        where = (phrase("error.item.requirement_cell", id=req_id, cell=f"{_col(key)}{number}") if key
+                 else phrase("error.item.requirement", id=req_id))
         problems.append(AnswersError(message, path=str(path), line=number, item=where, hint=hint))
 
     for key in KEYS:
         text = _text(cells[key])
         if text is not None and len(text) > limits.MAX_SCALAR_CHARS:
-            error(f"{len(text)} characters (limit {limits.MAX_SCALAR_CHARS})", key, "attach long text as evidence")
+            error(phrase("error.workbook.too_long", count=len(text), limit=limits.MAX_SCALAR_CHARS), key,
+                  phrase("error.workbook.too_long.hint"))
             cells[key] = None
     value = _text(cells["answer"])
-    if value is not None and value not in ANSWER_CHOICES:
-        error(f"'{value}' is not an allowed value", "answer", "use one of: " + ", ".join(ANSWER_CHOICES))
-        cells["answer"] = None
+    code = answer_code(value) if value is not None else None
+    if value is not None and code is None:
+        error(phrase("error.workbook.bad_answer", value=value), "answer",
+              phrase("error.use_one_of", choices=", ".join(answer_label(c) for c in ANSWER_CHOICES)))
+    cells["answer"] = code
     answered_at = None
     if cells["answered_at"] is not None and _text(cells["answered_at"]) is not None:
         try:
             answered_at = iso_date(cells["answered_at"])
-        except ValueError as exc:
-            error(f"answered_at: {exc}", "answered_at", DATE_HINT)
+        except DateError as exc:
+            error(phrase("error.answers.answered_at", field="answered_at", problem=exc.phrase), "answered_at", DATE_HINT)
     evidence = []
     for line in (_text(cells["evidence"]) or "").splitlines():
         parts = line.split()
@@ -227,7 +244,7 @@ def _row_answer(cells: dict[str, Any], number: int, path: Path, problems: list[A
         try:  # hashed now unless recorded: the import is when the answer is handed in
             item = evidence_from_text(parts[0], path.parent, lambda m: AnswersError(m))
         except AnswersError as exc:
-            error(exc.message, "evidence", "put evidence files in the workbook's folder, paths relative to it")
+            error(exc.phrases[0], "evidence", OUTSIDE_HINT)
             continue
         evidence.append({"path": item.path, "sha256": digest or item.sha256})
     return {

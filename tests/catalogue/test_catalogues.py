@@ -211,7 +211,7 @@ requirements:
 
 def test_lint_requires_evidence_on_manual_rows_and_a_matching_file_name(tmp_path: Path) -> None:
     path = _write(tmp_path, "other-name.yaml", BASE.format(id="test-cat", extra=""))
-    messages = [f.message for f in errors(lint_checklist(path))]
+    messages = [str(f) for f in errors(lint_checklist(path))]
     assert any("must name the evidence" in m for m in messages)
     assert any("differs from the id" in m for m in messages)
 

@@ -96,5 +96,5 @@ def test_a_stored_result_is_exported_for_report(tmp_path: Path) -> None:
     assert code == 0 and json.loads(out.read_text(encoding="utf-8")) == document, output
     code, output = run("report", out, "-o", tmp_path / "bao-a.md")
     assert code == 0 and "bao-a" in (tmp_path / "bao-a.md").read_text(encoding="utf-8"), output
-    code, output = run("export", 999, "--db", db, "-o", tmp_path / "none.json")
+    code, output = run("export", 999, "--db", db, "-o", tmp_path / "none.json", "--lang", "en")
     assert code == 2 and "no stored result 999" in output and not (tmp_path / "none.json").exists()

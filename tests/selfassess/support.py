@@ -114,6 +114,11 @@ def invoke(*args: Any, input: str | None = None) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
 
 
+def invoke_en(*args: Any, input: str | None = None) -> Result:
+    """Run the CLI in-process in English (tests that check the English wording of a message)."""
+    return invoke(*args, "--lang", "en", input=input)
+
+
 def fill(template: Path, out: Path, answers: dict[str, dict[str, Any]], outlet: str | None = None) -> Path:
     """What an outlet does with the YAML template: fill in answers (here via YAML, not by hand).
 

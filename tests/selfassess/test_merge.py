@@ -18,6 +18,7 @@ from audit.selfassess.merge import merge_requirement
 from audit.models import RequirementResult, Status
 from audit.result import result_schema
 from tests.selfassess.support import (
+    invoke_en,
     WITH_PROBES,
     assess,
     fill,
@@ -78,7 +79,7 @@ def test_evidence_that_no_longer_matches_its_hash_is_flagged_and_loses_its_accep
 
     policy.write_bytes(b"v2 edited after the review")
     logs.unlink()
-    check = invoke("self-assess", "check", sealed, "--checklist", checklist_file)
+    check = invoke_en("self-assess", "check", sealed, "--checklist", checklist_file)
     assert check.exit_code == 1 and "file changed since the answer" in check.output and "file missing" in check.output
 
     results = judge_outlet(checklist, "bao-mau", {}, assess(checklist, [sealed], None, TODAY))

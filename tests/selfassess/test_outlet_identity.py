@@ -8,7 +8,7 @@ from pathlib import Path
 
 from audit.exitcodes import USAGE
 from audit.selfassess.answers import Answer, AnswerValue, dump_answers, empty_answer_set
-from tests.selfassess.support import invoke, load, write_checklist
+from tests.selfassess.support import invoke, invoke_en, load, write_checklist
 
 # A closed port in this loopback range: the scan ends quickly in 'error', never a pass or fail.
 TARGET = ("chet.test:1", "--resolve", "chet.test:1:127.14.0.1", "--no-nmap", "--timeout", "2")
@@ -33,7 +33,7 @@ def waivers_for(tmp_path: Path, outlet: str) -> Path:
 def test_answers_of_another_outlet_are_refused_naming_both(tmp_path: Path) -> None:
     checklist = write_checklist(tmp_path)
     answers = answers_for(tmp_path, "bao-thu")
-    result = invoke("scan", *TARGET, "--checklist", checklist, "--answers", answers, "--outlet", "bao-mau")
+    result = invoke_en("scan", *TARGET, "--checklist", checklist, "--answers", answers, "--outlet", "bao-mau")
     text = result.output.replace("\n", " ")
     assert result.exit_code == USAGE, text
     assert "the answers are for outlet 'bao-thu', but this audit is of outlet 'bao-mau'" in text
@@ -43,7 +43,7 @@ def test_answers_of_another_outlet_are_refused_naming_both(tmp_path: Path) -> No
 def test_a_waiver_for_another_outlet_is_refused_and_applies_with_its_outlet_id(tmp_path: Path) -> None:
     checklist = write_checklist(tmp_path)
     waivers = waivers_for(tmp_path, "bao-thu")
-    refused = invoke("scan", *TARGET, "--checklist", checklist, "--waivers", waivers)
+    refused = invoke_en("scan", *TARGET, "--checklist", checklist, "--waivers", waivers)
     assert refused.exit_code == USAGE and "no waiver in the file applies to outlet 'chet.test'" in refused.output
     out = tmp_path / "r.json"
     done = invoke("scan", *TARGET, "--checklist", checklist, "--waivers", waivers, "--outlet", "bao-thu", "--json", out)

@@ -22,6 +22,7 @@ from audit.selfassess.merge import load_self_assessment
 from audit.selfassess.reviews import ReviewsError
 from tests.department.support import make_result
 from tests.selfassess.support import (
+    invoke_en,
     fill,
     invoke,
     load,
@@ -68,7 +69,7 @@ def test_the_outlets_own_approval_in_its_answers_file_is_refused(tmp_path: Path)
     data["answers"]["POL-01"]["review"] = review()
     data["answers"]["OPS-01"]["review"] = review()
     answers.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = invoke("scan", *TARGET, "--checklist", checklist_file, "--answers", answers, "--outlet", "bao-mau")
+    result = invoke_en("scan", *TARGET, "--checklist", checklist_file, "--answers", answers, "--outlet", "bao-mau")
     text = result.output.replace("\n", " ")
     assert result.exit_code == USAGE, text
     # Both blocks are named, each with its line, and the hint says where decisions go.
@@ -114,7 +115,7 @@ def test_a_changed_reviews_file_or_changed_answers_are_refused(tmp_path: Path, t
 def test_reviews_for_another_outlet_are_refused_naming_both(tmp_path: Path) -> None:
     checklist_file, answers, reviews = reviewed(tmp_path, outlet="bao-thu")
     trusted = trusted_keys_of(answers)
-    result = invoke("scan", *TARGET, "--checklist", checklist_file, "--answers", answers, "--reviews", reviews,
+    result = invoke_en("scan", *TARGET, "--checklist", checklist_file, "--answers", answers, "--reviews", reviews,
                     "--trusted-keys", trusted, "--outlet", "bao-mau")
     text = result.output.replace("\n", " ")
     assert result.exit_code == USAGE, text
@@ -123,10 +124,10 @@ def test_reviews_for_another_outlet_are_refused_naming_both(tmp_path: Path) -> N
 
 def test_reviews_need_trusted_keys_and_answers(tmp_path: Path) -> None:
     checklist_file, answers, reviews = reviewed(tmp_path)
-    result = invoke("scan", *TARGET, "--checklist", checklist_file, "--answers", answers, "--reviews", reviews,
+    result = invoke_en("scan", *TARGET, "--checklist", checklist_file, "--answers", answers, "--reviews", reviews,
                     "--outlet", "bao-mau")
     assert result.exit_code == USAGE and "--reviews needs --trusted-keys" in result.output.replace("\n", " ")
-    result = invoke("scan", *TARGET, "--checklist", checklist_file, "--reviews", reviews,
+    result = invoke_en("scan", *TARGET, "--checklist", checklist_file, "--reviews", reviews,
                     "--trusted-keys", trusted_keys_of(answers), "--outlet", "bao-mau")
     assert result.exit_code == USAGE and "--reviews without --answers" in result.output.replace("\n", " ")
 
@@ -162,7 +163,7 @@ def test_review_command_signs_with_a_reviewer_key_and_applies_through_scan(tmp_p
     assert rows["POL-01"]["answer"]["review"]["reviewer"] == "Cục"
     # Extending a file signed by another key is refused.
     other, _ = reviewer_key(tmp_path / "other", "khac")
-    again = invoke("self-assess", "review", answers, "--checklist", checklist_file, "--requirement", "POL-01",
+    again = invoke_en("self-assess", "review", answers, "--checklist", checklist_file, "--requirement", "POL-01",
                    "--decision", "accepted", "--reviewer", "Khác", "--key", other, "--add-to", out,
                    "-o", tmp_path / "x.json")
     assert again.exit_code == USAGE and "same --key" in again.output.replace("\n", " ")

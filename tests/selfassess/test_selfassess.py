@@ -21,6 +21,7 @@ from audit.selfassess.merge import load_self_assessment
 from audit.selfassess.questionnaire import questions
 from audit.result import result_schema
 from tests.selfassess.support import (
+    invoke_en,
     WITH_PROBES,
     fill,
     invoke,
@@ -218,5 +219,5 @@ def test_run_applies_each_outlets_own_answers_and_refuses_an_unnamed_file(tmp_pa
                 for p in out.glob("bao-*.json")}
     assert verdicts == {"bao-mau": "compliant", "bao-khac": "not_compliant"}, result.output
     unnamed = fill(template, tmp_path / "unnamed.yaml", {"POL-01": ok})
-    result = invoke("run", inventory, "--out", tmp_path / "out2", "--checklist", checklist_file, "--answers", unnamed)
+    result = invoke_en("run", inventory, "--out", tmp_path / "out2", "--checklist", checklist_file, "--answers", unnamed)
     assert result.exit_code == USAGE and "names no outlet" in result.output

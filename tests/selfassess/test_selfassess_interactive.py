@@ -10,7 +10,7 @@ import yaml
 from audit.selfassess.answers import load_answers, sha256_file
 from audit.evaluation import judge_outlet, summarise
 from audit.exitcodes import OK, USAGE
-from tests.selfassess.support import assess, fill, invoke, load, review, write_checklist
+from tests.selfassess.support import assess, fill, invoke, invoke_en, load, review, write_checklist
 
 
 def test_given_answers_typed_in_two_sessions_then_the_file_resumes_and_gives_a_verdict(tmp_path: Path) -> None:
@@ -30,7 +30,7 @@ def test_given_answers_typed_in_two_sessions_then_the_file_resumes_and_gives_a_v
                     input=first)
     assert result.exit_code == OK, result.output
     assert "Có quy chế bảo đảm an toàn thông tin" in result.output and "Quyết định ban hành quy chế" in result.output
-    assert "khong-co.pdf' not found" in result.output
+    assert "không tìm thấy tệp bằng chứng 'khong-co.pdf'" in result.output  # said in the session's language
     saved = load_answers(answers, checklist)
     pol = saved.get("POL-01")
     assert pol is not None and pol.answered_by == "Nguyễn Văn A" and pol.text == "Quy chế số 12"
@@ -69,7 +69,7 @@ def test_given_an_answers_file_of_another_catalogue_then_interactive_refuses_to_
     answers = tmp_path / "answers.yaml"
     invoke("self-assess", "questionnaire", "--checklist", write_checklist(tmp_path, version="1"), "-o", answers)
     before = answers.read_bytes()
-    result = invoke("self-assess", "interactive", "--checklist", write_checklist(tmp_path, version="2", name="v2.yaml"),
+    result = invoke_en("self-assess", "interactive", "--checklist", write_checklist(tmp_path, version="2", name="v2.yaml"),
                     "-f", answers, input="A\n")
     assert result.exit_code == USAGE and "version 1" in result.output
     assert answers.read_bytes() == before

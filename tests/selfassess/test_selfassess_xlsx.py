@@ -13,7 +13,7 @@ from audit.evaluation import judge_outlet, summarise
 from audit.exitcodes import OK, USAGE
 from audit.selfassess.merge import load_self_assessment
 from audit.selfassess.workbook import COLUMNS, KEYS, import_workbook
-from tests.selfassess.support import invoke, load, reviewer_key, write_checklist
+from tests.selfassess.support import invoke, invoke_en, load, reviewer_key, write_checklist
 
 
 def col(key: str) -> int:
@@ -49,7 +49,8 @@ def test_workbook_round_trip_gives_the_same_answers_and_verdict(tmp_path: Path) 
     sheet = load_workbook(book)["answers"]
     assert [c.value for c in sheet[1]] == [label for _k, label, _w in COLUMNS]
     lists = {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
-    assert '"implemented,partly,not_implemented,not_applicable"' in lists.values()
+    # the dropdown offers the Vietnamese labels; codes and English labels are still accepted (below)
+    assert '"Đã triển khai,Triển khai một phần,Chưa triển khai,Không áp dụng"' in lists.values()
     assert '"accepted,rejected"' not in lists.values()  # the outlet's workbook has no reviewer columns
     assert set(rows(book)) == {"POL-01", "OPS-01", "OPS-02"}
 
@@ -57,7 +58,8 @@ def test_workbook_round_trip_gives_the_same_answers_and_verdict(tmp_path: Path) 
     filled = edit(book, tmp_path / "filled.xlsx", {
         ("POL-01", "answer"): "implemented", ("POL-01", "evidence"): "quy-che.pdf\nhttps://baomau.vn/qc",
         ("POL-01", "answered_by"): "Trần Thị B", ("POL-01", "answered_at"): "25/11/2026",
-        ("OPS-01", "answer"): "partly", ("OPS-01", "text"): "Sao lưu hằng tuần",
+        ("OPS-01", "answer"): "Triển khai một phần", ("OPS-01", "text"): "Sao lưu hằng tuần",
+        ("OPS-02", "answer"): "not implemented",
     })
     out = tmp_path / "answers.yaml"
     result = invoke("self-assess", "import-xlsx", filled, "--checklist", checklist_file, "-o", out)
@@ -68,10 +70,13 @@ def test_workbook_round_trip_gives_the_same_answers_and_verdict(tmp_path: Path) 
     pol = answers.get("POL-01")
     assert pol.answered_by == "Trần Thị B" and len(pol.evidence[0].sha256) == 64 and pol.evidence[1].url
     assert pol.answered_at == "2026-11-25" and pol.review is None
+    assert answers.get("OPS-01").answer.value == "partly" and answers.get("OPS-02").answer.value == "not_implemented"
+    assert load_workbook(filled)["answers"].cell(rows(filled)["POL-01"], col("answer")).value == "implemented"
     # Export again from the YAML: the same answers come back out of the workbook.
     again = tmp_path / "again.xlsx"
     assert invoke("self-assess", "export-xlsx", "--checklist", checklist_file, "--answers", out, "-o", again).exit_code == OK
     assert import_workbook(again, checklist).answers == answers.answers
+    assert load_workbook(again)["answers"].cell(rows(again)["POL-01"], col("answer")).value == "Đã triển khai"
 
     # The department's decisions, made apart from the outlet's workbook, in a reviews file signed by the reviewer.
     key, trusted = reviewer_key(tmp_path / "keys")
@@ -110,7 +115,7 @@ def test_bad_workbooks_are_refused_and_left_unchanged(tmp_path: Path, change: di
     workbook.save(bad)
     before = bad.read_bytes()
     out = tmp_path / "answers.yaml"
-    result = invoke("self-assess", "import-xlsx", bad, "--checklist", checklist_file, "-o", out)
+    result = invoke_en("self-assess", "import-xlsx", bad, "--checklist", checklist_file, "-o", out)
     assert result.exit_code == USAGE and message in result.output.replace("\n", " "), result.output
     assert bad.read_bytes() == before and not out.exists()
 
@@ -134,7 +139,7 @@ def test_an_outlet_workbook_with_reviewer_columns_is_refused(tmp_path: Path) -> 
     bad = tmp_path / "self-approved.xlsx"
     workbook.save(bad)
     out = tmp_path / "answers.yaml"
-    result = invoke("self-assess", "import-xlsx", bad, "--checklist", checklist_file, "-o", out)
+    result = invoke_en("self-assess", "import-xlsx", bad, "--checklist", checklist_file, "-o", out)
     text = result.output.replace("\n", " ")
     assert result.exit_code == USAGE and "reviewer column 'Kết luận thẩm định / Review decision'" in text, text
     assert "cell M2 is outside the answer columns" in text and not out.exists()
