@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from audit.cli.clicklang import group
 from audit.catalogue.loader import builtin_checklists, load_checklist
 from audit.cli.common import out_console, plain
 from audit.cli.options import handle_errors, lang_flag, lang_option
@@ -14,12 +15,12 @@ from audit.exitcodes import USAGE
 from audit.i18n import t
 
 
-@click.group()
+@group(help="help.checklist")
 def checklist() -> None:
     """Work with checklists (requirement catalogues)."""
 
 
-@checklist.command(name="list")
+@checklist.command(name="list", help="help.checklist.list")
 @lang_option
 @handle_errors
 def list_(lang: str) -> None:
@@ -30,7 +31,7 @@ def list_(lang: str) -> None:
                    f"{t('checklist.requirements', lang, count=len(c.requirements)):12}  {c.title.get(lang)}")
 
 
-@checklist.command()
+@checklist.command(help="help.checklist.show")
 @click.argument("ref")
 @lang_option
 @handle_errors
@@ -44,7 +45,7 @@ def show(ref: str, lang: str) -> None:
         click.echo(f"{req.id:18} {req.assessment.value:9} {req.severity.value:8} {req.title.get(lang)}  [{refs}]")
 
 
-@checklist.command()
+@checklist.command(help="help.checklist.lint")
 @click.argument("files", nargs=-1)
 @lang_flag
 def lint(files: tuple[str, ...]) -> None:

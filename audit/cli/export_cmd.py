@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import command
 from audit.cli.common import err_console, plain
 from audit.cli.options import handle_errors
 from audit.cli.store_cmd import db_option
@@ -14,11 +15,11 @@ from audit.department.store import open_store
 from audit.userfiles.output import check_output
 
 
-@click.command("export")
+@command("export", help="help.export")
 @click.argument("result_id", type=click.IntRange(min=1))
 @db_option
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Result file to write (JSON, for 'l3audit report'); an existing regular file is replaced.")
+              help="help.export.output")
 @handle_errors
 def export(result_id: int, db: str, output: Path) -> None:
     """Write stored result RESULT_ID (see 'l3audit history OUTLET') as a result file for 'l3audit report'."""

@@ -11,17 +11,18 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import group
 from audit.cli.common import out_console, plain_row
 from audit.cli.options import handle_errors
 from audit.cli.store_cmd import db_option
 
 
-@click.group()
+@group(help="help.outlets")
 def outlets() -> None:
     """The department's inventory of outlets: every one counts on the dashboard, results or not."""
 
 
-@outlets.command("import")
+@outlets.command("import", help="help.outlets.import")
 @click.argument("inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
 @handle_errors
@@ -39,9 +40,9 @@ def import_inventory(inventory: Path, db: str) -> None:
     click.echo(f"{t('outlets.imported', 'vi')} / {t('outlets.imported', 'en')}: {count}")
 
 
-@outlets.command("list")
+@outlets.command("list", help="help.outlets.list")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="help.history.as_json")
 @handle_errors
 def list_inventory(db: str, as_json: bool) -> None:
     """The stored inventory, with each outlet's latest stored verdict ('-' when it has none)."""
@@ -70,7 +71,7 @@ def list_inventory(db: str, as_json: bool) -> None:
     out_console.print(table)
 
 
-@outlets.command("remove")
+@outlets.command("remove", help="help.outlets.remove")
 @click.argument("outlet_id")
 @db_option
 @handle_errors

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import command
 from audit.cli.common import final_exit, get_checklist, print_summary
 from audit.cli.options import (
     auditor_option, ca_file_option, checklist_option, domain_option, handle_errors, lang_option, nmap_option,
@@ -24,21 +25,21 @@ from audit.report.formats import render_html
 from audit.result import result_to_dict, write_json_atomic, write_text_atomic
 
 
-@click.command()
+@command(help="help.scan")
 @click.argument("target")
 @checklist_option
 @tailoring_option
-@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the result JSON here.")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML report here.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="help.scan.json_file")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="help.scan.html_file")
 @lang_option
 @ca_file_option
 @timeout_option
 @click.option("--resolve", "resolves", multiple=True, metavar="HOST:PORT:ADDRESS",
-              help="Audit HOST at ADDRESS instead of resolving it (like curl); repeatable.")
+              help="help.scan.resolves")
 @click.option("--http-port", type=click.IntRange(1, 65535), default=None,
-              help="Port of the site's plain-HTTP side (default 80).")
+              help="help.scan.http_port")
 @click.option("--outlet", "outlet_opt", default=None, metavar="ID",
-              help="The outlet this site belongs to (default: from the host name); answers and waivers must be its.")
+              help="help.scan.outlet_opt")
 @domain_option
 @nmap_option
 @resolver_option
