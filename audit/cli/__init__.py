@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from audit import __version__
-from audit.cli.clicklang import HelpCommand, HelpGroup, group, lang_of, remember_lang, use_click_language
+from audit.cli.clicklang import HelpCommand, HelpGroup, group, lang_of, use_click_language
 
 
 # Each command lives in its own module, imported only when that command runs, so that
@@ -84,8 +84,6 @@ class LazyGroup(HelpGroup):
 @group(cls=LazyGroup, help="help.l3audit",
        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="l3audit", help="help.option.version")
-@click.option("--lang", type=click.Choice(["vi", "en"]), callback=remember_lang, expose_value=False, is_eager=True,
-              help="help.option.lang")
 def cli() -> None:
     """Audit press outlets' internet-facing systems against level-3 requirements (cấp độ 3)."""
 

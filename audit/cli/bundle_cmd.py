@@ -129,5 +129,5 @@ def import_(bundles: tuple[Path, ...], trusted: Path | None, inventory: Path | N
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the l3audit group."""
-    for command in (keys, bundle, import_):
-        group.add_command(command)
+    for cmd in (keys, bundle, import_):
+        group.add_command(cmd)

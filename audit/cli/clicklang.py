@@ -138,8 +138,11 @@ class InLanguage(click.Command):
     def __init__(self, *args: Any, help_values: dict[str, object] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.help_values = help_values or {}
+        if not any(param.name == "lang" for param in self.params):  # `--lang` on every command and group
+            self.params.append(click.Option(["--lang"], type=click.Choice(LANGS), callback=remember_lang,
+                                            expose_value=False, is_eager=True, help="help.option.lang"))
 
-    def in_lang(self, ctx: click.Context | None) -> click.Command:
+    def in_lang(self, ctx: click.Context | None) -> InLanguage:
         """A shallow copy of this command with every text of its help in the command line's language."""
         lang = help_lang(ctx)
         said = copy.copy(self)
@@ -150,9 +153,8 @@ class InLanguage(click.Command):
         if isinstance(said, click.Group):
             said.subcommand_metavar = say_metavar(said.subcommand_metavar, lang) or ""
         if ctx is not None:
-            help_option = self.get_help_option(ctx)
             said.params = [_said_param(p, ctx, lang) for p in self.params]
-            said._help_option = help_option  # click's own text, translated by its catalogue
+            said._help_option = None  # made again, its text in click's catalogue's language of now
         return said
 
     def get_help(self, ctx: click.Context) -> str:
@@ -174,6 +176,7 @@ class HelpGroup(InLanguage, click.Group):
 
     command_class = HelpCommand
     group_class = type  # subgroups are HelpGroups too
+
 
 
 def command(name: str | None = None, **attrs: Any) -> Callable[[Callable[..., Any]], click.Command]:

@@ -25,8 +25,7 @@ from audit.report.text import format_datetime, format_number
 @click.argument("old")
 @click.argument("new")
 @click.option("--db", default=None, envvar="L3AUDIT_DB",
-              help="Database for round ids (7, round:7) and dates (@2026-11-01); gives first-seen dates from history "
-                   f"(default: $L3AUDIT_DB, else ./{DEFAULT_DB} when it exists).")
+              help="help.diff.db")
 @click.option("--json", "as_json", is_flag=True, help="help.diff.as_json")
 @lang_option
 @handle_errors
