@@ -49,10 +49,11 @@ def users() -> None:
 def add(username: str, role: str, outlet_id: str | None, totp: bool, password_stdin: bool, db: str) -> None:
     """Add USERNAME with a password (Argon2id hash; at least 12 characters)."""
     from audit.department.store import open_store
+    from audit.i18n import phrase
     from audit.portal.users import UserError, add_user
 
     if totp and role == "outlet":
-        raise UserError("--totp is for officers and admins")
+        raise UserError(phrase("error.user.totp_role"))
     secret = None
     if totp:
         import pyotp
