@@ -21,7 +21,9 @@ from audit.engine import AuditOptions, run_audit
 from audit.targets import target_with_resolve
 from audit.selfassess.merge import load_for_outlets
 from audit.models import Outlet
+from audit.i18n import t
 from audit.report.formats import render_html
+from audit.report.reasons import short_reason
 from audit.result import result_to_dict, write_json_atomic, write_text_atomic
 
 
@@ -76,5 +78,6 @@ def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file:
     print_summary([data], None, lang)
     for req in data["requirements"]:
         if req["status"] in ("fail", "error"):
-            click.echo(f"  {req['status'].upper():5} {req['requirement_id']}: {req['reason']}", file=sys.stderr)
+            status = t(f"status.{req['status']}", lang)
+            click.echo(f"  {status}  {req['requirement_id']}: {short_reason(req, lang)}", file=sys.stderr)
     final_exit([data])
