@@ -107,6 +107,11 @@ def _upload(content: bytes, name: str) -> Callable[[FlaskClient], Any]:
     return provoke
 
 
+def _too_large_upload(client: FlaskClient) -> Any:
+    client.application.config["L3AUDIT_EVIDENCE_MAX_BYTES"] = 1000
+    return _upload(b"%PDF-1.4\n" + b"0" * 5000, "big.pdf")(client)
+
+
 def _too_large_form(client: FlaskClient) -> Any:
     return client.post("/login", data={"username": "a", "password": "x" * (2 * 1024 * 1024)})
 
@@ -140,6 +145,7 @@ CASES: dict[str, tuple[Callable[..., Any], int, str]] = {
     "new user, short password": (_add_user({"username": "dave", "password": "short", "role": "officer"}), 400, ""),
     "upload, executable": (_upload(EXE, "setup.exe"), 415, ""),
     "upload, no file": (_upload(b"", ""), 400, ""),
+    "upload, too large": (_too_large_upload, 413, ""),
     "413": (_too_large_form, 413, "quá lớn"),
     "503": (_store_down, 503, ""),
 }
