@@ -130,3 +130,8 @@ def test_the_language_before_the_command_reaches_the_command() -> None:
     result = CliRunner().invoke(cli, ["--lang", "en", "report", "/nonexistent/r.json"], prog_name="l3audit",
                            env={"L3AUDIT_LANG": "vi"})
     assert result.exit_code == 2 and result.output.startswith("error: ") and "cannot read file" in result.output
+
+
+def test_the_version_in_the_language() -> None:
+    assert help_page("--version", "--lang", "vi").startswith("l3audit, phiên bản ")
+    assert help_page("--lang", "en", "--version", env={"L3AUDIT_LANG": "vi"}).startswith("l3audit, version ")

@@ -14,7 +14,8 @@ from typing import Any
 import click
 
 from audit import __version__
-from audit.cli.clicklang import HelpCommand, HelpGroup, group, lang_of, use_click_language
+from audit.cli.clicklang import HelpCommand, HelpGroup, group, help_lang, lang_of, use_click_language
+from audit.i18n import t
 
 
 # Each command lives in its own module, imported only when that command runs, so that
@@ -81,9 +82,17 @@ class LazyGroup(HelpGroup):
                 formatter.write_dl(rows)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """`--version`: the version, in the command line's language (click's own option fixes its words at import)."""
+    if value and not ctx.resilient_parsing:
+        click.echo(t("cli.version", help_lang(ctx), version=__version__))
+        ctx.exit()
+
+
 @group(cls=LazyGroup, help="help.l3audit",
        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="l3audit", help="help.option.version")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="help.option.version")
 def cli() -> None:
     """Audit press outlets' internet-facing systems against level-3 requirements (cấp độ 3)."""
 
