@@ -157,6 +157,15 @@ class InLanguage(click.Command):
             said._help_option = None  # made again, its text in click's catalogue's language of now
         return said
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse as click does; a refused value names its parameter by the translated metavar (`'TỆP_TRẢ_LỜI'`)."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.BadParameter as exc:
+            if exc.param is not None:
+                exc.param = _said_param(exc.param, ctx, help_lang(ctx))
+            raise
+
     def get_help(self, ctx: click.Context) -> str:
         return super(InLanguage, self.in_lang(ctx)).get_help(ctx)
 
