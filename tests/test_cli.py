@@ -39,9 +39,9 @@ def test_scan_of_a_good_site_exits_0_and_writes_json_and_html(sites, ca_file, tm
 def test_scan_of_a_bad_site_exits_1(sites, ca_file) -> None:
     target = sites.https("xau.test", SiteConfig())
     result = invoke("scan", f"xau.test:{target.port}", "--resolve", resolve(target), "--ca-file", ca_file,
-                    "--no-nmap", "--timeout", "3")
+                    "--no-nmap", "--timeout", "3", "--lang", "vi")
     assert result.exit_code == FINDINGS
-    assert "FAIL  L3-WEB-02" in result.output
+    assert "Không đạt  L3-WEB-02: " in result.output  # the status and the reason in the command's language
 
 
 def test_scan_of_a_dead_site_exits_3(tmp_path: Path) -> None:

@@ -7,21 +7,22 @@ import os
 
 import click
 
+from audit.cli.clicklang import group
 from audit.cli.options import handle_errors, lang_option
 from audit.cli.store_cmd import db_option
 from audit.errors import AuditError
 
 
-@click.group()
+@group(help="help.alerts")
 def alerts() -> None:
     """Alerts from scheduled re-audits: list, acknowledge. Cảnh báo từ các đợt đánh giá định kỳ."""
 
 
-@alerts.command("list")
-@click.option("--outlet", "outlet_id", default=None, help="Only this outlet's alerts.")
+@alerts.command("list", help="help.alerts.list")
+@click.option("--outlet", "outlet_id", default=None, help="help.alerts.list.outlet_id")
 @click.option("--open/--all", "only_open", default=True, show_default=True,
-              help="Open alerts only (default), or fixed ones too.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+              help="help.alerts.list.only_open")
+@click.option("--json", "as_json", is_flag=True, help="help.option.as_json")
 @db_option
 @lang_option
 @handle_errors
@@ -49,10 +50,10 @@ def list_(outlet_id: str | None, only_open: bool, as_json: bool, db: str, lang: 
         click.echo(line + (f"\t{a.ack_note}" if a.ack_note else ""))
 
 
-@alerts.command("ack")
+@alerts.command("ack", help="help.alerts.ack")
 @click.argument("alert_id", type=int)
-@click.option("--by", "by", default=None, help="Who acknowledges (default: the login name).")
-@click.option("--note", default="", help="Why, or what is being done about it.")
+@click.option("--by", "by", default=None, help="help.alerts.ack.by")
+@click.option("--note", default="", help="help.alerts.ack.note")
 @db_option
 @lang_option
 @handle_errors

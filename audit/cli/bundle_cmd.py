@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import command, group
 from audit.department.bundle import IMPORTED, NEW_SUBMISSION, import_bundle, sign_bundle, verify_bundle
 from audit.cli.common import err_console, plain
 from audit.cli.options import current_lang, handle_errors, lang_flag
@@ -24,17 +25,17 @@ from audit.department.keys import DEFAULT_ROLE, ROLES, generate_key, load_truste
 from audit.department.store import open_store
 
 
-@click.group()
+@group(help="help.keys")
 def keys() -> None:
     """Signing keys for submissions (Ed25519). Khóa ký số cho hồ sơ nộp."""
 
 
-@keys.command("generate")
-@click.option("--name", required=True, help="Key name: files NAME.key and NAME.pub.yaml.")
+@keys.command("generate", help="help.keys.generate")
+@click.option("--name", required=True, help="help.keys.generate.name")
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
-@click.option("--outlet", "outlets", multiple=True, help="Outlet id this key submits for (repeatable; none: any).")
+@click.option("--outlet", "outlets", multiple=True, help="help.keys.generate.outlets")
 @click.option("--role", type=click.Choice(ROLES), default=DEFAULT_ROLE, show_default=True,
-              help="What the key signs: outlet bundles, reviewer decisions (self-assess review), department bundles.")
+              help="help.keys.generate.role")
 @lang_flag
 @handle_errors
 def keys_generate(name: str, folder: Path, outlets: tuple[str, ...], role: str) -> None:
@@ -44,22 +45,22 @@ def keys_generate(name: str, folder: Path, outlets: tuple[str, ...], role: str) 
     err_console.print(t("keys.generated", current_lang(), private=private, public=public), highlight=False)
 
 
-@click.group()
+@group(help="help.bundle")
 def bundle() -> None:
     """Signed result bundles. Gói kết quả có chữ ký số."""
 
 
-@bundle.command("sign")
+@bundle.command("sign", help="help.bundle.sign")
 @click.argument("result", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--key", "key", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="Private key from 'l3audit keys generate'.")
+              help="help.bundle.sign.key")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Bundle file to write.")
+              help="help.bundle.sign.output")
 @click.option("--answers", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Self-assessment answers file to include.")
+              help="help.bundle.sign.answers")
 @click.option("--evidence", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Evidence file whose sha256 is included (repeatable).")
-@click.option("--signer", "signer_name", default="", help="Name shown for the signer (default: the key file name).")
+              help="help.bundle.sign.evidence")
+@click.option("--signer", "signer_name", default="", help="help.bundle.sign.signer_name")
 @lang_flag
 @handle_errors
 def bundle_sign(result: Path, key: Path, output: Path, answers: Path | None, evidence: tuple[Path, ...],
@@ -69,18 +70,18 @@ def bundle_sign(result: Path, key: Path, output: Path, answers: Path | None, evi
     err_console.print(t("bundle.signed", current_lang(), path=plain(output), kid=kid), highlight=False)
 
 
-@click.command("import")
+@command("import", help="help.import")
 @click.argument("bundles", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--trusted-keys", "trusted", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="YAML file of public keys the department accepts, with the outlets each may submit for.")
+              help="help.import.trusted")
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Refuse results for outlets not in this inventory.")
-@click.option("--round", "round_label", default=None, help="Round label to file imports under (default: 'import DATE').")
+              help="help.import.inventory")
+@click.option("--round", "round_label", default=None, help="help.import.round_label")
 @click.option("--checklist", "checklist_ref", default=None,
-              help="Catalogue (id or file) the results were judged against, to re-judge them when it is not shipped.")
+              help="help.import.checklist_ref")
 @click.option("--withdraw", "withdraw_digest", default=None, metavar="DIGEST",
-              help="Withdraw a wrong import (the bundle's sha256 as import printed it, or a result digest).")
-@click.option("--reason", default="", help="Why the import is withdrawn (required with --withdraw; logged).")
+              help="help.import.withdraw_digest")
+@click.option("--reason", default="", help="help.import.reason")
 @db_option
 @lang_flag
 @handle_errors
@@ -128,5 +129,5 @@ def import_(bundles: tuple[Path, ...], trusted: Path | None, inventory: Path | N
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the l3audit group."""
-    for command in (keys, bundle, import_):
-        group.add_command(command)
+    for cmd in (keys, bundle, import_):
+        group.add_command(cmd)

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from audit.cli.clicklang import group
 from audit.catalogue.loader import builtin_checklists, load_checklist
 from audit.cli.common import out_console, plain
 from audit.cli.options import current_lang, handle_errors, lang_flag, lang_option
@@ -16,12 +17,12 @@ from audit.exitcodes import USAGE
 from audit.i18n import phrase, t
 
 
-@click.group()
+@group(help="help.checklist")
 def checklist() -> None:
     """Work with checklists (requirement catalogues)."""
 
 
-@checklist.command(name="list")
+@checklist.command(name="list", help="help.checklist.list")
 @lang_option
 @handle_errors
 def list_(lang: str) -> None:
@@ -32,7 +33,7 @@ def list_(lang: str) -> None:
                    f"{t('checklist.requirements', lang, count=len(c.requirements)):12}  {c.title.get(lang)}")
 
 
-@checklist.command()
+@checklist.command(help="help.checklist.show")
 @click.argument("ref")
 @click.argument("requirement_id", required=False)
 @lang_option
@@ -121,7 +122,7 @@ def _show_crosswalk(c: Checklist, req: Requirement, lang: str) -> None:
         click.echo(f"    {note.get(lang)}")
 
 
-@checklist.command()
+@checklist.command(help="help.checklist.lint")
 @click.argument("files", nargs=-1)
 @lang_flag
 def lint(files: tuple[str, ...]) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import command
 from audit.catalogue.loader import builtin_checklists, load_checklist
 from audit.cli.options import handle_errors, lang_option
 from audit.catalogue.coverage import coverage as catalogue_coverage
@@ -21,16 +22,16 @@ from audit.catalogue.tailoring import tailor_checklist
 from audit.i18n import t
 
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                             show_default=True, help="Output format.")
+                             show_default=True, help="help.option.fmt")
 
 OUTCOMES = ("met", "failed", "partly_met", "at_risk", "undecided", "new")
 """The outcomes of `audit.catalogue.crosswalk.Outcome`, each said by the message `crosswalk.outcome.<value>`."""
 
 
-@click.command()
+@command(help="help.checklist.coverage")
 @click.argument("refs", nargs=-1)
 @click.option("--tailoring", "tailoring_file", type=click.Path(exists=True, dir_okay=False),
-              help="Apply a tailoring file first (its catalogue is then the one shown).")
+              help="help.checklist.coverage.tailoring_file")
 @format_option
 @lang_option
 @handle_errors
@@ -49,12 +50,11 @@ def coverage(refs: tuple[str, ...], tailoring_file: str | None, fmt: str, lang: 
         click.echo(render_text(covered, lang).rstrip("\n"))
 
 
-@click.command()
+@command(help="help.checklist.crosswalk")
 @click.argument("result_file", required=False, type=click.Path(exists=True, dir_okay=False))
-@click.option("--to", "target_ref", help="Catalogue of the other standard to translate to "
-              "(default: the other side of the crosswalk).")
+@click.option("--to", "target_ref", help="help.checklist.crosswalk.target_ref")
 @click.option("--crosswalk", "crosswalk_file", type=click.Path(exists=True, dir_okay=False),
-              help="Crosswalk file (default: the shipped checklists/crosswalk.yaml).")
+              help="help.checklist.crosswalk.crosswalk_file")
 @format_option
 @lang_option
 @handle_errors

@@ -57,7 +57,7 @@ def audit_outlets(
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err_console, disable=not show_progress, transient=False)
     with progress:
-        task = progress.add_task("audit", total=len(outlets))
+        task = progress.add_task(t("run.progress", current_lang()), total=len(outlets))
 
         def on_result(result: OutletResult) -> None:
             results.append(slim(output.write(result)))

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from audit.cli.clicklang import command
 from audit.cli.common import audit_outlets, get_checklist, print_summary
 from audit.cli.options import auditor_option, checklist_option, handle_errors, lang_option, nmap_option
 from audit.demo.outlets import demo_fleet, inventory_yaml
@@ -19,18 +20,18 @@ from audit.output import RunOutput
 from audit.result import write_text_atomic
 
 
-@click.command()
+@command(help="help.demo")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("l3audit-demo"),
-              show_default=True, help="Folder for the demo's results and reports.")
+              show_default=True, help="help.demo.out_dir")
 @checklist_option
 @lang_option
 @nmap_option
 @auditor_option
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
-              help="Also print PDF reports with headless Chromium (skipped, with a note, without it).")
+              help="help.demo.pdf")
 @click.option("--serve", is_flag=True,
-              help="Then serve the portal on the demo's results, with demo accounts printed once (Ctrl-C stops it).")
-@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="With --serve: loopback HOST:PORT.")
+              help="help.demo.serve")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="help.demo.bind")
 @handle_errors
 def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool, auditor: str, pdf: bool, serve: bool,
          bind: str) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from rich.table import Table
 
+from audit.cli.clicklang import command
 from audit.cli.common import out_console, plain, plain_row
 from audit.cli.options import handle_errors, lang_option
 from audit.department.diff import Diff, diff_results
@@ -19,13 +21,12 @@ from audit.i18n import t
 from audit.report.text import format_datetime, format_number
 
 
-@click.command()
+@command(help="help.diff")
 @click.argument("old")
 @click.argument("new")
 @click.option("--db", default=None, envvar="L3AUDIT_DB",
-              help="Database for round ids (7, round:7) and dates (@2026-11-01); gives first-seen dates from history "
-                   f"(default: $L3AUDIT_DB, else ./{DEFAULT_DB} when it exists).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+              help="help.diff.db")
+@click.option("--json", "as_json", is_flag=True, help="help.diff.as_json")
 @lang_option
 @handle_errors
 def diff(old: str, new: str, db: str | None, as_json: bool, lang: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import command
 from audit.cli.common import err_console, plain
 from audit.cli.options import current_lang, handle_errors, lang_flag
 from audit.cli.store_cmd import db_option
@@ -15,11 +16,11 @@ from audit.i18n import t
 from audit.userfiles.output import check_output
 
 
-@click.command("export")
+@command("export", help="help.export")
 @click.argument("result_id", type=click.IntRange(min=1))
 @db_option
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Result file to write (JSON, for 'l3audit report'); an existing regular file is replaced.")
+              help="help.export.output")
 @lang_flag
 @handle_errors
 def export(result_id: int, db: str, output: Path) -> None:

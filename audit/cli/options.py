@@ -12,25 +12,17 @@ from typing import Any, Callable, TypeVar
 
 import click
 
+from audit.cli.clicklang import LANG_META, inherited_lang, remember_lang
 from audit.errors import AuditError
 from audit.exitcodes import USAGE
 from audit.i18n import default_lang, error_text, t
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-LANG_META = "l3audit.lang"
-
-
-def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    """Keep the chosen language where error handling finds it, even for commands that do not take it."""
-    ctx.meta[LANG_META] = value
-    return value
-
-
 def _lang(expose: bool) -> Callable[[F], F]:
-    return click.option("--lang", type=click.Choice(["vi", "en"]), default=default_lang, callback=_remember_lang,
-                        expose_value=expose, is_eager=True, show_default="L3AUDIT_LANG, else the locale, else vi",
-                        help="Language of reports and messages.")
+    return click.option("--lang", type=click.Choice(["vi", "en"]), default=inherited_lang, callback=remember_lang,
+                        expose_value=expose, is_eager=True, show_default="help.option.lang.default",
+                        help="help.option.lang")
 
 
 lang_option = _lang(True)
@@ -44,26 +36,24 @@ def current_lang() -> str:
     ctx = click.get_current_context(silent=True)
     return str(ctx.meta.get(LANG_META)) if ctx is not None and ctx.meta.get(LANG_META) else default_lang()
 checklist_option = click.option("--checklist", "checklist_ref", default="l3-starter", show_default=True,
-                                help="Checklist id (see 'l3audit checklist list') or YAML file.")
+                                help="help.option.checklist_ref")
 timeout_option = click.option("--timeout", "timeout_seconds", type=click.FloatRange(0.1, 600), default=10.0,
-                              show_default=True, help="Seconds allowed for each network operation.")
+                              show_default=True, help="help.option.timeout_seconds")
 ca_file_option = click.option("--ca-file", type=click.Path(exists=True, dir_okay=False),
-                              help="Trust these CA certificates (PEM) instead of the system store.")
+                              help="help.option.ca_file")
 nmap_option = click.option("--nmap/--no-nmap", "use_nmap", default=True, show_default=True,
-                           help="Use nmap for port scans when installed (else a built-in connect scan).")
+                           help="help.option.use_nmap")
 
 resolver_option = click.option("--resolver", default=None, metavar="ADDR[:PORT]",
-                               help="Ask this DNS server (dns and mail probes) instead of the system resolver.")
+                               help="help.option.resolver")
 trust_anchor_option = click.option(
     "--trust-anchor", "trust_anchor", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
-    help="DNSSEC trust anchors (DS or DNSKEY lines) for the dns probe, instead of the root's; "
-         "an outlet's dnssec_trust_anchors setting still wins.")
+    help="help.option.trust_anchor")
 
 
 mozilla_option = click.option(
     "--mozilla-guidelines", "mozilla", type=click.Choice(("6.0", "5.7")), default=None,
-    help="Mozilla server-side TLS guidelines the tls probe checks (default 6.0); "
-         "an outlet's mozilla_guidelines setting still wins.")
+    help="help.option.mozilla")
 
 
 def setting_defaults(mozilla: str | None) -> dict[str, Any]:
@@ -98,11 +88,10 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-auditor_option = click.option("--auditor", default="", help="Who runs the audit (officer or unit), shown on reports.")
+auditor_option = click.option("--auditor", default="", help="help.option.auditor")
 tailoring_option = click.option(
     "--tailoring", "tailoring_file", type=click.Path(exists=True, dir_okay=False),
-    help="A tailoring file (catalogue, parameters, rows not applicable); overrides --checklist.")
+    help="help.option.tailoring_file")
 domain_option = click.option(
     "--domain", "domains", multiple=True, metavar="DOMAIN",
-    help="A registrable domain of the outlet: redirects are followed, and --resolve accepted, for names "
-         "within it (default: the target's own registrable domain); repeatable.")
+    help="help.option.domains")

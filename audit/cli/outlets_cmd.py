@@ -11,24 +11,25 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import group
 from audit.cli.common import out_console, plain_row
-from audit.cli.options import handle_errors
+from audit.cli.options import current_lang, handle_errors
 from audit.cli.store_cmd import db_option
+from audit.i18n import t
 
 
-@click.group()
+@group(help="help.outlets")
 def outlets() -> None:
     """The department's inventory of outlets: every one counts on the dashboard, results or not."""
 
 
-@outlets.command("import")
+@outlets.command("import", help="help.outlets.import")
 @click.argument("inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
 @handle_errors
 def import_inventory(inventory: Path, db: str) -> None:
     """Store INVENTORY (the YAML of `l3audit run`) as the department's list of outlets, replacing the last one."""
     from audit.department.store import open_store
-    from audit.i18n import t
     from audit.inventory import load_inventory
     from audit.schedule.outlets import outlet_to_json
 
@@ -36,12 +37,12 @@ def import_inventory(inventory: Path, db: str) -> None:
     with open_store(db) as store:
         count = store.replace_inventory(((o.id, o.name, o.tags) for o in entries),
                                         {o.id: outlet_to_json(o) for o in entries})
-    click.echo(f"{t('outlets.imported', 'vi')} / {t('outlets.imported', 'en')}: {count}")
+    click.echo(f"{t('outlets.imported', current_lang())}: {count}")
 
 
-@outlets.command("list")
+@outlets.command("list", help="help.outlets.list")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="help.history.as_json")
 @handle_errors
 def list_inventory(db: str, as_json: bool) -> None:
     """The stored inventory, with each outlet's latest stored verdict ('-' when it has none)."""
@@ -61,16 +62,18 @@ def list_inventory(db: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(title="outlets")
-    for col in ("id", "name", "tags", "latest verdict", f"finished_at ({zone.key})"):
-        table.add_column(col)
+    lang = current_lang()
+    table = Table(title=t("outlets.title", lang))
+    for col in ("id", "name", "tags", "latest_verdict"):
+        table.add_column(t(f"outlets.column.{col}", lang))
+    table.add_column(t("outlets.column.finished_at", lang, zone=zone.key))
     for r in rows:
-        table.add_row(*plain_row(r["id"], r["name"], ", ".join(r["tags"]), r["latest_verdict"] or "-",
-                                 r["latest_finished_at_local"] or "-"))
+        verdict = t(f"verdict.{r['latest_verdict']}", lang) if r["latest_verdict"] else "-"
+        table.add_row(*plain_row(r["id"], r["name"], ", ".join(r["tags"]), verdict, r["latest_finished_at_local"] or "-"))
     out_console.print(table)
 
 
-@outlets.command("remove")
+@outlets.command("remove", help="help.outlets.remove")
 @click.argument("outlet_id")
 @db_option
 @handle_errors
@@ -80,12 +83,10 @@ def remove_outlet(outlet_id: str, db: str) -> None:
 
     from audit.cli.common import err_console, plain
     from audit.department.store import open_store
-    from audit.i18n import t
 
     with open_store(db, must_exist=True) as store:
         removed = store.remove_outlet(outlet_id)
     if not removed:
-        err_console.print(f"{t('outlets.not_found', 'vi')} / {t('outlets.not_found', 'en')}: {plain(outlet_id)} "
-                          "(hint: 'l3audit outlets list')", highlight=False)
+        err_console.print(t("outlets.not_found_line", current_lang(), id=plain(outlet_id)), highlight=False)
         sys.exit(2)
-    click.echo(f"{t('outlets.removed', 'vi')} / {t('outlets.removed', 'en')}: {outlet_id}")
+    click.echo(f"{t('outlets.removed', current_lang())}: {outlet_id}")

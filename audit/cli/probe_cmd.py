@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import command, group
 from audit.cli.options import (
     ca_file_option, domain_option, handle_errors, lang_flag, mozilla_option, nmap_option, resolver_option,
     setting_defaults, timeout_option, trust_anchor_option, trust_anchors,
@@ -20,18 +21,18 @@ from probes.facts import declared_facts
 from probes.registry import probe_class, probe_names
 
 
-@click.group()
+@group(help="help.probe")
 def probe() -> None:
     """Run one probe on one target and print what it found."""
 
 
 def _probe_command(name: str) -> click.Command:
-    @click.command(name=name, help=f"Run the '{name}' probe on TARGET (https://host[:port] or host[:port]).")
+    @command(name=name, help="help.probe.run", help_values={"name": name})
     @click.argument("target")
-    @click.option("--json", "as_json", is_flag=True, help="Print the attempt as JSON.")
+    @click.option("--json", "as_json", is_flag=True, help="help.probe.run.as_json")
     @click.option("--resolve", "resolves", multiple=True, metavar="HOST:PORT:ADDRESS",
-                  help="Connect to ADDRESS for HOST (like curl).")
-    @click.option("--http-port", type=click.IntRange(1, 65535), default=None, help="Plain-HTTP port (default 80).")
+                  help="help.option.resolves")
+    @click.option("--http-port", type=click.IntRange(1, 65535), default=None, help="help.option.http_port")
     @domain_option
     @ca_file_option
     @timeout_option
@@ -41,7 +42,7 @@ def _probe_command(name: str) -> click.Command:
     @trust_anchor_option
     @mozilla_option
     @handle_errors
-    def command(target: str, as_json: bool, resolves: tuple[str, ...], http_port: int | None,
+    def run_probe(target: str, as_json: bool, resolves: tuple[str, ...], http_port: int | None,
                 domains: tuple[str, ...], ca_file: str | None, timeout_seconds: float, use_nmap: bool,
                 resolver: str | None, trust_anchor: Path | None, mozilla: str | None) -> None:
         site = target_with_resolve(target, resolves, http_port, domains, probe_class(name).uses_presence)
@@ -62,10 +63,10 @@ def _probe_command(name: str) -> click.Command:
                 click.echo(f"  {fact} = {json.dumps(value, ensure_ascii=False)[:200]}")
         sys.exit(0 if attempt["status"] == AttemptStatus.COMPLETED.value else 3)
 
-    return command
+    return run_probe
 
 
-@probe.command(name="facts")
+@probe.command(name="facts", help="help.probe.facts")
 @click.argument("name", required=False)
 @lang_flag
 def facts(name: str | None) -> None:

@@ -11,16 +11,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 redis_option = click.option("--redis", "redis_url", default=DEFAULT_REDIS, envvar="L3AUDIT_REDIS", show_default=True,
-                            help="The queue's Redis (env L3AUDIT_REDIS); every worker and machine uses the same one.")
+                            help="help.option.redis_url")
 
 alerts_option = click.option("--alerts", "alerts_file", type=click.Path(exists=True, dir_okay=False), default=None,
-                             help="Alerts file (e-mail, webhook, digest, rate limit); see docs/scheduling.md.")
+                             help="help.option.alerts_file")
 
 
 def queue_settings_options(func: F) -> F:
     """--heartbeat-seconds and --host-slot-seconds (how fast a dead worker's jobs move on)."""
     func = click.option("--host-slot-seconds", type=click.FloatRange(1, 86400), default=900.0, show_default=True,
-                        help="Longest time one job holds a host (a dead worker's hold ends after this).")(func)
+                        help="help.worker.host_slot_seconds")(func)
     func = click.option("--heartbeat-seconds", type=click.FloatRange(0.5, 3600), default=60.0, show_default=True,
-                        help="A worker silent this long is taken for dead; its jobs go to another worker.")(func)
+                        help="help.worker.heartbeat_seconds")(func)
     return func

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from audit.cli.clicklang import command
 from audit.catalogue.loader import Checklist, load_checklist
 from audit.cli.options import handle_errors, lang_option
 from audit.errors import AuditError, ResultError
@@ -50,15 +51,15 @@ def _checklist_for(data: dict[str, Any], ref: str | None) -> Checklist | None:
         return None
 
 
-@click.command()
+@command(help="help.report")
 @click.argument("result_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Report format (oscal: OSCAL assessment-results JSON).")
+              help="help.report.fmt")
 @lang_option
 @click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here (default: standard output; required for pdf).")
+              help="help.report.out_file")
 @click.option("--checklist", "checklist_ref", default=None,
-              help="Catalogue id or YAML file for the texts (default: the one named in the result).")
+              help="help.report.checklist_ref")
 @handle_errors
 def report(result_file: Path, fmt: str, lang: str, out_file: Path | None, checklist_ref: str | None) -> None:
     """Re-render a stored RESULT_FILE without scanning again."""

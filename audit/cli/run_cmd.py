@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import command
 from audit.cli.common import audit_outlets, err_console, final_exit, get_checklist, print_summary
 from audit.cli.options import (
     auditor_option, ca_file_option, checklist_option, handle_errors, lang_option, nmap_option, resolver_option,
@@ -23,22 +24,21 @@ from audit.output import RunOutput, slim
 from audit.department.store.run_output import open_run_output
 
 
-@click.command()
+@command(help="help.run")
 @click.argument("inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for one JSON and one HTML report per outlet, plus summary.json.")
+              help="help.run.out_dir")
 @checklist_option
 @tailoring_option
 @lang_option
 @ca_file_option
 @timeout_option
 @click.option("--concurrency", type=click.IntRange(1, 256), default=64, show_default=True,
-              help="Outlets audited at once (each outlet is its own host; --per-host keeps each one's load low).")
+              help="help.run.concurrency")
 @click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
-              help="Probes at once against one host (politeness).")
-@click.option("--resume", is_flag=True, help="Skip outlets whose result for this checklist is already in --out.")
-@click.option("--db", default=None, help="Also store each result in this database (SQLite file or postgresql:// URL); "
-              "with --resume, continue its interrupted round.")
+              help="help.run.per_host")
+@click.option("--resume", is_flag=True, help="help.run.resume")
+@click.option("--db", default=None, help="help.run.db")
 @nmap_option
 @resolver_option
 @trust_anchor_option

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import command
 from audit.cli.common import final_exit, get_checklist, print_summary
 from audit.cli.options import (
     auditor_option, ca_file_option, checklist_option, domain_option, handle_errors, lang_option, nmap_option,
@@ -20,25 +21,27 @@ from audit.engine import AuditOptions, run_audit
 from audit.targets import target_with_resolve
 from audit.selfassess.merge import load_for_outlets
 from audit.models import Outlet
+from audit.i18n import t
 from audit.report.formats import render_html
+from audit.report.reasons import short_reason
 from audit.result import result_to_dict, write_json_atomic, write_text_atomic
 
 
-@click.command()
+@command(help="help.scan")
 @click.argument("target")
 @checklist_option
 @tailoring_option
-@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the result JSON here.")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML report here.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="help.scan.json_file")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="help.scan.html_file")
 @lang_option
 @ca_file_option
 @timeout_option
 @click.option("--resolve", "resolves", multiple=True, metavar="HOST:PORT:ADDRESS",
-              help="Audit HOST at ADDRESS instead of resolving it (like curl); repeatable.")
+              help="help.scan.resolves")
 @click.option("--http-port", type=click.IntRange(1, 65535), default=None,
-              help="Port of the site's plain-HTTP side (default 80).")
+              help="help.scan.http_port")
 @click.option("--outlet", "outlet_opt", default=None, metavar="ID",
-              help="The outlet this site belongs to (default: from the host name); answers and waivers must be its.")
+              help="help.scan.outlet_opt")
 @domain_option
 @nmap_option
 @resolver_option
@@ -75,5 +78,6 @@ def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file:
     print_summary([data], None, lang)
     for req in data["requirements"]:
         if req["status"] in ("fail", "error"):
-            click.echo(f"  {req['status'].upper():5} {req['requirement_id']}: {req['reason']}", file=sys.stderr)
+            status = t(f"status.{req['status']}", lang)
+            click.echo(f"  {status}  {req['requirement_id']}: {short_reason(req, lang)}", file=sys.stderr)
     final_exit([data])

@@ -7,28 +7,29 @@ import json
 from pathlib import Path
 import click
 
+from audit.cli.clicklang import group
 from audit.cli.options import ca_file_option, handle_errors, lang_option, nmap_option, timeout_option
 from audit.cli.queue_options import alerts_option, redis_option
 from audit.cli.store_cmd import db_option
 from audit.i18n import t
 
 
-@click.group()
+@group(help="help.schedule")
 def schedule() -> None:
     """Re-audits on a schedule: each firing is a round of queued jobs. Lịch đánh giá lại định kỳ."""
 
 
-@schedule.command("add")
+@schedule.command("add", help="help.schedule.add")
 @click.argument("name")
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="The inventory, read again at each firing.")
-@click.option("--every", type=click.Choice(["day", "week", "month"]), required=True, help="How often.")
+              help="help.schedule.add.inventory")
+@click.option("--every", type=click.Choice(["day", "week", "month"]), required=True, help="help.schedule.add.every")
 @click.option("--outlets", "outlets", multiple=True, default=("all",), show_default=True,
-              help="all, tag:NAME, or outlet ids (repeat or separate with commas).")
-@click.option("--checklist", "checklist_ref", default="l3-starter", show_default=True, help="Checklist id or file.")
-@click.option("--first", "first_at", default=None, help="First firing, ISO 8601 (default: now).")
+              help="help.schedule.add.outlets")
+@click.option("--checklist", "checklist_ref", default="l3-starter", show_default=True, help="help.schedule.add.checklist_ref")
+@click.option("--first", "first_at", default=None, help="help.schedule.add.first_at")
 @click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
-              help="Probes at once against one host.")
+              help="help.schedule.add.per_host")
 @timeout_option
 @ca_file_option
 @nmap_option
@@ -53,9 +54,9 @@ def add(name: str, inventory: Path, every: str, outlets: tuple[str, ...], checkl
                  outlets=" ".join(item.outlets), checklist=checklist.id, next_at=item.next_at))
 
 
-@schedule.command("list")
+@schedule.command("list", help="help.schedule.list")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="help.option.as_json")
 @lang_option
 @handle_errors
 def list_(db: str, as_json: bool, lang: str) -> None:
@@ -74,7 +75,7 @@ def list_(db: str, as_json: bool, lang: str) -> None:
                      last_round=i.last_round_id or "-"))
 
 
-@schedule.command("remove")
+@schedule.command("remove", help="help.schedule.remove")
 @click.argument("name")
 @db_option
 @lang_option
@@ -89,10 +90,10 @@ def remove(name: str, db: str, lang: str) -> None:
     click.echo(t("schedule.removed", lang, name=name))
 
 
-@schedule.command("tick")
+@schedule.command("tick", help="help.schedule.tick")
 @db_option
 @redis_option
-@click.option("--now", "now", default=None, help="Fire as if it were this time (ISO 8601); default: now.")
+@click.option("--now", "now", default=None, help="help.schedule.tick.now")
 @alerts_option
 @lang_option
 @handle_errors
@@ -107,16 +108,16 @@ def tick_(db: str, redis_url: str, now: str | None, alerts_file: str | None, lan
     click.echo(t("schedule.ticked", lang, count=len(rounds), rounds=rounds, sent=sent, left=left))
 
 
-@click.group()
+@group(help="help.jobs")
 def jobs() -> None:
     """Queued audits: list, retry, cancel. Các lượt đánh giá trong hàng đợi."""
 
 
-@jobs.command("list")
+@jobs.command("list", help="help.jobs.list")
 @db_option
 @click.option("--status", type=click.Choice(["pending", "queued", "running", "done", "failed", "cancelled"]))
-@click.option("--round", "round_id", type=int, help="Only this round.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--round", "round_id", type=int, help="help.jobs.list.round_id")
+@click.option("--json", "as_json", is_flag=True, help="help.option.as_json")
 @lang_option
 @handle_errors
 def jobs_list(db: str, status: str | None, round_id: int | None, as_json: bool, lang: str) -> None:
@@ -137,7 +138,7 @@ def jobs_list(db: str, status: str | None, round_id: int | None, as_json: bool, 
                      error=j.error or ""))
 
 
-@jobs.command("retry")
+@jobs.command("retry", help="help.jobs.retry")
 @click.argument("job_ids", type=int, nargs=-1, required=True)
 @db_option
 @lang_option
@@ -153,7 +154,7 @@ def jobs_retry(job_ids: tuple[int, ...], db: str, lang: str) -> None:
     click.echo(t("jobs.retried", lang, count=len(job_ids)))
 
 
-@jobs.command("cancel")
+@jobs.command("cancel", help="help.jobs.cancel")
 @click.argument("job_ids", type=int, nargs=-1, required=True)
 @db_option
 @lang_option

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import group
 from audit.errors import Text
 from audit.selfassess.answers import (
     AnswersError,
@@ -41,12 +42,12 @@ from audit.selfassess.questionnaire import questions, render_template
 from audit.result import write_text_atomic
 
 
-@click.group("self-assess")
+@group("self-assess", help="help.self-assess")
 def self_assess() -> None:
     """Self-assessment: questionnaire, answers (YAML, interactive, XLSX) and reviews."""
 
 
-@self_assess.command("questionnaire")
+@self_assess.command("questionnaire", help="help.self-assess.questionnaire")
 @checklist_option
 @tailoring_option
 @outlet_option
@@ -60,14 +61,14 @@ def questionnaire_cmd(checklist_ref: str, tailoring_file: str | None, outlet: st
     click.echo(t("sa.written_questions", current_lang(), path=output, count=len(questions(checklist))))
 
 
-@self_assess.command("interactive")
+@self_assess.command("interactive", help="help.self-assess.interactive")
 @checklist_option
 @tailoring_option
 @outlet_option
 @click.option("-f", "--file", "path", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Answers file to create or resume; saved after every answer.")
+              help="help.self-assess.interactive.path")
 @click.option("--by", "answered_by", default=None,
-              help="Who answers (default: the name on the file's last answer, else asked once).")
+              help="help.self-assess.interactive.answered_by")
 @lang_option
 @handle_errors
 def interactive_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str | None, path: Path,
@@ -86,7 +87,7 @@ def interactive_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str 
     run_dialogue(all_questions, answers, who, lang, lambda a: save_answers(path, a), now_iso)
 
 
-@self_assess.command("seal")
+@self_assess.command("seal", help="help.self-assess.seal")
 @click.argument("answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @checklist_option
 @tailoring_option
@@ -111,7 +112,7 @@ def seal_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | None,
     click.echo(f"{tt('cli.written')}: {output}")
 
 
-@self_assess.command("check")
+@self_assess.command("check", help="help.self-assess.check")
 @click.argument("answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @checklist_option
 @tailoring_option

@@ -15,10 +15,10 @@ from audit.cli.options import current_lang
 from audit.i18n import phrase, t
 
 out_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-                          help="New file to write (an existing file is never overwritten).")
+                          help="help.option.output")
 tailoring_option = click.option("--tailoring", "tailoring_file", type=click.Path(exists=True, dir_okay=False),
-                                help="Tailoring file: its catalogue, parameters and not-applicable rows are used.")
-outlet_option = click.option("--outlet", default=None, help="Outlet id (as in the inventory) the answers are for.")
+                                help="help.self-assess.check.tailoring_file")
+outlet_option = click.option("--outlet", default=None, help="help.option.outlet")
 
 
 def tt(key: str) -> str:
@@ -47,12 +47,12 @@ def self_assessment_options(func: Any) -> Any:
     """`--answers FILE` (repeatable, one per outlet), `--reviews FILE` (repeatable, signed by reviewers),
     `--trusted-keys FILE` (to verify them) and `--waivers FILE` for `scan` and `run`."""
     func = click.option("--trusted-keys", "trusted_keys", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                        help="Trusted-keys file the reviews' signatures are checked against (role: reviewer).")(func)
+                        help="help.option.trusted_keys")(func)
     func = click.option("--reviews", "reviews_files", multiple=True,
                         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                        help="Reviewer decisions (signed by 'self-assess review'), one file per answers file.")(func)
+                        help="help.option.reviews_files")(func)
     func = click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                        help="Waivers (YAML) applied to the results; checked before scanning.")(func)
+                        help="help.option.waivers_file")(func)
     return click.option("--answers", "answers_files", multiple=True,
                         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                        help="Self-assessment answers (YAML), one file per outlet; checked before scanning.")(func)
+                        help="help.option.answers_files")(func)

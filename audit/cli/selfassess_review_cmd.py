@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import command
 from audit.selfassess.answers import (
     AnswersError,
     Decision,
@@ -32,19 +33,19 @@ from audit.cli.selfassess_options import (
 )
 
 
-@click.command("review")
+@command("review", help="help.self-assess.review")
 @click.argument("answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @checklist_option
 @tailoring_option
 @click.option("--requirement", "requirement_ids", multiple=True, required=True,
-              help="Requirement id the decision is about (repeatable: the same decision for each).")
+              help="help.self-assess.review.requirement_ids")
 @click.option("--decision", type=click.Choice([d.value for d in Decision]), required=True)
-@click.option("--reason", default="", help="Why (required when rejected).")
-@click.option("--reviewer", required=True, help="Who decides.")
+@click.option("--reason", default="", help="help.self-assess.review.reason")
+@click.option("--reviewer", required=True, help="help.self-assess.review.reviewer")
 @click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="The reviewer's private key ('l3audit keys generate --role reviewer').")
+              help="help.self-assess.review.key_file")
 @click.option("--add-to", "previous", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="An earlier reviews file of these answers, signed with the same key: its decisions are kept.")
+              help="help.self-assess.review.previous")
 @out_option
 @lang_flag
 @handle_errors
@@ -79,12 +80,12 @@ def review_cmd(answers_file: Path, checklist_ref: str, tailoring_file: str | Non
     click.echo(f"{tt('cli.written')}: {output}")
 
 
-@click.command("export-xlsx")
+@command("export-xlsx", help="help.self-assess.export-xlsx")
 @checklist_option
 @tailoring_option
 @outlet_option
 @click.option("--answers", "answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Fill the workbook with these answers.")
+              help="help.self-assess.export-xlsx.answers_file")
 @out_option
 @lang_flag
 @handle_errors
@@ -98,7 +99,7 @@ def export_xlsx_cmd(checklist_ref: str, tailoring_file: str | None, outlet: str 
     click.echo(f"{tt('cli.written')}: {output}")
 
 
-@click.command("import-xlsx")
+@command("import-xlsx", help="help.self-assess.import-xlsx")
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @checklist_option
 @tailoring_option

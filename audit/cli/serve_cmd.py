@@ -4,30 +4,28 @@ from __future__ import annotations
 
 import click
 
+from audit.cli.clicklang import command
 from audit.cli.options import handle_errors
 from audit.department.store import DEFAULT_DB
 
 
-@click.command()
+@command(help="help.serve")
 @click.option("--store", "store_url", default=DEFAULT_DB, envvar="L3AUDIT_DB", show_default=True,
-              help="Results database: a SQLite file or a postgresql:// URL (env L3AUDIT_DB).")
-@click.option("--bind", default="127.0.0.1:8080", show_default=True, help="HOST:PORT to listen on.")
-@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="Serve HTTPS with this certificate (PEM).")
-@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="The certificate's private key (PEM).")
+              help="help.option.db")
+@click.option("--bind", default="127.0.0.1:8080", show_default=True, help="help.serve.bind")
+@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="help.serve.tls_cert")
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="help.serve.tls_key")
 @click.option("--checklist", "checklist_ref", default="tcvn14423-2026-l3", show_default=True,
-              help="The catalogue in force: its questions are the outlets' questionnaire.")
-@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="gunicorn worker processes.")
+              help="help.serve.checklist_ref")
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="help.serve.workers")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder for evidence files, signed submissions and the server's key (default: next to the "
-                   "SQLite file; required with PostgreSQL).")
+              help="help.serve.data_dir")
 @click.option("--signing-key", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Ed25519 key (from 'l3audit keys generate') that signs submissions (default: one made once "
-                   "in the data folder).")
+              help="help.serve.signing_key")
 @click.option("--evidence-max-mb", type=click.FloatRange(0.01, 1024), default=10, show_default=True,
-              help="Largest evidence file an outlet may upload, in MiB.")
+              help="help.serve.evidence_max_mb")
 @click.option("--redis", "redis_url", envvar="L3AUDIT_REDIS", default=None,
-              help="Send scans launched by officers to this task queue (redis://...; `l3audit worker` runs them). "
-                   "Without it they run in the portal's own process.")
+              help="help.serve.redis_url")
 @handle_errors
 def serve(store_url: str, bind: str, tls_cert: str | None, tls_key: str | None, checklist_ref: str,
           workers: int, data_dir: str | None, signing_key: str | None, evidence_max_mb: float,

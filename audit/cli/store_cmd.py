@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from rich.table import Table
 
+from audit.cli.clicklang import command
 from audit.department.aggregate.build import Filters, build_dashboard
 from audit.department.aggregate.output import FORMATS, format_for, write_dashboard
 from audit.userfiles.output import check_output
@@ -26,14 +28,14 @@ from audit.report.text import format_datetime, format_number
 from audit.department.store import DEFAULT_DB, open_store
 
 db_option = click.option("--db", default=DEFAULT_DB, envvar="L3AUDIT_DB", show_default=True,
-                         help="Results database: a SQLite file or a postgresql:// URL (env L3AUDIT_DB).")
+                         help="help.option.db")
 
 
-@click.command()
+@command(help="help.history")
 @click.argument("outlet", required=False)
 @db_option
-@click.option("--rounds", "list_rounds", is_flag=True, help="List the stored rounds (ids for 'l3audit diff') instead.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--rounds", "list_rounds", is_flag=True, help="help.history.list_rounds")
+@click.option("--json", "as_json", is_flag=True, help="help.history.as_json")
 @lang_option
 @handle_errors
 def history(outlet: str | None, db: str, list_rounds: bool, as_json: bool, lang: str) -> None:
@@ -105,20 +107,19 @@ def _print_rounds(db: str, as_json: bool, lang: str) -> None:
     out_console.print(table)
 
 
-@click.command()
+@command(help="help.aggregate")
 @db_option
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (dashboard.html, .xlsx, .csv or .json).")
+              help="help.aggregate.output")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
-              help="Output format (default: from the file extension; a suffix that is no format is refused).")
+              help="help.aggregate.fmt")
 @click.option("--since", default=None,
-              help="Only audits finished on or after this day (YYYY-MM-DD or dd/mm/yyyy, in L3AUDIT_TZ, "
-                   "default Asia/Ho_Chi_Minh).")
-@click.option("--until", default=None, help="Only audits finished on or before this day (YYYY-MM-DD or dd/mm/yyyy).")
-@click.option("--tag", "tags", multiple=True, help="Only outlets with this tag (repeatable: any of them).")
-@click.option("--checklist", default=None, help="Only this catalogue id.")
+              help="help.aggregate.since")
+@click.option("--until", default=None, help="help.aggregate.until")
+@click.option("--tag", "tags", multiple=True, help="help.aggregate.tags")
+@click.option("--checklist", default=None, help="help.aggregate.checklist")
 @click.option("--waiver-days", type=click.IntRange(0, 3650), default=30, show_default=True,
-              help="List waivers expiring within this many days.")
+              help="help.aggregate.waiver_days")
 @lang_option
 @handle_errors
 def aggregate(db: str, output: Path, fmt: str | None, since: str | None, until: str | None, tags: tuple[str, ...],

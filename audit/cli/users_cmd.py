@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from audit.cli.clicklang import group
 from audit.cli.options import handle_errors
 from audit.cli.store_cmd import db_option
 
@@ -32,26 +33,27 @@ def _log(db: str, action: str, username: str, detail: dict[str, object]) -> None
         record(store, action, username="cli", target=username, detail=detail)
 
 
-@click.group()
+@group(help="help.users")
 def users() -> None:
     """Accounts of the portal ('l3audit serve'): admins, officers and outlet members."""
 
 
-@users.command("add")
+@users.command("add", help="help.users.add")
 @click.argument("username")
-@click.option("--role", type=ROLE_CHOICE, required=True, help="admin, officer, or outlet (a member of one outlet).")
-@click.option("--outlet", "outlet_id", default=None, help="The outlet id of an outlet member.")
-@click.option("--totp", is_flag=True, help="Ask for a TOTP code at login (officers and admins); prints the secret.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option("--role", type=ROLE_CHOICE, required=True, help="help.users.add.role")
+@click.option("--outlet", "outlet_id", default=None, help="help.users.add.outlet_id")
+@click.option("--totp", is_flag=True, help="help.users.add.totp")
+@click.option("--password-stdin", is_flag=True, help="help.option.password_stdin")
 @db_option
 @handle_errors
 def add(username: str, role: str, outlet_id: str | None, totp: bool, password_stdin: bool, db: str) -> None:
     """Add USERNAME with a password (Argon2id hash; at least 12 characters)."""
     from audit.department.store import open_store
+    from audit.i18n import phrase
     from audit.portal.users import UserError, add_user
 
     if totp and role == "outlet":
-        raise UserError("--totp is for officers and admins")
+        raise UserError(phrase("error.user.totp_role"))
     secret = None
     if totp:
         import pyotp
@@ -68,9 +70,9 @@ def add(username: str, role: str, outlet_id: str | None, totp: bool, password_st
         click.echo("TOTP: " + pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="l3audit"))
 
 
-@users.command("passwd")
+@users.command("passwd", help="help.users.passwd")
 @click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option("--password-stdin", is_flag=True, help="help.option.password_stdin")
 @db_option
 @handle_errors
 def passwd(username: str, password_stdin: bool, db: str) -> None:
@@ -85,9 +87,9 @@ def passwd(username: str, password_stdin: bool, db: str) -> None:
     click.echo(f"{username}: ok")
 
 
-@users.command("disable")
+@users.command("disable", help="help.users.disable")
 @click.argument("username")
-@click.option("--enable", is_flag=True, help="Enable the account again instead.")
+@click.option("--enable", is_flag=True, help="help.users.disable.enable")
 @db_option
 @handle_errors
 def disable(username: str, enable: bool, db: str) -> None:
@@ -101,8 +103,8 @@ def disable(username: str, enable: bool, db: str) -> None:
     click.echo(f"{username}: {'enabled' if enable else 'disabled'}")
 
 
-@users.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@users.command("list", help="help.users.list")
+@click.option("--json", "as_json", is_flag=True, help="help.history.as_json")
 @db_option
 @handle_errors
 def list_(as_json: bool, db: str) -> None:

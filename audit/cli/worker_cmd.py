@@ -7,20 +7,21 @@ from pathlib import Path
 
 import click
 
+from audit.cli.clicklang import command
 from audit.cli.options import handle_errors
 from audit.cli.queue_options import alerts_option, queue_settings_options, redis_option
 from audit.cli.store_cmd import db_option
 
 
-@click.command()
+@command(help="help.worker")
 @db_option
 @redis_option
 @click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes on this machine.")
+              help="help.worker.processes")
 @click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
-              help="Jobs at once in each process (each job audits one outlet).")
+              help="help.worker.threads")
 @click.option("--tick-seconds", type=click.FloatRange(0), default=30.0, show_default=True,
-              help="How often to fire due schedules and send pending jobs (0: never, only run jobs).")
+              help="help.worker.tick_seconds")
 @queue_settings_options
 @alerts_option
 @handle_errors

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, url_for
 from flask_login import current_user
 
+from audit.i18n import error_text
 from audit.portal.access import roles_required
 from audit.portal.forms import ActionForm, AddUserForm
+from audit.portal.locale import current_lang
 from audit.portal.users import UserError, add_user, list_users, set_disabled
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -31,12 +33,12 @@ def add() -> Response | tuple[str, int]:
     """Add an account."""
     form = AddUserForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _page(form, status=400)  # each field's error shown in the page's language
     try:
         add_user(current_app.extensions["l3audit_store"], form.username.data or "", form.password.data or "",
                  form.role.data or "", (form.outlet_id.data or "").strip() or None)
     except UserError as exc:
-        return _page(form, str(exc), 400)
+        return _page(form, error_text(exc, current_lang()), 400)
     g.audit_action = "user.add"
     g.audit_detail = {"username": form.username.data, "role": form.role.data, "outlet_id": form.outlet_id.data}
     return redirect(url_for("admin.users_page"))  # type: ignore[return-value]

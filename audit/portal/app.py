@@ -28,6 +28,10 @@ from audit.portal.users import session_user
 SECRET_ENV = "L3AUDIT_PORTAL_SECRET"
 
 
+ERROR_PAGES = (400, 401, 403, 404, 405, 413, 415, 429, 500, 503)
+"""HTTP errors with a message of their own (`portal.error.<code>`); any other says its code."""
+
+
 def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: bool = False, secret_key: str | None = None,
                config: dict[str, Any] | None = None, data_dir: str | Path | None = None,
                signing_key: str | Path | None = None) -> Flask:
@@ -89,9 +93,12 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
     def _http(exc: HTTPException) -> Any:
         if exc.code == 403:
             g.audit_action = "access.denied"
-        if exc.code in (400, 403, 404, 405, 413):
-            return render_template("error.html", message=f"portal.error.{exc.code}"), exc.code
-        return exc.get_response()
+        if exc.code is None or exc.code < 400:  # a redirect werkzeug raises (a missing slash), not an error
+            return exc.get_response()
+        # Every error page in the page's language, never werkzeug's English one.
+        if exc.code in ERROR_PAGES:
+            return render_template("error.html", message=f"portal.error.{exc.code}", values={}), exc.code
+        return render_template("error.html", message="portal.error.other", values={"code": exc.code}), exc.code
 
     @app.after_request
     def _log(response: Response) -> Response:

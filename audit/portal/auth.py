@@ -83,7 +83,7 @@ def login() -> Response | tuple[str, int] | str:
             _start_session(user)
             g.audit_action = "login.ok"
             return redirect(home_for(user))  # type: ignore[return-value]
-    return render_template("login.html", form=form, message=message), (401 if message else 200)
+    return render_template("login.html", form=form, message=message), (401 if message else 400 if form.errors else 200)
 
 
 @bp.route("/login/totp", methods=["GET", "POST"])
@@ -108,7 +108,7 @@ def totp() -> Response | tuple[str, int] | str:
         throttle.add_failure(store, user.username, _ip())
         g.audit_action = "login.totp_failed"
         message = "portal.login.totp_failed"
-    return render_template("totp.html", form=form, message=message), (401 if message else 200)
+    return render_template("totp.html", form=form, message=message), (401 if message else 400 if form.errors else 200)
 
 
 @bp.route("/logout", methods=["POST"])

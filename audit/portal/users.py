@@ -17,6 +17,7 @@ from audit.department.store import Store
 from audit.department.store.schema import users
 from audit.department.store.store import now_iso
 from audit.errors import AuditError
+from audit.i18n import phrase
 from audit.portal.sessions import end_user_sessions, live_user_row
 
 ROLES = ("admin", "officer", "outlet")
@@ -72,24 +73,23 @@ def _user(row: sa.Row) -> User:
 def check_password(password: str) -> None:
     """Refuse a password shorter than MIN_PASSWORD_LENGTH characters."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password has {len(password)} characters, fewer than {MIN_PASSWORD_LENGTH} "
-                        "(hint: use a passphrase of several words)")
+        raise UserError(phrase("error.user.short_password", length=len(password), minimum=MIN_PASSWORD_LENGTH))
 
 
 def add_user(store: Store, username: str, password: str, role: str, outlet_id: str | None = None,
              totp_secret: str | None = None) -> User:
     """Create an account; an `outlet` member names exactly one outlet, the other roles none."""
     if not _USERNAME.match(username):
-        raise UserError(f"user name {username!r}: use letters, digits and . _ @ - only")
+        raise UserError(phrase("error.user.bad_name", username=repr(username)))
     if role not in ROLES:
-        raise UserError(f"role {role!r}: not one of {', '.join(ROLES)}")
+        raise UserError(phrase("error.user.bad_role", role=repr(role), roles=", ".join(ROLES)))
     if (role == "outlet") != bool(outlet_id):
-        raise UserError("an outlet member needs --outlet ID; admins and officers take none")
+        raise UserError(phrase("error.user.outlet_needed"))
     check_password(password)
     now = now_iso()
     with store.write("add a user") as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
-            raise UserError(f"user {username!r} exists already (hint: 'l3audit users passwd' changes a password)")
+            raise UserError(phrase("error.user.exists", username=repr(username)))
         conn.execute(users.insert().values(username=username, password_hash=_hasher.hash(password), role=role,
                                            outlet_id=outlet_id, totp_secret=totp_secret, disabled=0,
                                            created_at=now, password_changed_at=now))
@@ -127,7 +127,7 @@ def session_user(store: Store, user_id: int, sid: str | None) -> User | None:
 def _update(store: Store, username: str, doing: str, end_sessions: bool, **values: object) -> None:
     with store.write(doing) as conn:
         if conn.execute(users.update().where(users.c.username == username).values(**values)).rowcount != 1:
-            raise UserError(f"no user {username!r} (hint: 'l3audit users list')")
+            raise UserError(phrase("error.user.unknown", username=repr(username)))
         if end_sessions:  # in the same transaction: no request sees the change with the old session still live
             end_user_sessions(conn, username)
 

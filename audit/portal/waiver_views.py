@@ -16,13 +16,14 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from audit.portal.access import roles_required
+from audit.portal.forms import PortalForm
 from audit.portal.judgement import probe_document, store_judgement
 from audit.portal.waivers import PortalWaiverError, add_waiver, list_waivers, revoke_waiver
 
 bp = Blueprint("officer_waivers", __name__, url_prefix="/officer")
 
 
-class WaiverForm(FlaskForm):
+class WaiverForm(PortalForm):
     """A new waiver; the fields are checked by `audit.portal.waivers.add_waiver`."""
 
     outlet_id = SelectField(validate_choice=False, validators=[Length(max=200)])

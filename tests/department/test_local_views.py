@@ -71,7 +71,7 @@ def test_outlets_list_in_local_time_and_remove(db: str) -> None:
     assert code == 0 and "bao-khac" in output, output
     assert [r["id"] for r in json.loads(run("outlets", "list", "--db", db, "--json")[1])] == ["bao-dem"]
     code, output = run("outlets", "remove", "bao-khac", "--db", db)
-    assert code == 2 and "No such outlet in the inventory" in output
+    assert code == 2 and "Không có cơ quan báo chí này trong danh sách: bao-khac" in output
     # The results stay: history still has both audits.
     assert len(json.loads(run("history", "bao-dem", "--db", db, "--json")[1])["audits"]) == 2
 

@@ -54,6 +54,10 @@ def test_refusals_are_usage_errors(tmp_path: Path) -> None:
     assert run("users", "add", "a", "--role", "admin", "--password-stdin", "--db", db, stdin="short\n")[0] == 2
     assert run("users", "add", "a", "--role", "outlet", "--password-stdin", "--db", db, stdin=PASSWORD + "\n")[0] == 2
     assert run("users", "add", "a", "--role", "admin", "--password-stdin", "--db", db, stdin=PASSWORD + "\n")[0] == 0
-    code, out = run("users", "add", "a", "--role", "admin", "--password-stdin", "--db", db, stdin=PASSWORD + "\n")
+    code, out = run("users", "add", "a", "--role", "admin", "--password-stdin", "--db", db, "--lang", "en",
+                    stdin=PASSWORD + "\n")
     assert code == 2 and "exists already" in out
+    code, out = run("users", "add", "a", "--role", "admin", "--password-stdin", "--db", db, "--lang", "vi",
+                    stdin=PASSWORD + "\n")
+    assert code == 2 and "tài khoản 'a' đã có" in out
     assert run("users", "disable", "nobody", "--db", db)[0] == 2
