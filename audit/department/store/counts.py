@@ -70,7 +70,7 @@ def requirement_counts(store: Store, ids: Sequence[int]) -> dict[str, tuple[int,
         for chunk in _chunks(list(ids)):
             query = sa.select(rr.requirement_id, sa.func.count(), failed).where(
                 rr.result_id.in_(chunk)).group_by(rr.requirement_id)
-            for req, n, f in conn.execute(query):
+            for req, n, f in conn.execute(query).all():
                 before = found.get(req, (0, 0))
                 found[req] = (before[0] + int(n), before[1] + int(f))
     return found
@@ -91,6 +91,6 @@ def regressed_requirements(store: Store, pairs: Sequence[tuple[int, int]]) -> di
                                                         old.c.requirement_id == new.c.requirement_id)))
                      .where(new.c.result_id.in_([n for n, _ in chunk]), new.c.status == "fail",
                             old.c.status != "fail"))
-            for rid, req in conn.execute(query):
+            for rid, req in conn.execute(query).all():
                 found[int(rid)].append(req)
     return {rid: sorted(reqs) for rid, reqs in found.items()}

@@ -101,7 +101,7 @@ def read_counts(conn: sa.Connection, ids: Sequence[int], key: str) -> list[Group
     for start in range(0, len(ids), _CHUNK):
         query = (sa.select(t.result_id, t.group_id, t.first_unknown, t.passed, t.failed, t.judged)
                  .where(t.grouping == key, t.result_id.in_(ids[start:start + _CHUNK])))
-        found.extend(GroupCount(int(r), str(g), u, int(p), int(f), int(n)) for r, g, u, p, f, n in conn.execute(query))
+        found.extend(GroupCount(int(r), str(g), u, int(p), int(f), int(n)) for r, g, u, p, f, n in conn.execute(query).all())
     return found
 
 
