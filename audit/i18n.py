@@ -52,6 +52,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "portal.department.bad_page": {
         "vi": "Số trang phải là số nguyên dương (1, 2, …).",
         "en": "The page must be a positive whole number (1, 2, …)."},
+    # A user's own sessions and "log out everywhere" (audit/portal/account.py).
+    "portal.nav.sessions": {"vi": "Phiên đăng nhập", "en": "Sessions"},
+    "portal.sessions.title": {"vi": "Các phiên đăng nhập của bạn", "en": "Your sessions"},
+    "portal.sessions.intro": {
+        "vi": "Mỗi dòng là một trình duyệt đang đăng nhập bằng tài khoản này. Nếu có dòng bạn không nhận ra, "
+              "hãy đăng xuất khỏi mọi nơi rồi đổi mật khẩu.",
+        "en": "Each row is a browser logged in to this account. If you do not recognise one, log out "
+              "everywhere, then change your password."},
+    "portal.sessions.started": {"vi": "Đăng nhập lúc", "en": "Logged in at"},
+    "portal.sessions.address": {"vi": "Địa chỉ", "en": "Address"},
+    "portal.sessions.expires": {"vi": "Hết hạn lúc", "en": "Expires at"},
+    "portal.sessions.this_one": {"vi": "Phiên này", "en": "This session"},
+    "portal.sessions.end_all": {"vi": "Đăng xuất khỏi mọi nơi", "en": "Log out everywhere"},
 }
 
 
