@@ -10,7 +10,8 @@ tests' private server). An officer's GET /department is timed around the WSGI ca
 client, in process: the server's time, without a network), `--repeat` times after one warm-up, both
 as after a change in the store (the portal's dashboard cache emptied: the view-model is built from
 the store) and with the store unchanged (the fingerprint read, the build reused); medians are
-reported, with the time of building `aggregate`'s view-model alone.
+reported, with the time of building `aggregate`'s view-model alone, the CPU time of this process for
+both (on a shared machine the fairer comparison) and the queries each sends to the database.
 
 (b) Questionnaire: `l3audit serve` (gunicorn, `--workers`) on a temporary SQLite store, on loopback
 (127.18.3.2). U threads, each logged in as its own outlet member (httpx), wait at a barrier, then
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import event as sa_event
 
 from audit.catalogue.loader import Checklist, load_checklist, resolve_checklist
 from audit.department.aggregate.build import Filters, build_dashboard
@@ -104,26 +106,37 @@ def bench_dashboard(db: str, checklist: Checklist, outlets: int, repeat: int, ba
     assert client.post("/login", data={"username": "officer", "password": PASSWORD, "csrf_token": token}).status_code == 302
     first = client.get("/department")
     assert first.status_code == 200, first.text[:300]
-    cold, warm, build_times = [], [], []
+    cold, cold_cpu, warm, build_times, build_cpu = [], [], [], [], []
     store = app.extensions["l3audit_store"]
+    queries = {"n": 0}
+    sa_event.listen(store.engine, "before_cursor_execute", lambda *_a: queries.__setitem__("n", queries["n"] + 1))
+    cold_queries = build_queries = 0
     for _ in range(repeat):
         app.extensions.pop("l3audit_dashboard_cache", None)  # as after a new result: built from the store
-        start = time.perf_counter()
+        queries["n"] = 0
+        start, cpu = time.perf_counter(), time.process_time()
         reply = client.get("/department")
         cold.append(time.perf_counter() - start)
+        cold_cpu.append(time.process_time() - cpu)
+        cold_queries = queries["n"]
         assert reply.status_code == 200
         start = time.perf_counter()
         reply = client.get("/department")  # nothing changed: the store's fingerprint is read, the build reused
         warm.append(time.perf_counter() - start)
         assert reply.status_code == 200
-        start = time.perf_counter()
+        queries["n"] = 0
+        start, cpu = time.perf_counter(), time.process_time()
         build_dashboard(store, Filters(), "vi")
         build_times.append(time.perf_counter() - start)
+        build_cpu.append(time.process_time() - cpu)
+        build_queries = queries["n"]
     store.close()
     return {"backend": backend, "outlets": outlets, "results": 2 * outlets, "requirements": len(checklist.requirements),
             "store_seconds": round(store_seconds, 1), "cold_seconds": round(statistics.median(cold), 3),
+            "cold_cpu_seconds": round(statistics.median(cold_cpu), 3), "cold_queries": cold_queries,
             "cold_max_seconds": round(max(cold), 3), "warm_seconds": round(statistics.median(warm), 3),
             "view_model_seconds": round(statistics.median(build_times), 3),
+            "view_model_cpu_seconds": round(statistics.median(build_cpu), 3), "view_model_queries": build_queries,
             "page_kib": round(len(first.data) / 1024), "repeat": repeat}
 
 
@@ -246,12 +259,13 @@ def render(dashboards: list[dict[str, Any]], load: dict[str, Any], command: str)
     lines = [f"`{command}` on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
              f"load average {load_avg} at the end.", "",
              "| dashboard | outlets | results × requirements | GET /department, store changed | of which view-model "
-             "| max | store unchanged | page |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| max | CPU (page / view-model) | queries (page / view-model) | store unchanged | page |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for d in dashboards:
         lines.append(f"| {d['backend']} | {d['outlets']} | {d['results']} × {d['requirements']} | {d['cold_seconds']:.3f} s "
-                     f"| {d['view_model_seconds']:.3f} s | {d['cold_max_seconds']:.3f} s | {d['warm_seconds']:.3f} s "
-                     f"| {d['page_kib']} KiB |")
+                     f"| {d['view_model_seconds']:.3f} s | {d['cold_max_seconds']:.3f} s "
+                     f"| {d['cold_cpu_seconds']:.3f} / {d['view_model_cpu_seconds']:.3f} s "
+                     f"| {d['cold_queries']} / {d['view_model_queries']} | {d['warm_seconds']:.3f} s | {d['page_kib']} KiB |")
     lines += ["", "| questionnaire | users | requests | think time | p50 | p95 | p95 page / save | errors | req/s |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
               f"| gunicorn, {load['workers']} workers, {load['questions']} questions in {load['groups']} pages | {load['users']} | {load['requests']} "
@@ -271,6 +285,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--checklist", default="tcvn14423-2026-l3")
     parser.add_argument("--pg", action="store_true", help="also the dashboard on PostgreSQL (the tests' private server)")
     parser.add_argument("--json", type=Path, help="also write the numbers as JSON here")
+    parser.add_argument("--host", default=HOST, help=f"loopback address for the questionnaire's server (default {HOST})")
     args = parser.parse_args(argv)
     checklist = load_checklist(resolve_checklist(args.checklist))
     command = "python -m bench.portal " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -286,7 +301,8 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit(f"--pg: {pg.SKIP_REASON}")
             dashboards.append(bench_dashboard(url, checklist, args.outlets, args.repeat, "PostgreSQL"))
             print(dashboards[-1], file=sys.stderr)
-        load = bench_questionnaire(checklist, args.users, args.requests, args.think_seconds, args.workers, work)
+        load = bench_questionnaire(checklist, args.users, args.requests, args.think_seconds, args.workers, work,
+                                   args.host)
         print(load, file=sys.stderr)
     text = render(dashboards, load, command.strip())
     print(text)

@@ -16,7 +16,7 @@ from audit.catalogue.loader import load_checklist, resolve_checklist
 from audit.department.store import open_store
 from audit.errors import StoreError
 from audit.portal import (
-    admin, auditlog, auth, department, officer, outlet, outlet_evidence, review, scan_views, waiver_views,
+    account, admin, auditlog, auth, department, officer, outlet, outlet_evidence, review, scan_views, waiver_views,
 )
 from audit.portal.datadir import resolve_data_dir
 from audit.portal.submit import load_signer
@@ -81,7 +81,7 @@ def create_app(store_url: str, *, checklist: str = "tcvn14423-2026-l3", tls: boo
     install_headers(app, tls)
     install_unavailable(app)
     for bp in (auth.bp, outlet.bp, outlet_evidence.bp, officer.bp, admin.bp, review.bp, waiver_views.bp,
-               scan_views.bp, department.bp):
+               scan_views.bp, department.bp, account.bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)

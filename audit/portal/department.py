@@ -6,13 +6,15 @@ the aggregate's own writer, and the PDF is the standalone page printed by Chromi
 (audit.report.pdf). Filters are those the view-model has, read from the
 query string and checked before anything is built (a bad one is a 400 page that says which). A
 built dashboard is kept while the store's fingerprint is unchanged (audit.portal.department_data).
+The page shows 100 outlets at a time, of one verdict or all, worst first
+(audit.portal.department_page); the exports hold every outlet of the filtered view.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -32,6 +34,7 @@ from audit.errors import AuditError
 from audit.portal.access import roles_required
 from audit.portal.department_data import (DashboardCache, filter_choices, inventory_rows,
                                          replace_inventory_from_upload)
+from audit.portal.department_page import STATUSES, PageChoice, PageError, Pager, clamped, page_of, parse_page
 from audit.portal.locale import current_lang
 
 bp = Blueprint("department", __name__, url_prefix="/department",
@@ -82,14 +85,27 @@ def filters_query(f: Filters) -> str:
     return urlencode([(k, v) for k, v in pairs if v] + [("waiver_days", str(f.waiver_days))])
 
 
+def page_query(filters_part: str, status: str | None, page: int) -> str:
+    """The query string of one page: the view's filters, then the status filter and the page number."""
+    return filters_part + "&" + urlencode([*([("status", status)] if status else []), ("page", str(page))])
+
+
+@dataclass
+class _Page:
+    """One page of a built dashboard, rendered once (the same HTML for every officer)."""
+
+    context: dict[str, Any]
+    sections: Markup
+    pager: Pager
+
+
 @dataclass
 class _Built:
-    """One dashboard as built for a filter and a language: the view-model, its template context, and the
-    rendered sections (made on first display; exports need only the view-model)."""
+    """One dashboard as built for a filter and a language: the view-model, and its pages as rendered
+    (each made on first display; exports need only the view-model)."""
 
     view: dict[str, Any]
-    context: dict[str, Any] | None = None
-    sections: Markup | None = None
+    pages: dict[PageChoice, _Page] = field(default_factory=dict)
 
 
 def _built() -> tuple[_Built, dict[str, Any]]:
@@ -104,7 +120,8 @@ def _built() -> tuple[_Built, dict[str, Any]]:
 
 
 @bp.errorhandler(FilterError)
-def _bad_filter(exc: FilterError) -> tuple[str, int]:
+@bp.errorhandler(PageError)
+def _bad_filter(exc: FilterError | PageError) -> tuple[str, int]:
     return render_template("error.html", message=exc.key), 400
 
 
@@ -116,14 +133,21 @@ def _download(data: bytes, mimetype: str, suffix: str) -> Response:
 @bp.route("")
 @roles_required("officer", "admin")
 def dashboard() -> str:
-    """The live dashboard with its filter form and export links."""
+    """The live dashboard with its filter form and export links; one page of outlets, worst first."""
+    choice = parse_page(request.args)
     built, choices = _built()
-    if built.sections is None:  # the same HTML for every officer: rendered once per build
-        built.context = dashboard_context(built.view)
-        built.sections = Markup(render_template("dashboard_sections.html.j2", **built.context))
-    assert built.context is not None
-    return render_template("department.html", v=built.view, w=built.context["w"], sections=built.sections,
-                           choices=choices)
+    choice = clamped(built.view, choice)
+    shown = built.pages.get(choice)
+    if shown is None:  # the same HTML for every officer: rendered once per build and page
+        view, pager = page_of(built.view, choice)
+        context = dashboard_context(view)
+        shown = _Page(context, Markup(render_template("dashboard_sections.html.j2", **context)), pager)
+        built.pages[choice] = shown
+    links = {n: page_query(choices["query"], choice.status, n) for n in (shown.pager.page - 1, shown.pager.page + 1)
+             if 1 <= n <= shown.pager.pages}
+    return render_template("department.html", v=built.view, w=shown.context["w"], sections=shown.sections,
+                           choices=choices, pager=shown.pager, status=choice.status, statuses=STATUSES,
+                           verdicts=shown.context["verdicts"], links=links)
 
 
 @bp.route("/dashboard.xlsx")

@@ -66,3 +66,28 @@ def end_user_sessions(conn: sa.Connection, username: str) -> int:
     done = conn.execute(portal_sessions.update().where(portal_sessions.c.user_id == user_ids,
                                                        portal_sessions.c.ended_at.is_(None)).values(ended_at=now_iso()))
     return int(done.rowcount)
+
+
+def live_sessions(store: Store, user_id: int) -> list[dict[str, str | bool]]:
+    """The live sessions of `user_id` (neither ended nor expired), newest first: when they started, from
+    which address, until when; `hash` is the stored SHA-256 (never the id itself)."""
+    s = portal_sessions.c
+    query = (sa.select(s.id_hash, s.ip, s.created_at, s.expires_at)
+             .where(s.user_id == user_id, s.ended_at.is_(None), s.expires_at > now_iso())
+             .order_by(s.created_at.desc(), s.id_hash))
+    with store.read("list a user's sessions") as conn:
+        return [{"hash": h, "ip": ip, "created_at": c, "expires_at": e} for h, ip, c, e in conn.execute(query)]
+
+
+def is_current(row: dict[str, str | bool], sid: str | None) -> bool:
+    """Whether a row of `live_sessions` is the session of this cookie's id."""
+    return bool(sid) and row["hash"] == _hash(str(sid))
+
+
+def end_sessions_of(store: Store, user_id: int) -> int:
+    """End every live session of `user_id` ("log out everywhere"); the number ended."""
+    s = portal_sessions.c
+    with store.write("end a user's portal sessions") as conn:
+        done = conn.execute(portal_sessions.update().where(s.user_id == user_id, s.ended_at.is_(None))
+                            .values(ended_at=now_iso()))
+    return int(done.rowcount)

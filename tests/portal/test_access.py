@@ -43,6 +43,9 @@ ROUTES = [
                                   "approver": "Giám đốc", "expires": _IN_A_MONTH}, {"officer", "admin"}),
     ("POST", "/officer/waivers/1/revoke", {}, {"officer", "admin"}),
     ("POST", "/officer/outlets/{outlet}/scan", {}, {"officer", "admin"}),
+    # --- one's own account: the sessions page and "log out everywhere" (every role, only its own) ---
+    ("GET", "/account/sessions", None, {"outlet:own", "outlet:other", "officer", "admin"}),
+    ("POST", "/account/sessions/end", {}, {"outlet:own", "outlet:other", "officer", "admin"}),
     # --- the department's pages ---
     ("GET", "/department", None, {"officer", "admin"}),
     ("GET", "/department/dashboard.xlsx", None, {"officer", "admin"}),

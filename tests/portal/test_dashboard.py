@@ -179,4 +179,111 @@ def test_dashboard_in_chromium_under_the_strict_csp(filled: str, served: int) ->
         page.click("button >> text=Lọc")
         page.wait_for_load_state()
         assert page.locator("tr[data-outlet]").count() >= 1 and page.locator("tr[data-outlet=o2]").count() == 0
+        # the verdict filter, with the tag still chosen: a page of the not-compliant outlets, then none compliant
+        page.select_option("select[name=status]", "not_compliant")
+        page.click("button >> text=Lọc")
+        page.wait_for_url("**/department?*status=not_compliant*")
+        assert "tag=ha-noi" in page.url
+        assert page.locator("#page-place").inner_text().startswith("Trang 1/1: cơ quan 1–1 trong 1")
+        assert page.locator("#outlets tr[data-outlet]").count() == 1 and page.locator("table.heat tbody tr").count() == 1
+        page.select_option("select[name=status]", "compliant")
+        page.click("button >> text=Lọc")
+        page.wait_for_url("**/department?*status=compliant*")
+        assert page.locator("tr[data-outlet]").count() == 0 and page.locator("#page-place").count() == 0
+        assert page.locator("#total-outlets").inner_text() == "1"  # the totals: the tag's outlets, every verdict
     assert w.dialogs == [] and w.console == [], (w.dialogs, w.console)
+
+
+@pytest.fixture()
+def many(store_path: str) -> str:
+    """Given seven outlets: three not compliant (o-a at 0% though named last, o-b and o-c at 50%), two
+    incomplete, one compliant, one in the inventory with no result; o-b regressed since its first audit."""
+    statuses = {
+        "o-a": {"L3-TLS-01": "fail", "L3-WEB-01": "fail"}, "o-b": {"L3-TLS-01": "pass", "L3-WEB-01": "fail"},
+        "o-c": {"L3-TLS-01": "fail", "L3-WEB-01": "pass"}, "o-d": {"L3-TLS-01": "pass", "L3-WEB-01": "manual"},
+        "o-e": {"L3-TLS-01": "error", "L3-WEB-01": "pass"}, "o-f": {"L3-TLS-01": "pass", "L3-WEB-01": "pass"},
+    }
+    def name(o: str) -> str:
+        return "Báo X" if o == "o-a" else f"Báo {o[-1].upper()}"
+
+    with open_store(store_path) as store:
+        store.replace_inventory([(o, name(o), ("mien-bac" if o < "o-d" else "mien-nam",)) for o in [*statuses, "o-g"]])
+        first = store.start_round("r1", "run")
+        store.add_result(make_result("o-b", {"L3-TLS-01": "pass", "L3-WEB-01": "pass"}, "2026-11-01T03:00:00+00:00",
+                                     name="Báo B", tags=("mien-bac",)), first)
+        second = store.start_round("r2", "run")
+        for outlet, st in statuses.items():
+            store.add_result(make_result(outlet, st, "2026-12-01T03:00:00+00:00", name=name(outlet),
+                                         tags=("mien-bac" if outlet < "o-d" else "mien-nam",)), second)
+    return store_path
+
+
+def _shown(html: str) -> list[str]:
+    """The outlet ids of the per-outlet table, in order."""
+    table = html.split('<section id="outlets">')[1].split("</section>")[0]
+    return [part.split('"')[0] for part in table.split('data-outlet="')[1:]]
+
+
+def _heat_rows(html: str) -> list[str]:
+    heat = html.split('<section id="heatmap">')[1].split("</section>")[0]
+    return [part.split("</th>")[0] for part in heat.split('<th scope="row">')[1:]]
+
+
+def test_dashboard_pages_worst_first_and_links_keep_the_filters(client: FlaskClient, many: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given seven outlets and two a page, when an officer goes through the pages, then the outlets come
+    worst first (not compliant by score then failures, no result, incomplete, compliant), the table,
+    the heatmap and the regressions hold the page's outlets only, the totals stay whole, and the
+    links to the next and previous page keep the filters."""
+    monkeypatch.setattr("audit.portal.department_page.PAGE_SIZE", 2)
+    login(client, "officer1")
+    pages = []
+    url = "/department"
+    while url:
+        html = client.get(url).text
+        pages.append(html)
+        assert '<strong id="total-outlets">7</strong>' in html
+        nxt = html.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&") if 'rel="next"' in html else ""
+        url = nxt
+    assert [_shown(p) for p in pages] == [["o-a", "o-b"], ["o-c", "o-g"], ["o-d", "o-e"], ["o-f"]]
+    assert "Trang 1/4: cơ quan 1–2 trong 7, kém nhất trước" in pages[0] and 'rel="prev"' not in pages[0]
+    assert "Trang 4/4: cơ quan 7–7 trong 7" in pages[3] and 'rel="next"' not in pages[3]
+    assert _heat_rows(pages[0]) == ["Báo X", "Báo B"] and _heat_rows(pages[1]) == ["Báo C"]  # o-g has no result
+    regressions = [p.split('<section id="regressions">')[1].split("</section>")[0] for p in pages]
+    assert ["Báo B" in r for r in regressions] == [True, False, False, False]
+    assert all('id="top-failed"' in p and "L3-TLS-01" in p.split('id="top-failed"')[1] for p in pages)
+
+    # the filters are kept by the page links, and the status filter narrows the pages
+    first = client.get("/department?tag=mien-bac&status=not_compliant&waiver_days=7").text
+    assert _shown(first) == ["o-a", "o-b"] and 'value="not_compliant" selected' in first
+    link = first.split('rel="next" href="')[1].split('"')[0]
+    assert link == "/department?tag=mien-bac&amp;waiver_days=7&amp;status=not_compliant&amp;page=2"
+    second = client.get(link.replace("&amp;", "&")).text
+    assert _shown(second) == ["o-c"] and 'rel="prev" href="/department?tag=mien-bac&amp;waiver_days=7&amp;status=not_compliant&amp;page=1"' in second
+    assert _shown(client.get("/department?status=incomplete").text) == ["o-d", "o-e"]
+    assert _shown(client.get("/department?status=no_result").text) == ["o-g"]
+    assert _shown(client.get("/department?page=99").text) == ["o-f"]  # past the last page: the last one
+
+
+def test_exports_stay_complete_whatever_page_or_status(client: FlaskClient, many: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given two outlets a page, the spreadsheet linked from a page holds every outlet the filters select."""
+    monkeypatch.setattr("audit.portal.department_page.PAGE_SIZE", 2)
+    login(client, "officer1")
+    page = client.get("/department?tag=mien-nam&status=compliant&page=2").text
+    assert "/department/dashboard.xlsx?tag=mien-nam&amp;waiver_days=30" in page
+    reply = client.get("/department/dashboard.xlsx?tag=mien-nam&waiver_days=30&status=compliant&page=2")
+    rows = list(load_workbook(io.BytesIO(reply.data), read_only=True)["Cơ quan báo chí"].iter_rows(values_only=True))
+    assert sorted(r[0] for r in rows[1:]) == ["o-d", "o-e", "o-f", "o-g"]  # o-g: no result, still counted
+
+
+@pytest.mark.parametrize("query, key", [
+    ("status=hong", "Kết luận lọc không hợp lệ"), ("page=0", "Số trang phải là số nguyên dương"),
+    ("page=abc", "Số trang phải là số nguyên dương"), ("page=" + "9" * 30, "Số trang phải là số nguyên dương"),
+])
+def test_bad_page_or_status_is_refused_with_a_reason(client: FlaskClient, filled: str, query: str, key: str) -> None:
+    login(client, "officer1")
+    reply = client.get(f"/department?{query}")
+    assert reply.status_code == 400 and key in reply.text
+    client.get("/lang/en")
+    assert client.get(f"/department?{query}").status_code == 400

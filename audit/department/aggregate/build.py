@@ -73,12 +73,10 @@ def _counted(store: Store, latest: dict[tuple[str, str], StoredResult], previous
     rank = {latest[k].id: n for n, k in enumerate(order)}
     for checklist_id, info in catalogues.items():
         ids = [r.id for (c, _), r in latest.items() if c == checklist_id]
-        rows = counts.group_counts(store, ids, dict(info.requirement_group))
-        for row in sorted(rows, key=lambda x: (rank[x.result_id], x.requirement_id or "")):
-            group = row.group if row.group is not None else info.group_of(row.requirement_id or "")
-            info.groups.setdefault(group, group)
-            passed, fail = by_result[row.result_id].get(group, (0, 0))
-            by_result[row.result_id][group] = (passed + row.passed, fail + row.failed)
+        rows = counts.group_counts(store, ids, checklist_id)
+        for row in sorted(rows, key=lambda x: (rank[x.result_id], x.first_unknown or "", x.group)):
+            info.groups.setdefault(row.group, row.group)  # a fallback group: a column where first met
+            by_result[row.result_id][row.group] = (row.passed, row.failed)
         for req, (n, f) in counts.requirement_counts(store, ids).items():
             judged[(checklist_id, req)] += n
             if f:

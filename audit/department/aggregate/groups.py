@@ -9,6 +9,8 @@ against a catalogue we do not ship) a requirement's group is the middle part of 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +34,7 @@ class CatalogueInfo:
         """The group of a requirement (fallback: the middle part of its id)."""
         group = self.requirement_group.get(requirement_id)
         if group is None:
-            parts = requirement_id.split("-")
-            group = parts[1] if len(parts) > 2 else parts[0]
+            group = fallback_group(requirement_id)
             self.requirement_group[requirement_id] = group
         self.groups.setdefault(group, group)
         return group
@@ -45,6 +46,24 @@ class CatalogueInfo:
     def group_list(self) -> list[dict[str, Any]]:
         """Groups as the heatmap's columns."""
         return [{"id": g, "title": t} for g, t in self.groups.items()]
+
+
+def fallback_group(requirement_id: str) -> str:
+    """The group of a requirement its catalogue does not know: the middle part of its id."""
+    parts = requirement_id.split("-")
+    return parts[1] if len(parts) > 2 else parts[0]
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Which group each requirement of a catalogue belongs to, and a key that changes when that does.
+
+    The store keeps each result's counts per group under this key (audit.department.store.summary);
+    counts kept under another key (the catalogue regrouped, or found only later) are counted again.
+    """
+
+    key: str
+    requirement_group: dict[str, str]
 
 
 @functools.lru_cache(maxsize=16)
@@ -64,6 +83,28 @@ def _load(checklist_id: str) -> Checklist | None:
     except (AuditError, OSError):
         return None
     return _load_file(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _grouping_file(path: str, mtime_ns: int, size: int) -> Grouping:
+    checklist = _load_file(path, mtime_ns, size)
+    return _grouping({r.id: r.group for r in checklist.requirements} if checklist is not None else {})
+
+
+def _grouping(mapping: dict[str, str]) -> Grouping:
+    text = json.dumps(sorted(mapping.items()), separators=(",", ":"), ensure_ascii=False)
+    return Grouping("g1:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32], mapping)
+
+
+def grouping(checklist_id: str) -> Grouping:
+    """The requirement groups of a catalogue by id (none when this l3audit does not have it: every
+    requirement then takes its fallback group), parsed once per file version."""
+    try:
+        path = resolve_checklist(checklist_id)
+        stat = path.stat()
+    except (AuditError, OSError):
+        return _grouping({})
+    return _grouping_file(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 def catalogue_info(checklist_id: str, lang: str) -> CatalogueInfo:

@@ -3,7 +3,8 @@
 `Store.statuses` reads one row per requirement per result: for 1,000 outlets with two audits each of
 195 requirements that is 390,000 rows through the driver, most of the dashboard's time. These
 queries let the database count instead and send back only what the view-model shows: per result
-and requirement group the passed (pass, waived), failed and judged rows (the heatmap); per
+and requirement group the passed (pass, waived), failed and judged rows (the heatmap, counted once
+when the result was stored: audit.department.store.summary); per
 requirement the outlets judged and failed (the requirements failed most); per pair of audits the
 requirements that regressed (failed now, judged otherwise before). They give the same numbers as
 counting `Store.statuses` in Python (tests/department/test_aggregate_counts.py).
@@ -11,32 +12,21 @@ counting `Store.statuses` in Python (tests/department/test_aggregate_counts.py).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 
 import sqlalchemy as sa
 
-from audit.department.store import schema
+from audit.department.store import schema, summary
 from audit.department.store.store import Store
+from audit.department.store.summary import GroupCount
+from audit.errors import StoreError
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 500  # ids (or pairs) per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 _PAIRS = 100  # pairs per query: CASE latest id WHEN ... THEN previous id, evaluated per failed row
-_PASSED = ("pass", "waived")
-
-
-@dataclass(frozen=True)
-class GroupCount:
-    """Statuses of one result in one requirement group."""
-
-    result_id: int
-    group: str | None
-    """The group, from the mapping given; None for a requirement the mapping does not know."""
-    requirement_id: str | None
-    """Set only when `group` is None: the unknown requirement (its caller decides its group)."""
-    passed: int
-    failed: int
-    judged: int
 
 
 def _chunks(items: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -44,40 +34,31 @@ def _chunks(items: Sequence[int]) -> Iterator[Sequence[int]]:
         yield items[start:start + _CHUNK]
 
 
-def group_counts(store: Store, ids: Sequence[int], groups: Mapping[str, str]) -> list[GroupCount]:
-    """Per result and group (`groups`: requirement id -> group): passed, failed and judged statuses.
+def group_counts(store: Store, ids: Sequence[int], checklist_id: str) -> list[GroupCount]:
+    """Per result and requirement group: passed, failed and judged statuses, with the groups of the
+    catalogue this l3audit knows as `checklist_id` (fallback groups for requirements it does not know).
 
-    One query per group, each an index search on (result id, requirement id), so no row is read
-    twice and no expression is evaluated per row. Requirements not in `groups` (only where a
-    result has more statuses than its known ones) come one row each, group None and their id set,
-    so the caller can place them as it places any requirement its catalogue does not know.
+    Read from the counts kept when each result was stored (audit.department.store.summary, one row
+    per result and group). Results whose counts were kept under another grouping (the catalogue
+    regrouped since) or not at all are counted again from their statuses, and those counts are kept
+    for the next time when the store can be written (a read-only store is only read).
     """
-    rr = schema.requirement_results.c
-    by_group: dict[str, list[str]] = defaultdict(list)
-    for requirement_id, group in groups.items():
-        by_group[group].append(requirement_id)
-    passed = sa.func.sum(sa.case((rr.status.in_(_PASSED), 1), else_=0))
-    failed = sa.func.sum(sa.case((rr.status == "fail", 1), else_=0))
-    found: list[GroupCount] = []
-    with store.read("count requirement statuses by group") as conn:
-        for chunk in _chunks(list(ids)):
-            known: dict[int, int] = defaultdict(int)
-            for group, members in by_group.items():
-                query = (sa.select(rr.result_id, passed, failed, sa.func.count())
-                         .where(rr.result_id.in_(chunk), rr.requirement_id.in_(members)).group_by(rr.result_id))
-                for rid, p, f, n in conn.execute(query):
-                    found.append(GroupCount(int(rid), group, None, int(p), int(f), int(n)))
-                    known[int(rid)] += int(n)
-            stored = conn.execute(sa.select(rr.result_id, sa.func.count()).where(rr.result_id.in_(chunk))
-                                  .group_by(rr.result_id))
-            odd = [int(rid) for rid, n in stored if int(n) != known.get(int(rid), 0)]
-            if odd:
-                query = sa.select(rr.result_id, rr.requirement_id, rr.status).where(rr.result_id.in_(odd))
-                if groups:
-                    query = query.where(rr.requirement_id.not_in(list(groups)))
-                for rid, req, status in conn.execute(query):
-                    found.append(GroupCount(int(rid), None, req, int(status in _PASSED), int(status == "fail"), 1))
-    return found
+    from audit.department.aggregate.groups import grouping
+
+    found = grouping(checklist_id)
+    with store.read("read requirement statuses counted by group") as conn:
+        kept = summary.read_counts(conn, list(ids), found.key)
+    missing = sorted(set(ids) - {c.result_id for c in kept})
+    if not missing:
+        return kept
+    statuses = store.statuses(missing)
+    fresh = [c for rid in missing for c in summary.count_groups(rid, statuses.get(rid, {}), found.requirement_group)]
+    try:
+        with store.write("keep requirement statuses counted by group") as conn:
+            summary.write_counts(conn, found.key, fresh)
+    except StoreError as exc:
+        log.info("counts by group not kept (%s); counted again next time", exc)
+    return kept + fresh
 
 
 def requirement_counts(store: Store, ids: Sequence[int]) -> dict[str, tuple[int, int]]:
@@ -89,7 +70,7 @@ def requirement_counts(store: Store, ids: Sequence[int]) -> dict[str, tuple[int,
         for chunk in _chunks(list(ids)):
             query = sa.select(rr.requirement_id, sa.func.count(), failed).where(
                 rr.result_id.in_(chunk)).group_by(rr.requirement_id)
-            for req, n, f in conn.execute(query):
+            for req, n, f in conn.execute(query).all():
                 before = found.get(req, (0, 0))
                 found[req] = (before[0] + int(n), before[1] + int(f))
     return found
@@ -110,6 +91,6 @@ def regressed_requirements(store: Store, pairs: Sequence[tuple[int, int]]) -> di
                                                         old.c.requirement_id == new.c.requirement_id)))
                      .where(new.c.result_id.in_([n for n, _ in chunk]), new.c.status == "fail",
                             old.c.status != "fail"))
-            for rid, req in conn.execute(query):
+            for rid, req in conn.execute(query).all():
                 found[int(rid)].append(req)
     return {rid: sorted(reqs) for rid, reqs in found.items()}

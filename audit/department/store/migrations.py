@@ -277,6 +277,25 @@ def _v10_status_covering_index(conn: sa.Connection) -> None:
                          "(result_id, requirement_id, status)"))
 
 
+def _v11_result_group_counts(conn: sa.Connection) -> None:
+    """Version 11 (issue 18): each result's statuses counted by requirement group, kept when a result is
+    stored (audit.department.store.summary); results stored before are counted here."""
+    from audit.department.store import summary
+
+    m = sa.MetaData()
+    sa.Table("results", m, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("result_group_counts", m,
+             sa.Column("result_id", sa.Integer, sa.ForeignKey("results.id"), primary_key=True),
+             sa.Column("grouping", sa.String(64), primary_key=True),
+             sa.Column("group_id", sa.String(200), primary_key=True),
+             sa.Column("first_unknown", sa.String(200)),
+             sa.Column("passed", sa.Integer, nullable=False),
+             sa.Column("failed", sa.Integer, nullable=False),
+             sa.Column("judged", sa.Integer, nullable=False))
+    m.tables["result_group_counts"].create(conn)
+    summary.fill_all(conn)  # data, not schema: counted with the groups of the catalogues this l3audit has
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "results and rounds", _v1_tables),
     (2, "signed submissions", _v2_signed_submissions),
@@ -288,6 +307,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (8, "inventory outlets kept whole (sites) for portal scans", _v8_outlet_definitions),
     (9, "portal sessions kept server-side", _v9_portal_sessions),
     (10, "requirement statuses: covering index by result", _v10_status_covering_index),
+    (11, "requirement statuses counted by group per result", _v11_result_group_counts),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -285,3 +285,16 @@ portal_sessions = sa.Table(
     sa.Column("ended_at", sa.String(40)),  # set at logout, when the account is disabled or its password changed
 )
 """Live sessions: a session cookie counts only while its id has a row here that has not ended or expired."""
+
+# Schema v11 (issue 18): each result's statuses counted by requirement group when stored (audit.department.store.summary).
+result_group_counts = sa.Table(
+    "result_group_counts", metadata,
+    sa.Column("result_id", sa.Integer, sa.ForeignKey("results.id"), primary_key=True),
+    sa.Column("grouping", sa.String(64), primary_key=True),  # the key of the catalogue's grouping counted under
+    sa.Column("group_id", sa.String(200), primary_key=True),
+    sa.Column("first_unknown", sa.String(200)),  # a fallback group: its smallest requirement id; null otherwise
+    sa.Column("passed", sa.Integer, nullable=False),  # pass and waived
+    sa.Column("failed", sa.Integer, nullable=False),
+    sa.Column("judged", sa.Integer, nullable=False),  # every status stored for the group's requirements
+)
+"""A result's passed, failed and judged requirements per group: the dashboard's heatmap without reading every status."""

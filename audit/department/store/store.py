@@ -21,6 +21,7 @@ from audit.errors import StoreError
 from audit.i18n import phrase
 from audit.department.store import migrations, schema
 from audit.department.store.connection import create_engine, database_url, describe, described, guarded
+from audit.department.store.summary import write_result_counts
 
 STATUS_COLUMNS = ("pass", "fail", "error", "manual", "not_applicable", "waived")
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
@@ -366,6 +367,7 @@ def insert_result(conn: sa.Connection, data: dict[str, Any], round_id: int, sign
     if statuses:
         conn.execute(schema.requirement_results.insert(), [
             {"result_id": result_id, "requirement_id": k, "status": v} for k, v in statuses.items()])
+        write_result_counts(conn, result_id, columns["checklist_id"], statuses)
     if submission is not None:
         conn.execute(schema.submissions.insert().values(result_id=result_id, imported_at=now_iso(), **submission))
     return result_id, True
