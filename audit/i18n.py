@@ -31,40 +31,6 @@ MESSAGES_DICT_TEMPLATE = '''MESSAGES: dict[str, dict[str, str]] = {
 
 MESSAGES: dict[str, dict[str, str]] = {
     # Pending entries, {key: {"vi": ..., "en": ...}}, one block per issue under "# --- issue N ---".
-    # --- issue 18 ---
-    # The portal's dashboard page: one page of outlets, of one verdict or all, worst first.
-    "portal.department.status": {"vi": "Kết luận", "en": "Verdict"},
-    "portal.department.any_status": {"vi": "Mọi kết luận", "en": "Any verdict"},
-    "portal.department.pages": {"vi": "Các trang cơ quan báo chí", "en": "Pages of outlets"},
-    "portal.department.page": {
-        "vi": "Trang {page}/{pages}: cơ quan {first}–{last} trong {total}, kém nhất trước",
-        "en": "Page {page} of {pages}: outlets {first}–{last} of {total}, worst first"},
-    "portal.department.previous": {"vi": "« Trang trước", "en": "« Previous page"},
-    "portal.department.next": {"vi": "Trang sau »", "en": "Next page »"},
-    "portal.department.page_only": {
-        "vi": "Bảng từng cơ quan, bản đồ nhiệt và danh sách xấu đi chỉ gồm các cơ quan của trang này; "
-              "các số tổng và tệp tải về (XLSX, PDF) gồm mọi cơ quan theo bộ lọc.",
-        "en": "The per-outlet table, the heatmap and the regressions list this page's outlets only; "
-              "the totals and the downloads (XLSX, PDF) hold every outlet the filters select."},
-    "portal.department.bad_status": {
-        "vi": "Kết luận lọc không hợp lệ: hãy chọn một kết luận trong danh sách.",
-        "en": "Not a verdict to filter by: choose one from the list."},
-    "portal.department.bad_page": {
-        "vi": "Số trang phải là số nguyên dương (1, 2, …).",
-        "en": "The page must be a positive whole number (1, 2, …)."},
-    # A user's own sessions and "log out everywhere" (audit/portal/account.py).
-    "portal.nav.sessions": {"vi": "Phiên đăng nhập", "en": "Sessions"},
-    "portal.sessions.title": {"vi": "Các phiên đăng nhập của bạn", "en": "Your sessions"},
-    "portal.sessions.intro": {
-        "vi": "Mỗi dòng là một trình duyệt đang đăng nhập bằng tài khoản này. Nếu có dòng bạn không nhận ra, "
-              "hãy đăng xuất khỏi mọi nơi rồi đổi mật khẩu.",
-        "en": "Each row is a browser logged in to this account. If you do not recognise one, log out "
-              "everywhere, then change your password."},
-    "portal.sessions.started": {"vi": "Đăng nhập lúc", "en": "Logged in at"},
-    "portal.sessions.address": {"vi": "Địa chỉ", "en": "Address"},
-    "portal.sessions.expires": {"vi": "Hết hạn lúc", "en": "Expires at"},
-    "portal.sessions.this_one": {"vi": "Phiên này", "en": "This session"},
-    "portal.sessions.end_all": {"vi": "Đăng xuất khỏi mọi nơi", "en": "Log out everywhere"},
 }
 
 

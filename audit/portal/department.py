@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -31,10 +30,12 @@ from audit.department.aggregate.html import dashboard_context, render_dashboard_
 from audit.department.aggregate.xlsx import render_dashboard_xlsx
 from audit.department.dates import DateFilterError, window
 from audit.errors import AuditError
+from audit.i18n import error_text
 from audit.portal.access import roles_required
 from audit.portal.department_data import (DashboardCache, filter_choices, inventory_rows,
                                          replace_inventory_from_upload)
 from audit.portal.department_page import STATUSES, PageChoice, PageError, Pager, clamped, page_of, parse_page
+from audit.portal.forms import PortalForm
 from audit.portal.locale import current_lang
 
 bp = Blueprint("department", __name__, url_prefix="/department",
@@ -45,7 +46,7 @@ PDF_TIMEOUT_SECONDS = 45.0
 """Under gunicorn's worker timeout (60 s, audit.portal.server): a stuck Chromium gives our 503 page, not a killed worker."""
 
 
-class InventoryUploadForm(FlaskForm):
+class InventoryUploadForm(PortalForm):
     """The admin's inventory upload (its CSRF token checked by Flask-WTF; the size by MAX_CONTENT_LENGTH)."""
 
     file = FileField(validators=[FileRequired()])
@@ -206,7 +207,7 @@ def import_outlets() -> Response | tuple[str, int]:
             count = replace_inventory_from_upload(current_app.extensions["l3audit_store"], path)
         except AuditError as exc:
             g.audit_action, g.audit_detail = "inventory.refused", {"error": str(exc)[:500]}
-            return _inventory_page("portal.inventory.invalid", detail=str(exc).replace(str(path), "inventory.yaml"),
+            return _inventory_page("portal.inventory.invalid", detail=error_text(exc, current_lang()).replace(str(path), "inventory.yaml"),
                                    status=400)
     g.audit_action, g.audit_detail = "inventory.import", {"outlets": count}
     return redirect(url_for("department.outlets", imported=count))  # type: ignore[return-value]
