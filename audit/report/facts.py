@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from audit.phrases import say_stored
 from audit.report.messages import msg
 from audit.report.text import format_datetime, format_number, short
 
@@ -160,6 +161,7 @@ def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
     raw = attempt.get("facts")
     facts: dict[str, Any] = raw if isinstance(raw, dict) else {}
     status = str(attempt.get("status", ""))
+    phrases = attempt.get("phrases")  # English texts of the attempt said in `lang` (audit.phrases); older results: none
     duration = attempt.get("duration_seconds")
     return {
         "probe": short(attempt.get("probe", "?"), 60),
@@ -168,10 +170,10 @@ def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
         "status_text": msg(f"attempt.{status}", lang) if status in ("completed", "error") else short(status),
         "tool": short(attempt.get("tool", ""), 120),
         "tool_version": short(attempt.get("tool_version", ""), 160),
-        "method": short(attempt.get("method", "")),
+        "method": short(say_stored(str(attempt.get("method") or ""), phrases, lang)),
         "started": format_datetime(attempt.get("started_at"), lang),
         "duration": f"{format_number(round(duration, 2), lang)} s" if isinstance(duration, (int, float)) else "—",
-        "error": short(attempt.get("error_reason", "")),
+        "error": short(say_stored(str(attempt.get("error_reason") or ""), phrases, lang)),
         "fact_count": len(facts),
         "ratings": rating_rows(facts, lang),
         "protocols": tls_protocol_rows(facts, lang),
