@@ -97,7 +97,8 @@ class HttpProbe(Probe):
             if not any(c is not None and c.hops for c in (http_chain, https_chain)):
                 where = target.url if target.scheme == "https" else plain_url
                 errors = [c.error for c in (https_chain, http_chain) if c is not None and c.error]
-                reasons = errors[0] if len(errors) == 1 else "; ".join(errors) or said("probe.http.nothing")
+                reasons = (said("probe.http.both", first=errors[0], second=errors[1]) if len(errors) == 2
+                           else errors[0] if errors else said("probe.http.nothing"))
                 raise ProbeError(said("probe.http.unanswered", url=where, address=target.connect_host, reasons=reasons))
             if view.auto is not None and view.auto.final is not None:
                 view.cors = await self._preflight(fetcher, view.auto)

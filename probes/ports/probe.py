@@ -112,7 +112,7 @@ class PortsProbe(Probe):
                 max_rate=max_rate,
             )
             why = said("probe.ports.nmap_disabled") if not options.use_nmap else said("probe.ports.nmap_missing")
-            how = said("probe.ports.how_connect_banner" if detect else "probe.ports.how_connect", why=why)
+            how = said("probe.ports.how_connect_banner", why=why) if detect else said("probe.ports.how_connect", why=why)
         check_answered(states, address)
         # The site's own ports are always needed; `allowed_ports` lists the outlet's other ones.
         allowed = [*(settings.get("allowed_ports") or [80, 443]), *own]
