@@ -8,9 +8,11 @@ new fact is never lost from the report.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
-from audit.phrases import say_stored
+from audit.phrases import say_stored, translate_within
 from audit.report.messages import msg
 from audit.report.text import format_datetime, format_number, short
 
@@ -150,10 +152,21 @@ def redirect_rows(facts: dict[str, Any]) -> list[Row]:
     return rows
 
 
-def all_fact_rows(facts: dict[str, Any], lang: str) -> list[Row]:
-    """Every fact, sorted by name, its value on one line."""
-    return [{"name": short(key, 120), "value": _yes_no(value, lang) if isinstance(value, bool) else short(value)}
-            for key, value in sorted(facts.items())]
+def all_fact_rows(facts: dict[str, Any], lang: str, phrases: Mapping[str, Any] | None = None) -> list[Row]:
+    """Every fact, sorted by name, its value on one line.
+
+    The probe's own reasons inside a value (`http.unmeasured`, `dns.errors`) are said in `lang` when
+    the attempt stored their phrases (`audit.phrases`); what servers sent stays as it was.
+    """
+    def shown(value: Any) -> str:
+        if isinstance(value, bool):
+            return _yes_no(value, lang)
+        if not phrases or isinstance(value, (int, float)) or value is None:
+            return short(value)
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return short(translate_within(text, phrases, lang))
+
+    return [{"name": short(key, 120), "value": shown(value)} for key, value in sorted(facts.items())]
 
 
 def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -182,5 +195,5 @@ def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
         "ports": port_rows(facts),
         "redirects": redirect_rows(facts),
         "headers": header_rows(facts),
-        "facts": all_fact_rows(facts, lang),
+        "facts": all_fact_rows(facts, lang, phrases if isinstance(phrases, Mapping) else None),
     }

@@ -41,7 +41,10 @@ def _failed_checks(site: dict[str, Any], lang: str, supporting: bool = False) ->
     return "; ".join(parts)
 
 
-EVALUATION_PHRASES: dict[str, dict[str, Any]] = {"probe did not run": {"phrase": "probe.run.not_run", "values": {}}}
+EVALUATION_PHRASES: dict[str, dict[str, Any]] = {
+    "probe did not run": {"phrase": "probe.run.not_run", "values": {}},
+    "does not apply to this site": {"phrase": "probe.run.not_applicable", "values": {}},
+}
 """English reasons `audit.evaluation` itself writes into a site's error reason, as stored phrases."""
 
 
@@ -72,7 +75,8 @@ def site_sentence(site: dict[str, Any], lang: str, phrases: Mapping[str, Any] | 
         return msg("reason.site_signals", lang, site=target, checks=signals) if signals else \
             msg("reason.site_manual", lang, site=target)
     if status == "not_applicable":
-        return msg("reason.site_na", lang, site=target, detail=short(site.get("reason", "")))
+        detail = translate_within(str(site.get("reason", "")), EVALUATION_PHRASES if phrases is None else phrases, lang)
+        return msg("reason.site_na", lang, site=target, detail=short(detail))
     detail = str(site.get("reason", ""))
     # audit.evaluation wraps the probes' reasons as "could not measure (...)"; the sentence says so already.
     if detail.startswith(_UNMEASURED) and detail.endswith(")"):
