@@ -94,7 +94,15 @@ def lab_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             code, output = invoke("scan", f"http://{host}:{port}", "--http-port", str(port), "--no-nmap",
                                   "--timeout", "1", "--json", results[name])
             assert results[name].exists(), output
+            (folder / f"{name}.out").write_text(output, encoding="utf-8")
     return results
+
+
+@pytest.mark.parametrize("case", ["blocked", "throttled", "timeout"])
+def test_scan_prints_the_unmeasured_rows_in_vietnamese(lab_results: dict[str, Path], case: str) -> None:
+    output = lab_results[case].with_suffix(".out").read_text(encoding="utf-8")
+    assert "ERROR" in output and "Không đo được trên" in output
+    assert english_left(output) == [], english_left(output)
 
 
 def test_the_result_keeps_english_and_stores_the_phrase_beside_it(lab_results: dict[str, Path]) -> None:
@@ -187,3 +195,16 @@ def test_probe_http_speaks_vietnamese(tmp_path: Path) -> None:
     for output in (ok, failed):
         head = "\n".join(line for line in output.splitlines() if " = " not in line)  # facts are data, not words
         assert english_left(head) == [], head
+
+
+def test_a_result_written_before_phrases_renders_its_english(tmp_path: Path) -> None:
+    # Given the offline golden result as an older release wrote it (no `phrases`), When reported in
+    # Vietnamese, Then it still validates and shows the stored English reason rather than nothing.
+    data = json.loads((Path(__file__).parent / "golden" / "result-offline.json").read_text(encoding="utf-8"))
+    for attempt in data["probe_attempts"]:
+        attempt.pop("phrases", None)
+    older, out = tmp_path / "older.json", tmp_path / "r.md"
+    older.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, output = invoke("report", older, "-o", out)
+    assert code == 0, output
+    assert "cannot connect to 127.0.0.13:8443" in out.read_text(encoding="utf-8")

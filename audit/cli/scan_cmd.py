@@ -73,7 +73,11 @@ def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file:
     if html_file:
         write_text_atomic(html_file, render_html(data, checklist, lang))
     print_summary([data], None, lang)
+    from audit.report.reasons import result_phrases, short_reason
+
+    phrases = result_phrases(data)  # the probes' reasons said in `lang` (audit.phrases)
     for req in data["requirements"]:
         if req["status"] in ("fail", "error"):
-            click.echo(f"  {req['status'].upper():5} {req['requirement_id']}: {req['reason']}", file=sys.stderr)
+            click.echo(f"  {req['status'].upper():5} {req['requirement_id']}: {short_reason(req, lang, phrases)}",
+                       file=sys.stderr)
     final_exit([data])

@@ -145,7 +145,8 @@ async def starttls_facts(resolver: dns.asyncresolver.Resolver, domain: str, fact
     if "mail.mx.hosts" not in facts:
         raise ProbeError(said("probe.mail.mx_unknown"))
     port = int(options.settings.get("smtp_port", 25))
-    rows, unmeasured = [], []
+    rows: list[Any] = []
+    unmeasured: list[str] = []
     for mx in facts["mail.mx.hosts"][:5]:
         addresses = (await lookup(resolver, mx, "A")).values or (await lookup(resolver, mx, "AAAA")).values
         if not addresses:
