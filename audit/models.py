@@ -208,10 +208,13 @@ class ProbeAttempt:
     """How it measured (for example 'nmap -sT' or 'asyncio connect'), shown in reports."""
     error_reason: str = ""
     facts: Mapping[str, Any] = field(default_factory=dict)
+    phrases: Mapping[str, Any] = field(default_factory=dict)
+    """{English text of this attempt (method, reason): its catalogue phrase}, for reports in other
+    languages (`audit.phrases`); empty for attempts whose texts have none, and then not stored."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-data form for the result JSON."""
-        return {
+        """Plain-data form for the result JSON (`phrases` only when there are some, as older results)."""
+        data = {
             "probe": self.probe,
             "target": self.target,
             "status": self.status.value,
@@ -223,6 +226,9 @@ class ProbeAttempt:
             "error_reason": self.error_reason,
             "facts": dict(self.facts),
         }
+        if self.phrases:
+            data["phrases"] = dict(self.phrases)
+        return data
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Awaitable, Callable, Iterable, Sequence
 
 from audit.errors import ProbeError
+from audit.i18n import Phrase
 from audit.models import AttemptStatus, ProbeAttempt, Target
+from audit.phrases import PhraseText, collect, encode, said
 from probes.interface import Probe, ProbeOptions
 from probes.registry import get_probe
 
@@ -105,18 +107,19 @@ class ProbeRunner:
             started_at = now_iso()
             start = time.monotonic()
             if self.options.stop_requested is not None and self.options.stop_requested():
-                return self._error(probe, target, started_at, start, "not run: the audit was cancelled")
+                return self._error(probe, target, started_at, start, said("probe.run.cancelled"))
             try:
                 measurement = await asyncio.wait_for(
                     probe.measure(target, probe_options), self.options.probe_budget_seconds
                 )
             except ProbeError as exc:
-                return self._error(probe, target, started_at, start, str(exc))
+                stated = exc.phrase if isinstance(exc.phrase, (PhraseText, Phrase)) else None
+                return self._error(probe, target, started_at, start, str(exc), stated)
             except asyncio.TimeoutError:
-                reason = f"probe did not finish within {self.options.probe_budget_seconds:g} s"
+                reason = said("probe.run.budget", seconds=f"{self.options.probe_budget_seconds:g}")
                 return self._error(probe, target, started_at, start, reason)
             except Exception as exc:  # noqa: BLE001 - a probe bug must not stop the run; it is recorded
-                reason = f"internal error in probe {probe.name}: {type(exc).__name__}: {exc}"
+                reason = said("probe.run.internal", probe=probe.name, error=f"{type(exc).__name__}: {exc}")
                 return self._error(probe, target, started_at, start, reason)
         return ProbeAttempt(
             probe=probe.name,
@@ -126,12 +129,17 @@ class ProbeRunner:
             duration_seconds=time.monotonic() - start,
             tool=probe.tool,
             tool_version=measurement.tool_version or probe.tool_version(),
-            method=measurement.method,
+            method=str(measurement.method),
             facts=dict(measurement.facts),
+            phrases=collect([measurement.method, measurement.facts]),
         )
 
     @staticmethod
-    def _error(probe: Probe, target: Target, started_at: str, start: float, reason: str) -> ProbeAttempt:
+    def _error(probe: Probe, target: Target, started_at: str, start: float, reason: str,
+               stated: PhraseText | Phrase | None = None) -> ProbeAttempt:
+        """An `error` attempt; its reason's phrase kept (`audit.phrases`) when it has one."""
+        if stated is None and isinstance(reason, PhraseText):
+            stated = reason
         return ProbeAttempt(
             probe=probe.name,
             target=probe.key(target),
@@ -140,5 +148,6 @@ class ProbeRunner:
             duration_seconds=time.monotonic() - start,
             tool=probe.tool,
             tool_version=probe.tool_version(),
-            error_reason=reason,
+            error_reason=str(reason),
+            phrases={str(reason): encode(stated)} if stated is not None else {},
         )

@@ -11,10 +11,12 @@ import click
 
 from audit.cli.clicklang import command, group
 from audit.cli.options import (
-    ca_file_option, domain_option, handle_errors, lang_flag, mozilla_option, nmap_option, resolver_option,
+    ca_file_option, current_lang, domain_option, handle_errors, lang_flag, mozilla_option, nmap_option, resolver_option,
     setting_defaults, timeout_option, trust_anchor_option, trust_anchors,
 )
+from audit.i18n import t
 from audit.models import AttemptStatus
+from audit.phrases import say_stored
 from audit.runner import AuditOptions, ProbeRunner
 from audit.targets import target_with_resolve
 from probes.facts import declared_facts
@@ -56,14 +58,25 @@ def _probe_command(name: str) -> click.Command:
         if as_json:
             click.echo(json.dumps(attempt, ensure_ascii=False, indent=2))
         else:
-            click.echo(f"{name} {attempt['target']}: {attempt['status']} ({attempt['duration_seconds']:.2f} s)")
-            if attempt["error_reason"]:
-                click.echo(f"  {attempt['error_reason']}")
+            _print_attempt(name, attempt, current_lang())
             for fact, value in sorted(attempt["facts"].items()):
                 click.echo(f"  {fact} = {json.dumps(value, ensure_ascii=False)[:200]}")
         sys.exit(0 if attempt["status"] == AttemptStatus.COMPLETED.value else 3)
 
     return run_probe
+
+
+def _print_attempt(name: str, attempt: dict, lang: str) -> None:
+    """The attempt's status, method and error reason in `lang` (`audit.phrases`); its facts as stored."""
+    seconds = f"{attempt['duration_seconds']:.2f}"
+    status = attempt["status"]
+    click.echo(t("probe.cli.attempt", lang, name=name, target=attempt["target"], status=t(f"reportview.attempt.{status}", lang),
+                 seconds=seconds.replace(".", ",") if lang == "vi" else seconds))
+    phrases = attempt.get("phrases")
+    if attempt["method"]:
+        click.echo("  " + t("probe.cli.method", lang, method=say_stored(attempt["method"], phrases, lang)))
+    if attempt["error_reason"]:
+        click.echo(f"  {say_stored(attempt['error_reason'], phrases, lang)}")
 
 
 @probe.command(name="facts", help="help.probe.facts")

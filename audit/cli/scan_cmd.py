@@ -23,7 +23,7 @@ from audit.selfassess.merge import load_for_outlets
 from audit.models import Outlet
 from audit.i18n import t
 from audit.report.formats import render_html
-from audit.report.reasons import short_reason
+from audit.report.reasons import result_phrases, short_reason
 from audit.result import result_to_dict, write_json_atomic, write_text_atomic
 
 
@@ -76,8 +76,9 @@ def scan(target: str, checklist_ref: str, tailoring_file: str | None, json_file:
     if html_file:
         write_text_atomic(html_file, render_html(data, checklist, lang))
     print_summary([data], None, lang)
+    phrases = result_phrases(data)  # the probes' reasons said in `lang` (audit.phrases)
     for req in data["requirements"]:
         if req["status"] in ("fail", "error"):
             status = t(f"status.{req['status']}", lang)
-            click.echo(f"  {status}  {req['requirement_id']}: {short_reason(req, lang)}", file=sys.stderr)
+            click.echo(f"  {status}  {req['requirement_id']}: {short_reason(req, lang, phrases)}", file=sys.stderr)
     final_exit([data])

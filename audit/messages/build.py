@@ -29,7 +29,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 """The repository (or site-packages) folder holding `audit/`, `probes/` and `report_templates/`."""
 
 # The functions that take a message key as their first argument, and the prefix each adds.
-KEYWORDS = {"t": "", "msg": "reportview.", "label": "dashboard.", "tt": "", "phrase": ""}
+KEYWORDS = {"t": "", "msg": "reportview.", "label": "dashboard.", "tt": "", "phrase": "", "said": ""}
 
 
 def po_path(lang: str) -> Path:

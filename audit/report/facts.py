@@ -8,8 +8,11 @@ new fact is never lost from the report.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
+from audit.phrases import say_stored, translate_within
 from audit.report.messages import msg
 from audit.report.text import format_datetime, format_number, short
 
@@ -149,10 +152,21 @@ def redirect_rows(facts: dict[str, Any]) -> list[Row]:
     return rows
 
 
-def all_fact_rows(facts: dict[str, Any], lang: str) -> list[Row]:
-    """Every fact, sorted by name, its value on one line."""
-    return [{"name": short(key, 120), "value": _yes_no(value, lang) if isinstance(value, bool) else short(value)}
-            for key, value in sorted(facts.items())]
+def all_fact_rows(facts: dict[str, Any], lang: str, phrases: Mapping[str, Any] | None = None) -> list[Row]:
+    """Every fact, sorted by name, its value on one line.
+
+    The probe's own reasons inside a value (`http.unmeasured`, `dns.errors`) are said in `lang` when
+    the attempt stored their phrases (`audit.phrases`); what servers sent stays as it was.
+    """
+    def shown(value: Any) -> str:
+        if isinstance(value, bool):
+            return _yes_no(value, lang)
+        if not phrases or isinstance(value, (int, float)) or value is None:
+            return short(value)
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return short(translate_within(text, phrases, lang))
+
+    return [{"name": short(key, 120), "value": shown(value)} for key, value in sorted(facts.items())]
 
 
 def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -160,6 +174,7 @@ def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
     raw = attempt.get("facts")
     facts: dict[str, Any] = raw if isinstance(raw, dict) else {}
     status = str(attempt.get("status", ""))
+    phrases = attempt.get("phrases")  # English texts of the attempt said in `lang` (audit.phrases); older results: none
     duration = attempt.get("duration_seconds")
     return {
         "probe": short(attempt.get("probe", "?"), 60),
@@ -168,10 +183,10 @@ def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
         "status_text": msg(f"attempt.{status}", lang) if status in ("completed", "error") else short(status),
         "tool": short(attempt.get("tool", ""), 120),
         "tool_version": short(attempt.get("tool_version", ""), 160),
-        "method": short(attempt.get("method", "")),
+        "method": short(say_stored(str(attempt.get("method") or ""), phrases, lang)),
         "started": format_datetime(attempt.get("started_at"), lang),
         "duration": f"{format_number(round(duration, 2), lang)} s" if isinstance(duration, (int, float)) else "—",
-        "error": short(attempt.get("error_reason", "")),
+        "error": short(say_stored(str(attempt.get("error_reason") or ""), phrases, lang)),
         "fact_count": len(facts),
         "ratings": rating_rows(facts, lang),
         "protocols": tls_protocol_rows(facts, lang),
@@ -180,5 +195,5 @@ def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
         "ports": port_rows(facts),
         "redirects": redirect_rows(facts),
         "headers": header_rows(facts),
-        "facts": all_fact_rows(facts, lang),
+        "facts": all_fact_rows(facts, lang, phrases if isinstance(phrases, Mapping) else None),
     }

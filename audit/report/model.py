@@ -13,6 +13,7 @@ from typing import Any
 from audit.catalogue.loader import Checklist, Requirement
 from audit.report.facts import attempt_view
 from audit.report.messages import msg
+from audit.report.reasons import result_phrases
 from audit.report.requirements import SEVERITIES, STATUSES, requirement_view
 from audit.report.scoring import group_score, requirement_score, score_block, score_rows, score_text, summary_flags
 from audit.report.text import format_datetime, format_long_date, format_percent, short
@@ -137,7 +138,8 @@ def build_view(result: dict[str, Any], checklist: Checklist | None, lang: str = 
     """The full report view of one outlet's result, in `lang` ('vi' by default, or 'en')."""
     outlet, cat, tool = _dict(result.get("outlet")), _dict(result.get("checklist")), _dict(result.get("tool"))
     summary = _dict(result.get("summary"))
-    reqs = [requirement_view(_lookup(checklist, str(r.get("requirement_id", ""))), r, lang)
+    phrases = result_phrases(result)
+    reqs = [requirement_view(_lookup(checklist, str(r.get("requirement_id", ""))), r, lang, phrases)
             for r in _list(result.get("requirements")) if isinstance(r, dict)]
     counts = _counts(reqs, summary)
     block = score_block(summary)

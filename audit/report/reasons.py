@@ -10,8 +10,10 @@ of those parts, the stored line is shown, so nothing is lost.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from audit.phrases import translate_within
 from audit.report.messages import msg
 from audit.report.text import format_datetime, format_number, short
 
@@ -39,8 +41,25 @@ def _failed_checks(site: dict[str, Any], lang: str, supporting: bool = False) ->
     return "; ".join(parts)
 
 
-def site_sentence(site: dict[str, Any], lang: str) -> str:
-    """One sentence for one site's outcome."""
+EVALUATION_PHRASES: dict[str, dict[str, Any]] = {
+    "probe did not run": {"phrase": "probe.run.not_run", "values": {}},
+    "does not apply to this site": {"phrase": "probe.run.not_applicable", "values": {}},
+}
+"""English reasons `audit.evaluation` itself writes into a site's error reason, as stored phrases."""
+
+
+def result_phrases(result: Mapping[str, Any]) -> dict[str, Any]:
+    """{English text: stored phrase} of every probe attempt of `result` (`audit.phrases`), for its reasons."""
+    known: dict[str, Any] = dict(EVALUATION_PHRASES)
+    for attempt in result.get("probe_attempts") or []:
+        stored = attempt.get("phrases") if isinstance(attempt, dict) else None
+        if isinstance(stored, dict):
+            known.update(stored)
+    return known
+
+
+def site_sentence(site: dict[str, Any], lang: str, phrases: Mapping[str, Any] | None = None) -> str:
+    """One sentence for one site's outcome; `phrases` (`result_phrases`) say the probes' reasons in `lang`."""
     target, status = short(site.get("target", "?"), 200), site.get("status")
     if status == "pass":
         return msg("reason.site_pass", lang, site=target)
@@ -56,11 +75,13 @@ def site_sentence(site: dict[str, Any], lang: str) -> str:
         return msg("reason.site_signals", lang, site=target, checks=signals) if signals else \
             msg("reason.site_manual", lang, site=target)
     if status == "not_applicable":
-        return msg("reason.site_na", lang, site=target, detail=short(site.get("reason", "")))
+        detail = translate_within(str(site.get("reason", "")), EVALUATION_PHRASES if phrases is None else phrases, lang)
+        return msg("reason.site_na", lang, site=target, detail=short(detail))
     detail = str(site.get("reason", ""))
     # audit.evaluation wraps the probes' reasons as "could not measure (...)"; the sentence says so already.
     if detail.startswith(_UNMEASURED) and detail.endswith(")"):
         detail = detail[len(_UNMEASURED):-1]
+    detail = translate_within(detail, EVALUATION_PHRASES if phrases is None else phrases, lang)
     return msg("reason.site_error", lang, site=target, detail=short(detail) or "?")
 
 
@@ -123,8 +144,11 @@ def _conflict(data: dict[str, Any], lang: str) -> str:
     return msg("reason.conflict", lang, answer=answer_text, status=msg(f"status.{probe}", lang))
 
 
-def reason_sentences(data: dict[str, Any], lang: str) -> list[str]:
-    """Why the requirement has its status: sentences in `lang` from the result's structured parts."""
+def reason_sentences(data: dict[str, Any], lang: str, phrases: Mapping[str, Any] | None = None) -> list[str]:
+    """Why the requirement has its status: sentences in `lang` from the result's structured parts.
+
+    `phrases` (`result_phrases` of the result) say the probes' stored English reasons in `lang`.
+    """
     out: list[str] = []
     sites = [s for s in data.get("sites") or [] if isinstance(s, dict)]
     source, status = data.get("source"), data.get("status")
@@ -137,9 +161,9 @@ def reason_sentences(data: dict[str, Any], lang: str) -> list[str]:
     elif sites:
         passed = [s for s in sites if s.get("status") == "pass"]
         if len(passed) == len(sites):
-            out.append(msg("reason.all_pass", lang, n=len(sites)) if len(sites) > 1 else site_sentence(sites[0], lang))
+            out.append(msg("reason.all_pass", lang, n=len(sites)) if len(sites) > 1 else site_sentence(sites[0], lang, phrases))
         else:
-            out += [site_sentence(s, lang) for s in sites if s.get("status") != "pass"]
+            out += [site_sentence(s, lang, phrases) for s in sites if s.get("status") != "pass"]
             if passed:
                 out.append(msg("reason.others_pass", lang, n=len(passed)))
     elif status == "manual":
@@ -157,6 +181,6 @@ def reason_sentences(data: dict[str, Any], lang: str) -> list[str]:
     return out
 
 
-def short_reason(data: dict[str, Any], lang: str) -> str:
+def short_reason(data: dict[str, Any], lang: str, phrases: Mapping[str, Any] | None = None) -> str:
     """The first sentence only, for summary tables."""
-    return reason_sentences(data, lang)[0]
+    return reason_sentences(data, lang, phrases)[0]

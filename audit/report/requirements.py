@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
@@ -78,8 +79,12 @@ def _evidence(site: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def requirement_view(req: Requirement | None, data: dict[str, Any], lang: str) -> dict[str, Any]:
-    """Everything the report says about one requirement, as strings, booleans and lists."""
+def requirement_view(req: Requirement | None, data: dict[str, Any], lang: str,
+                     phrases: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the report says about one requirement, as strings, booleans and lists.
+
+    `phrases` (`audit.report.reasons.result_phrases`) say the probes' stored reasons in `lang`.
+    """
     status = data.get("status") if data.get("status") in STATUSES else "error"
     source = str(data.get("source") or "probe")
     sites = []
@@ -91,11 +96,11 @@ def requirement_view(req: Requirement | None, data: dict[str, Any], lang: str) -
         failed_facts += [e["fact"] for e in evidence if not e["ok"]]
         site_status = site.get("status") if site.get("status") in STATUSES else "error"
         sites.append({"target": short(site.get("target", "?"), 200), "status": site_status,
-                      "status_text": msg(f"status.{site_status}", lang), "reason": site_sentence(site, lang),
+                      "status_text": msg(f"status.{site_status}", lang), "reason": site_sentence(site, lang, phrases),
                       "evidence": evidence})
     severity = req.severity.value if req else ""
     req_id = short(data.get("requirement_id", "?"), 80)
-    reasons = reason_sentences(data, lang)
+    reasons = reason_sentences(data, lang, phrases)
     return {
         "id": req_id,
         "anchor": "req-" + "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in req_id),

@@ -19,6 +19,7 @@ import dns.name
 
 from audit.errors import ProbeError
 from audit.models import Target
+from audit.phrases import said
 from probes.dns.resolver import DnsLookupError, make_resolver
 from probes.interface import Measurement, Probe, ProbeOptions
 
@@ -61,11 +62,11 @@ class DnsProbe(Probe):
         resolver = make_resolver(str(server) if server else None, options.timeout_seconds)
         host = _name(target.host)
         if host.to_text().rstrip(".").replace(".", "").isdigit():
-            raise ProbeError(f"'{target.host}' is an address, not a name: DNS facts need a name")
+            raise ProbeError(said("probe.dns.address", host=target.host))
         try:
             zone = await dns.asyncresolver.zone_for_name(host, resolver=resolver, lifetime=resolver.lifetime)
         except dns.exception.DNSException as exc:
-            raise ProbeError(f"could not find the zone of {host} ({type(exc).__name__}: {exc})") from None
+            raise ProbeError(said("probe.dns.no_zone", host=str(host), error=f"{type(exc).__name__}: {exc}")) from None
         facts: dict[str, Any] = {"dns.zone": zone.to_text(), "dns.resolver": str(server or "system")}
         errors: dict[str, str] = {}
 
@@ -110,11 +111,11 @@ class DnsProbe(Probe):
             # "no CAA" from a signed zone counts only when NSEC/NSEC3 prove it (RFC 4035 section 5.4)
             for key in [k for k in facts if k.startswith("dns.caa.")]:
                 del facts[key]
-            errors["dns.caa"] = f"the absence of CAA is not proven: {unproven[0]}"
+            errors["dns.caa"] = said("probe.dns.caa_unproven", why=unproven[0])
         if errors:
             facts["dns.errors"] = errors
-        where = f"resolver {server}" if server else "the system resolver"
-        return Measurement(facts, f"dnspython asynchronous resolver via {where}, zone {zone}")
+        where = said("probe.dns.via_server", server=server) if server else said("probe.dns.via_system")
+        return Measurement(facts, said("probe.dns.method", where=where, zone=str(zone)))
 
 
 async def _dnssec_facts(resolver: Any, zone: dns.name.Name, host: dns.name.Name, anchors: Any) -> dict[str, Any]:

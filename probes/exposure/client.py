@@ -14,6 +14,7 @@ import time
 import httpx
 
 from audit.models import Target
+from audit.phrases import said
 from probes.exposure.checks import Page
 from probes.http.fetch import USER_AGENT, Fetcher, FetchError
 
@@ -76,7 +77,7 @@ class PoliteClient:
         try:
             response = await self._fetcher.get(self.url(path), verify=False)
         except FetchError as exc:
-            self.failures.append(f"{path}: {exc.reason}")
+            self.failures.append(said("probe.exposure.path_failed", path=path, reason=exc.reason))
             return None
         page = Page(path, response.status, dict(response.headers), response.body)
         if page.status == 429 or (page.status == 503 and "retry-after" in page.headers):

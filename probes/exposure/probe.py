@@ -23,6 +23,7 @@ import httpx
 
 from audit.errors import ProbeError
 from audit.models import Target
+from audit.phrases import said
 from probes.exposure.catalogue import PathCheck, load_paths
 from probes.exposure.checks import CHECKS, Baseline, Page, error_page_version, login_evidence, stack_trace
 from probes.exposure.client import BudgetExhausted, PoliteClient
@@ -76,24 +77,23 @@ class ExposureProbe(Probe):
             facts = await self._measure(client, target)
         finally:
             await client.aclose()
-        return Measurement(facts, f"httpx GET of {facts['exposure.requests']} paths on {client.url('/')}, "
-                                  f"at most {client.rate_per_second:g} per second")
+        return Measurement(facts, said("probe.exposure.method", n=facts["exposure.requests"], url=client.url("/"),
+                                       rate=f"{client.rate_per_second:g}"))
 
     async def _measure(self, client: PoliteClient, target: Target) -> dict[str, Any]:
         root = await client.get(target.path)
         if root is None:
-            raise ProbeError(f"{client.url(target.path)} did not answer: {client.failures[-1]}")
+            raise ProbeError(said("probe.exposure.unanswered", url=client.url(target.path), reason=client.failures[-1]))
         blocked = block_reason(root.status, root.headers, root.body)
         if blocked:
-            raise ProbeError(f"{client.url(target.path)}: {blocked}; the site was not seen (hint: ask the outlet "
-                             "to allow the audit's address, or allow a browser-like user agent in the inventory)")
+            raise ProbeError(said("probe.exposure.blocked", url=client.url(target.path), reason=blocked))
         token = secrets.token_hex(8)
         try:
             file_page, dir_page = await client.get(f"/l3audit-{token}"), await client.get(f"/l3audit-{token}/")
         except BudgetExhausted as exc:
-            raise ProbeError(f"{exc} before the site could be measured; raise exposure_max_requests") from exc
+            raise ProbeError(said("probe.exposure.budget", n=client.max_requests)) from exc
         if file_page is None or dir_page is None:
-            raise ProbeError(f"random-path requests failed ({client.failures[-1]}); cannot tell a soft 404 apart")
+            raise ProbeError(said("probe.exposure.baseline_failed", reason=client.failures[-1]))
         baselines = {False: Baseline.of(file_page), True: Baseline.of(dir_page)}
         pages: list[Page] = [root, file_page, dir_page]
         gate = asyncio.Semaphore(2)

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from audit.models import Target
+from audit.phrases import said
 from probes.http import observatory as obs
 from probes.http.blocking import block_reason
 from probes.http.cookies import CookieJar, analyse_cookies
@@ -98,7 +99,7 @@ def blocked_facts(http: Chain | None, https: Chain | None, auto: Chain | None) -
     def reason(chain: Chain | None) -> str | None:
         final = chain.final if chain is not None else None
         why = block_reason(final.status, final.headers, final.body) if final is not None else None
-        return f"{why} at {final.url[:200]}" if why and final is not None else None
+        return said("probe.http.at_url", reason=why, url=final.url[:200]) if why and final is not None else None
 
     page = reason(https if https is not None and https.hops else auto)
     if page:
@@ -108,7 +109,8 @@ def blocked_facts(http: Chain | None, https: Chain | None, auto: Chain | None) -
         out.update({prefix: plain for prefix in TRANSPORT_FACTS})
     if http is not None and not http.hops and http.timed_out:
         # A filtered port (no answer, no refusal) says nothing about plain HTTP: not "not applicable".
-        out.update({prefix: f"no answer ({http.error})" for prefix in (*TRANSPORT_FACTS, "http.plain.reachable")})
+        out.update({prefix: said("probe.http.no_answer", reason=http.error)
+                    for prefix in (*TRANSPORT_FACTS, "http.plain.reachable")})
     return out
 
 
@@ -128,17 +130,18 @@ def unread_facts(view: View, chains: tuple[Chain | None, ...], facts: dict[str, 
     if view.auto is None:
         errors = [c.error for c in chains if c is not None and c.error]
         if errors:
-            out.update({p: f"unreadable answer ({errors[0][:200]})" for p in CONTENT_FACTS if p not in already})
+            unread = said("probe.http.unreadable", reason=errors[0] if len(errors[0]) <= 200 else errors[0][:200])
+            out.update({p: unread for p in CONTENT_FACTS if p not in already})
         return out
     final = view.auto.final
     if final is not None and (final.body_truncated or final.body_error):
-        why = final.body_error or "body larger than the size cap"
+        why = final.body_error or said("probe.http.body_capped")
         if facts.get("http.mixed_content.present") is not True:
-            out["http.mixed_content"] = f"partial body ({why})"
+            out["http.mixed_content"] = said("probe.http.partial_body", reason=why)
         if not facts.get("http.sri.external_without_integrity"):
-            out["http.sri"] = f"partial body ({why})"
+            out["http.sri"] = said("probe.http.partial_body", reason=why)
         if not facts.get("http.forms.insecure_targets") and facts.get("http.forms.password_over_http") is not True:
-            out["http.forms"] = f"partial body ({why})"
+            out["http.forms"] = said("probe.http.partial_body", reason=why)
     return out
 
 

@@ -14,6 +14,7 @@ import secrets
 
 import httpx
 
+from audit.phrases import said
 from probes.http.fetch import Chain, Fetcher, FetchError, Response
 
 REFUSAL_STATUSES = frozenset({401, 403, 503})
@@ -47,5 +48,4 @@ async def uniform_refusal(fetcher: Fetcher, chain: Chain | None) -> str | None:
         return None
     if not alike(final, other, token):
         return None
-    return (f"blocked (HTTP {final.status} for the home page and for a random path alike: the site refuses "
-            f"this client) at {final.url[:200]}")
+    return said("probe.block.uniform", status=final.status, url=final.url[:200])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from audit.phrases import said
 
 __all__ = ["BLOCK_STATUSES", "MAX_RETRY_AFTER_SECONDS", "block_reason", "retry_after_seconds", "throttle_wait"]
 
@@ -67,13 +68,15 @@ def block_reason(status: int, headers: Mapping[str, str], body: bytes, *, strict
     """
     retry = retry_after_seconds(headers)
     if status == 429 or (status == 503 and retry is not None):
-        return f"rate limited (HTTP {status}" + (f", Retry-After {retry:g} s)" if retry is not None else ")")
+        if retry is not None:
+            return said("probe.block.rate_limited_retry", status=status, seconds=f"{retry:g}")
+        return said("probe.block.rate_limited", status=status)
     if status not in BLOCK_STATUSES:
         return None
     marker = _WAF_MARKERS.search(body[:8192]) or (None if strict else _GENERIC_MARKERS.search(body[:8192]))
     header = next((h for h in _CHALLENGE_HEADERS if h in headers), None)
     if header:
-        return f"blocked (HTTP {status}, challenge header {header})"
+        return said("probe.block.challenge", status=status, header=header)
     if marker:
-        return f"blocked (HTTP {status}, block page: {marker.group(0).decode('latin-1').lower()[:60]})"
+        return said("probe.block.page", status=status, marker=marker.group(0).decode('latin-1').lower()[:60])
     return None

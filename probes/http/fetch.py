@@ -28,6 +28,7 @@ import httpx
 
 from audit.domains import within
 from audit.models import Target
+from audit.phrases import said
 
 MAX_REDIRECTS = 10
 """As the Observatory (`session.js` MAX_REDIRECTS): at most 10 redirects, so 11 responses."""
@@ -225,7 +226,7 @@ class Fetcher:
             try:
                 response = await self.get(current, verify=verify)
             except FetchError as exc:
-                chain.stop, chain.error = "error", ("cert: " if exc.cert_error else "") + exc.reason
+                chain.stop, chain.error = "error", said("probe.http.cert", reason=exc.reason) if exc.cert_error else exc.reason
                 chain.timed_out = exc.timed_out
                 return chain
             chain.loop = chain.loop or str(current) in seen
@@ -265,17 +266,19 @@ class Fetcher:
             response = await asyncio.wait_for(transport.handle_async_request(request), self.timeout_seconds)
             response.request = request
         except (TimeoutError, httpx.TimeoutException) as exc:
-            raise FetchError(f"{method} {url} timed out after {self.timeout_seconds:g} s", timed_out=True) from exc
+            raise FetchError(said("probe.http.timed_out", method=method, url=str(url), seconds=f"{self.timeout_seconds:g}"),
+                             timed_out=True) from exc
         except (httpx.HTTPError, httpx.InvalidURL, ssl.SSLError, OSError, ValueError) as exc:
-            raise FetchError(f"{method} {url} failed: {_reason(exc)}", cert_error=_is_cert_error(exc)) from exc
+            raise FetchError(said("probe.http.failed", method=method, url=str(url), reason=_reason(exc)),
+                             cert_error=_is_cert_error(exc)) from exc
         chunks: list[bytes] = []
         truncated, body_error = False, ""
         try:
             truncated = await asyncio.wait_for(self._read(response, chunks), self.timeout_seconds)
         except TimeoutError:
-            body_error = f"body not complete after {self.timeout_seconds:g} s"
+            body_error = said("probe.http.body_stalled", seconds=f"{self.timeout_seconds:g}")
         except (httpx.HTTPError, OSError, ValueError) as exc:
-            body_error = f"body unreadable: {_reason(exc)}"
+            body_error = said("probe.http.body_unreadable", reason=_reason(exc))
         finally:
             await response.aclose()
         raw = tuple((k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in response.headers.raw)

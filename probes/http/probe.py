@@ -23,6 +23,7 @@ import httpx
 
 from audit.errors import ProbeError
 from audit.models import Target
+from audit.phrases import said
 from probes.http import observatory as obs
 from probes.http.analysis import (
     CONTENT_FACTS,
@@ -95,9 +96,10 @@ class HttpProbe(Probe):
             view.auto = view.https or view.http
             if not any(c is not None and c.hops for c in (http_chain, https_chain)):
                 where = target.url if target.scheme == "https" else plain_url
-                reasons = "; ".join(c.error for c in (https_chain, http_chain) if c is not None and c.error)
-                raise ProbeError(f"{where} (via {target.connect_host}) did not answer an HTTP request: "
-                                 f"{reasons or 'no answer'} (hint: check the address and ports, or the timeout)")
+                errors = [c.error for c in (https_chain, http_chain) if c is not None and c.error]
+                reasons = (said("probe.http.both", first=errors[0], second=errors[1]) if len(errors) == 2
+                           else errors[0] if errors else said("probe.http.nothing"))
+                raise ProbeError(said("probe.http.unanswered", url=where, address=target.connect_host, reasons=reasons))
             if view.auto is not None and view.auto.final is not None:
                 view.cors = await self._preflight(fetcher, view.auto)
             landing = https_chain if https_chain is not None and https_chain.hops else view.auto
@@ -125,8 +127,7 @@ class HttpProbe(Probe):
             for name in [f for f in facts if any(f == k or f.startswith(k + ".") for k in unmeasured)]:
                 del facts[name]  # a block page's headers are not the site's: never published as measured
             facts["http.unmeasured"] = unmeasured
-        return Measurement(facts, "httpx GET of / over http and https (HTTP/1.1 and HTTP/2), redirects followed "
-                                  "within the outlet's domains only; CORS preflight; MDN Observatory v4 scoring")
+        return Measurement(facts, said("probe.http.method"))
 
     async def _preflight(self, fetcher: Fetcher, chain: Chain) -> Response | None:
         """The Observatory's CORS preflight: OPTIONS to the final URL with a foreign Origin."""

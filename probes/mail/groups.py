@@ -8,6 +8,7 @@ from typing import Any, Awaitable, Callable
 import dns.asyncresolver
 
 from audit.errors import ProbeError
+from audit.phrases import said
 from probes.interface import ProbeOptions
 from probes.mail.probe import txt_strings
 
@@ -39,9 +40,8 @@ async def mx_facts(resolver: dns.asyncresolver.Resolver, domain: str, _facts: di
 async def spf_facts(resolver: dns.asyncresolver.Resolver, domain: str, _facts: dict[str, Any],
                     _options: ProbeOptions) -> dict[str, Any]:
     """`mail.spf.*` (RFC 7208)."""
-    from probes.mail.spf import check_spf
-
     from probes.dns.resolver import lookup
+    from probes.mail.spf import check_spf
 
     async def records(name: str, rdtype: str) -> list[str]:
         return list((await lookup(resolver, name, rdtype)).values)
@@ -143,13 +143,14 @@ async def starttls_facts(resolver: dns.asyncresolver.Resolver, domain: str, fact
     from probes.mail.starttls import SmtpError, check_mx, summarize
 
     if "mail.mx.hosts" not in facts:
-        raise ProbeError("MX records unknown")
+        raise ProbeError(said("probe.mail.mx_unknown"))
     port = int(options.settings.get("smtp_port", 25))
-    rows, unmeasured = [], []
+    rows: list[Any] = []
+    unmeasured: list[str] = []
     for mx in facts["mail.mx.hosts"][:5]:
         addresses = (await lookup(resolver, mx, "A")).values or (await lookup(resolver, mx, "AAAA")).values
         if not addresses:
-            unmeasured.append(f"{mx}: no address")
+            unmeasured.append(said("probe.mail.mx_no_address", mx=mx))
             continue
         # RFC 7672 section 2.2: the TLSA records of an MX are at _25._tcp.<mx>, whatever port is tested
         tlsa = [(rd.usage, rd.selector, rd.mtype, rd.cert) for rd in (await lookup(resolver, f"_25._tcp.{mx}", "TLSA")).rrset or []]
@@ -159,7 +160,7 @@ async def starttls_facts(resolver: dns.asyncresolver.Resolver, domain: str, fact
             unmeasured.append(f"{mx} ({addresses[0]}:{port}): {type(exc).__name__}: {exc}")
     summary = summarize(rows)
     if unmeasured and not summary["mail.starttls.invalid"]:
-        raise ProbeError("; ".join(unmeasured))
+        raise ProbeError(unmeasured[0] if len(unmeasured) == 1 else "; ".join(unmeasured))
     return {**summary, "mail.starttls.unmeasured": unmeasured}
 
 

@@ -17,6 +17,7 @@ import dns.asyncresolver
 
 from audit.errors import ProbeError
 from audit.models import Target
+from audit.phrases import said
 from probes.interface import Measurement, Probe, ProbeOptions
 
 
@@ -63,7 +64,7 @@ class MailProbe(Probe):
         resolver = make_resolver(str(server) if server else None, options.timeout_seconds)
         domain = mail_domain(target, settings)
         if not domain or domain.replace(".", "").isdigit():
-            raise ProbeError(f"'{target.host}' has no mail domain (an address); set mail_domain")
+            raise ProbeError(said("probe.mail.no_domain", host=target.host))
         facts: dict[str, Any] = {"mail.domain": domain}
         errors: dict[str, str] = {}
         for prefix, step in GROUPS:
@@ -72,8 +73,8 @@ class MailProbe(Probe):
             except DnsLookupError as exc:
                 errors[prefix] = str(exc)
             except ProbeError as exc:
-                errors[prefix] = str(exc)
+                errors[prefix] = exc.phrase if isinstance(exc.phrase, str) else str(exc)
         if errors:
             facts["mail.errors"] = errors
-        where = f"resolver {server}" if server else "the system resolver"
-        return Measurement(facts, f"dnspython asynchronous resolver via {where}, mail domain {domain}")
+        where = said("probe.dns.via_server", server=server) if server else said("probe.dns.via_system")
+        return Measurement(facts, said("probe.mail.method", where=where, domain=domain))

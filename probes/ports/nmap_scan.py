@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 import nmap
 
 from audit.errors import ProbeError
+from audit.phrases import said
 from probes.ports.results import PortState
 
 ProgressCallback = Callable[[str, float], None]
@@ -78,7 +79,7 @@ async def run_nmap(args: list[str], timeout_seconds: float, on_progress: Progres
     except asyncio.TimeoutError as exc:
         proc.kill()
         await proc.wait()
-        raise ProbeError(f"nmap did not finish within {timeout_seconds:g} s (killed); raise timeout_seconds or scan fewer ports") from exc
+        raise ProbeError(said("probe.ports.nmap_killed", seconds=f"{timeout_seconds:g}")) from exc
     except asyncio.CancelledError:
         proc.kill()
         await proc.wait()
@@ -180,12 +181,12 @@ async def nmap_scan(
     """
     binary = shutil.which("nmap")
     if binary is None:
-        raise ProbeError("nmap is not installed (apt-get install nmap)")
+        raise ProbeError(said("probe.ports.nmap_not_installed"))
     args = build_args(binary, address, ports, host_timeout_seconds=scan_timeout_seconds, max_rate=max_rate)
     xml = await run_nmap(args, scan_timeout_seconds + 10, on_progress)
     states, timed_out = states_from_xml(xml, address, ports)
     if timed_out:
-        raise ProbeError(f"nmap's port scan of {address} hit its {scan_timeout_seconds:g} s host timeout; raise scan_timeout_seconds")
+        raise ProbeError(said("probe.ports.host_timeout", address=address, seconds=f"{scan_timeout_seconds:g}"))
     open_ports = [s.port for s in states if s.state == "open" and s.port not in skip_detection]
     if not service_detection or not open_ports:
         return states, True

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 from audit.errors import ProbeError
 from audit.models import Target
+from audit.phrases import said
 from probes.interface import Measurement, Probe, ProbeOptions
 from probes.ports.catalogue import load_catalogue, ports_to_scan
 from probes.ports.connect import connect_scan
@@ -102,8 +103,7 @@ class PortsProbe(Probe):
                 version_timeout_seconds=_float(settings, "version_timeout_seconds", 40.0),
                 max_rate=max_rate, on_progress=self.on_progress, skip_detection=frozenset(own),
             )
-            how = "nmap -sT -Pn" + (f" then -sV --version-intensity {intensity} on open ports other than the site's"
-                                    if detect else "")
+            how = said("probe.ports.how_nmap_sv", intensity=intensity) if detect else said("probe.ports.how_nmap")
         else:
             method = "connect"
             states = await connect_scan(
@@ -111,8 +111,8 @@ class PortsProbe(Probe):
                 banner_seconds=2.0 if detect else 0.0, http_host=target.host, http_ports=frozenset(own),
                 max_rate=max_rate,
             )
-            why = "nmap disabled" if not options.use_nmap else "nmap not installed"
-            how = f"asyncio TCP connect{' with banner grab' if detect else ''} ({why}; nmap -sV service detection unavailable)"
+            why = said("probe.ports.nmap_disabled") if not options.use_nmap else said("probe.ports.nmap_missing")
+            how = said("probe.ports.how_connect_banner", why=why) if detect else said("probe.ports.how_connect", why=why)
         check_answered(states, address)
         # The site's own ports are always needed; `allowed_ports` lists the outlet's other ones.
         allowed = [*(settings.get("allowed_ports") or [80, 443]), *own]
@@ -122,4 +122,4 @@ class PortsProbe(Probe):
         )
         # With the built-in scanner, nmap's version (the default tool_version) would be misleading.
         version = "" if method == "nmap" else Probe.tool_version(self)
-        return Measurement(facts, f"{how}, {len(ports)} ports of {address}", tool_version=version)
+        return Measurement(facts, said("probe.ports.method", how=how, n=len(ports), address=address), tool_version=version)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audit.errors import ProbeError
+from audit.phrases import said
 from probes.ports.catalogue import PortCatalogue
 
 
@@ -80,10 +81,7 @@ def version_disclosures(states: Iterable[PortState], method: str) -> list[dict[s
 def check_answered(states: list[PortState], address: str) -> None:
     """Raise ProbeError when no port answered at all: nothing can be concluded (never a false 'clean')."""
     if states and all(s.state == "filtered" for s in states):
-        raise ProbeError(
-            f"none of the {len(states)} scanned ports of {address} answered (all filtered): the host is "
-            "down or drops every packet from this scanner; scan from another network to conclude"
-        )
+        raise ProbeError(said("probe.ports.all_filtered", n=len(states), address=address))
 
 
 def build_facts(

@@ -16,6 +16,7 @@ from typing import Any
 from audit.domains import is_ip
 from audit.errors import ProbeError
 from audit.models import Target
+from audit.phrases import said
 from probes.tls.certificate import certificate_facts, certificate_key_type, chain_facts, load_trust_store
 from probes.interface import Measurement, Probe, ProbeOptions
 from probes.tls.grade import mozilla_facts, ssllabs_grade
@@ -39,7 +40,7 @@ class TlsProbe(Probe):
     async def measure(self, target: Target, options: ProbeOptions) -> Measurement:
         """Scan protocols and suites, then the chain, features, vulnerabilities and grades."""
         if target.scheme != "https":
-            return Measurement({"tls.offered": False}, "site declared as plain http: no TLS handshake")
+            return Measurement({"tls.offered": False}, said("probe.tls.method_plain"))
         sni = None if is_ip(target.host) else target.host
         cap = int(options.settings.get("tls_max_concurrency", self.max_concurrency))
         scanner = Scanner(target.connect_host, target.port, sni, options.timeout_seconds, cap)
@@ -60,7 +61,7 @@ class TlsProbe(Probe):
             facts.update(mozilla_facts(facts, str(options.settings.get("mozilla_guidelines", "6.0"))))
         if errors:
             facts["tls.errors"] = errors
-        return Measurement(facts, f"{scanner.handshakes} handshakes with our own ClientHello (at most {cap} at once)")
+        return Measurement(facts, said("probe.tls.method", n=scanner.handshakes, cap=cap))
 
     @staticmethod
     def _put(facts: dict[str, Any], errors: dict[str, str], name: str, check: checks.Check) -> None:
@@ -92,9 +93,8 @@ class TlsProbe(Probe):
             where = f"{target.connect_host}:{target.port}"
             if all(r.startswith("cannot connect") for r in reasons):
                 detail = "; ".join(r.removeprefix("cannot connect").lstrip(": ") for r in reasons)
-                raise ProbeError(f"cannot connect to {where}: {detail} (hint: check the address, port and firewall)")
-            raise ProbeError(f"no TLS handshake possible with {where}: {'; '.join(reasons)} "
-                             "(hint: check that the port serves TLS)")
+                raise ProbeError(said("probe.tls.cannot_connect", where=where, detail=detail))
+            raise ProbeError(said("probe.tls.no_handshake", where=where, reasons="; ".join(reasons)))
         facts["tls.offered"] = bool(accepted)
         facts["tls.protocols_accepted"] = accepted
         if not accepted:
@@ -131,7 +131,7 @@ class TlsProbe(Probe):
         """
         chains = await self._chains(scan, scanner, errors)
         if not chains:
-            errors.setdefault("tls.certificate", "the server sent no certificate (anonymous suites only?)")
+            errors.setdefault("tls.certificate", said("probe.tls.no_certificate"))
             return {}
         try:
             store = load_trust_store(options.ca_file)
