@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from audit.cli import cli
+from audit.i18n import t
 from audit.phrases import PhraseText, encode, say_stored, said, translate_within
 from tests.probes.http.http_servers import Reply, Site, make_certificates, serve
 from tests.test_vietnamese_errors import english_sentences
@@ -101,7 +102,7 @@ def lab_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.mark.parametrize("case", ["blocked", "throttled", "timeout"])
 def test_scan_prints_the_unmeasured_rows_in_vietnamese(lab_results: dict[str, Path], case: str) -> None:
     output = lab_results[case].with_suffix(".out").read_text(encoding="utf-8")
-    assert "ERROR" in output and "Không đo được trên" in output
+    assert t("status.error", "vi") in output and "Không đo được trên" in output
     assert english_left(output) == [], english_left(output)
 
 
