@@ -13,8 +13,6 @@ import contextlib
 import html
 import json
 import re
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from audit.cli import cli
+from audit.demo.servers import BannerListener
 from audit.i18n import t
 from audit.phrases import PhraseText, encode, say_stored, said, translate_within
 from tests.probes.http.http_servers import Reply, Site, make_certificates, serve
@@ -41,30 +40,8 @@ def invoke(*args: str | Path, lang: str = "vi") -> tuple[int, str]:
 @contextlib.contextmanager
 def silent_listener(host: str) -> Iterator[int]:
     """A TCP port on `host` that accepts connections and never answers (a stalled server: timeouts)."""
-    server = socket.socket()
-    server.bind((host, 0))
-    server.listen(16)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield int(server.getsockname()[1])
-    finally:
-        stop.set()
-        thread.join(2)
-        for sock in held:
-            sock.close()
-        server.close()
+    with BannerListener(host, 0, stall=True) as listener:
+        yield int(listener.port)
 
 
 def visible(text: str) -> str:
