@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from audit.cli import cli
-from audit.demo.servers import BannerListener
+from audit.demo.servers import BannerListener, free_port
 from audit.i18n import t
 from audit.phrases import PhraseText, encode, say_stored, said, translate_within
 from tests.probes.http.http_servers import Reply, Site, make_certificates, serve
@@ -73,10 +73,16 @@ def lab_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                                   "--timeout", "1", "--json", results[name])
             assert results[name].exists(), output
             (folder / f"{name}.out").write_text(output, encoding="utf-8")
+    closed, closed_http = free_port("127.31.1.14"), free_port("127.31.1.14")  # nothing listens: refused
+    results["refused"] = folder / "refused.json"
+    code, output = invoke("scan", f"https://127.31.1.14:{closed}", "--http-port", str(closed_http), "--no-nmap",
+                          "--timeout", "1", "--json", results["refused"])
+    assert results["refused"].exists(), output
+    (folder / "refused.out").write_text(output, encoding="utf-8")
     return results
 
 
-@pytest.mark.parametrize("case", ["blocked", "throttled", "timeout"])
+@pytest.mark.parametrize("case", ["blocked", "throttled", "timeout", "refused"])
 def test_scan_prints_the_unmeasured_rows_in_vietnamese(lab_results: dict[str, Path], case: str) -> None:
     output = lab_results[case].with_suffix(".out").read_text(encoding="utf-8")
     assert t("status.error", "vi") in output and "Không đo được trên" in output
@@ -99,6 +105,8 @@ def test_the_result_keeps_english_and_stores_the_phrase_beside_it(lab_results: d
     ("blocked", "bị chặn (HTTP 403, trang chặn: "),
     ("throttled", "bị giới hạn tần suất (HTTP 429)"),
     ("timeout", "không phản hồi sau 1 giây"),
+    ("refused", "thất bại: mọi lần thử kết nối đều thất bại"),
+    ("refused", "không kết nối được tới 127.31.1.14:"),
 ])
 @pytest.mark.parametrize("suffix", ["md", "html"])
 def test_a_vietnamese_report_says_the_probes_reasons_in_vietnamese(
@@ -109,7 +117,7 @@ def test_a_vietnamese_report_says_the_probes_reasons_in_vietnamese(
     text = out.read_text(encoding="utf-8")
     text = visible(text) if suffix == "html" else text.replace("\\_", "_")
     assert expected in text
-    if case != "timeout":  # a probe that could not measure has no method line, only its reason
+    if case not in ("timeout", "refused"):  # a probe that could not measure has no method line, only its reason
         assert "httpx GET trang / qua http và https" in text
     assert english_left(text) == [], english_left(text)
 

@@ -29,6 +29,7 @@ import httpx
 from audit.domains import within
 from audit.models import Target
 from audit.phrases import said
+from probes.netreason import exception_reason
 
 MAX_REDIRECTS = 10
 """As the Observatory (`session.js` MAX_REDIRECTS): at most 10 redirects, so 11 responses."""
@@ -311,6 +312,5 @@ def _is_cert_error(exc: BaseException) -> bool:
 
 
 def _reason(exc: BaseException) -> str:
-    """A one-line, bounded description of an exception (server text is hostile: cut it short)."""
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0][:200] if text.strip() else type(exc).__name__
+    """A one-line, bounded description of an exception, a phrase when it is a usual one (probes.netreason)."""
+    return exception_reason(exc)

@@ -17,6 +17,7 @@ from audit.domains import is_ip
 from audit.errors import ProbeError
 from audit.models import Target
 from audit.phrases import said
+from probes.netreason import said_if_known
 from probes.tls.certificate import certificate_facts, certificate_key_type, chain_facts, load_trust_store
 from probes.interface import Measurement, Probe, ProbeOptions
 from probes.tls.grade import mozilla_facts, ssllabs_grade
@@ -92,7 +93,8 @@ class TlsProbe(Probe):
             reasons = sorted(set(errors.values()))
             where = f"{target.connect_host}:{target.port}"
             if all(r.startswith("cannot connect") for r in reasons):
-                detail = "; ".join(r.removeprefix("cannot connect").lstrip(": ") for r in reasons)
+                parts = [said_if_known(r.removeprefix("cannot connect").lstrip(": ")) for r in reasons]
+                detail = parts[0] if len(parts) == 1 else "; ".join(parts)
                 raise ProbeError(said("probe.tls.cannot_connect", where=where, detail=detail))
             raise ProbeError(said("probe.tls.no_handshake", where=where, reasons="; ".join(reasons)))
         facts["tls.offered"] = bool(accepted)

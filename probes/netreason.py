@@ -1,0 +1,33 @@
+"""The usual texts of a failed network step, as catalogue phrases, so reports say them in their language.
+
+Only exact texts are turned, and each phrase's English is the very text it replaces: stored results,
+logs and every comparison on the English stay as they were. Anything else (an SSL library's message,
+a server's words) stays as it came, cut to one bounded line.
+"""
+
+from __future__ import annotations
+
+from audit.phrases import said
+
+KNOWN = {
+    "All connection attempts failed": "net.all_attempts_failed",
+    "connection refused": "net.refused",
+    "Connection refused": "net.refused_capital",
+    "timed out": "net.timed_out",
+    "Server disconnected without sending a response.": "net.disconnected",
+    "Connection reset by peer": "net.reset",
+}
+"""English text of httpx, the socket layer or our TLS scanner -> catalogue key with that same English."""
+
+
+def said_if_known(text: str) -> str:
+    """`text` as a phrase (an English `str` that keeps its key) when it is one of the usual texts, else unchanged."""
+    key = KNOWN.get(text)
+    return said(key) if key else text
+
+
+def exception_reason(exc: BaseException) -> str:
+    """A one-line, bounded description of an exception (server text is hostile: cut it short)."""
+    text = str(exc) or type(exc).__name__
+    line = text.splitlines()[0][:200] if text.strip() else type(exc).__name__
+    return said_if_known(line)
