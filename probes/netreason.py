@@ -7,7 +7,7 @@ a server's words) stays as it came, cut to one bounded line.
 
 from __future__ import annotations
 
-from audit.phrases import said
+from audit.phrases import PhraseText, said
 
 KNOWN = {
     "All connection attempts failed": "net.all_attempts_failed",
@@ -31,3 +31,9 @@ def exception_reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     line = text.splitlines()[0][:200] if text.strip() else type(exc).__name__
     return said_if_known(line)
+
+
+def reason_of(exc: BaseException) -> str:
+    """An exception's message, kept a phrase when it was raised with one (`str(exc)` would drop it)."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, PhraseText) else str(exc)

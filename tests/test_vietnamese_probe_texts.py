@@ -194,3 +194,11 @@ def test_a_result_written_before_phrases_renders_its_english(tmp_path: Path) -> 
     code, output = invoke("report", older, "-o", out)
     assert code == 0, output
     assert "cannot connect to 127.0.0.13:8443" in out.read_text(encoding="utf-8")
+
+
+def test_probe_dns_with_a_resolver_that_never_answers_speaks_vietnamese() -> None:
+    """dnspython's own timeout text ('The resolution lifetime expired ...') is said as ours, in Vietnamese."""
+    code, output = invoke("probe", "dns", "https://bao-mau.test", "--resolver", "127.31.1.21:53", "--timeout", "1")
+    assert code == 3, output
+    assert "không có trả lời trong 2 giây" in output and "lifetime" not in output
+    assert english_left(output) == [], english_left(output)

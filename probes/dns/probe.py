@@ -16,11 +16,13 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable
 
 import dns.name
+import dns.resolver
 
 from audit.errors import ProbeError
 from audit.models import Target
 from audit.phrases import said
 from probes.dns.resolver import DnsLookupError, make_resolver
+from probes.netreason import reason_of
 from probes.interface import Measurement, Probe, ProbeOptions
 
 
@@ -66,7 +68,11 @@ class DnsProbe(Probe):
         try:
             zone = await dns.asyncresolver.zone_for_name(host, resolver=resolver, lifetime=resolver.lifetime)
         except dns.exception.DNSException as exc:
-            raise ProbeError(said("probe.dns.no_zone", host=str(host), error=f"{type(exc).__name__}: {exc}")) from None
+            if isinstance(exc, dns.resolver.LifetimeTimeout):
+                error: str = said("probe.dns.no_answer_within", seconds=f"{resolver.lifetime:g}")
+            else:
+                error = f"{type(exc).__name__}: {exc}"
+            raise ProbeError(said("probe.dns.no_zone", host=str(host), error=error)) from None
         facts: dict[str, Any] = {"dns.zone": zone.to_text(), "dns.resolver": str(server or "system")}
         errors: dict[str, str] = {}
 
@@ -74,7 +80,7 @@ class DnsProbe(Probe):
             try:
                 facts.update(await step())
             except DnsLookupError as exc:
-                errors[prefix] = str(exc)
+                errors[prefix] = reason_of(exc)
 
         await group("dns.a", lambda: records.address_facts(resolver, host))
         if "dns.a" in errors:
@@ -88,11 +94,11 @@ class DnsProbe(Probe):
             ns_facts, addresses = await records.nameserver_facts(resolver, zone)
             facts.update(ns_facts)
         except DnsLookupError as exc:
-            errors["dns.ns"] = str(exc)
+            errors["dns.ns"] = reason_of(exc)
         if settings.get("zone_transfer", True) is False:
-            errors["dns.axfr"] = "zone transfer test disabled (setting zone_transfer: false)"
+            errors["dns.axfr"] = said("probe.dns.axfr_disabled")
         elif "dns.ns" in errors or not addresses:
-            errors["dns.axfr"] = errors.get("dns.ns", "no name server address to test")
+            errors["dns.axfr"] = errors.get("dns.ns", said("probe.dns.no_ns_address"))
         else:
             port = int(settings.get("nameserver_port", 53))
             axfr, why = await transfer.transfer_facts(zone, addresses, port, options.timeout_seconds)

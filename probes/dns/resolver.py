@@ -23,6 +23,7 @@ import dns.resolver
 import dns.rrset
 
 from audit.errors import ProbeError
+from audit.phrases import said
 
 
 class DnsLookupError(Exception):
@@ -109,11 +110,13 @@ async def lookup(resolver: dns.asyncresolver.Resolver, name: dns.name.Name | str
         return Lookup(qname, kind, None, None, nxdomain=True, canonical_name=canonical,
                       response=responses.get(exc.canonical_name) or next(iter(responses.values()), None))
     except dns.resolver.LifetimeTimeout:
-        raise DnsLookupError(f"{rdtype} {qname}: no answer within {resolver.lifetime:g} s") from None
+        raise DnsLookupError(said("probe.dns.lookup_timeout", rdtype=rdtype, qname=str(qname),
+                                     seconds=f"{resolver.lifetime:g}")) from None
     except dns.resolver.NoNameservers as exc:
-        raise DnsLookupError(f"{rdtype} {qname}: every server failed ({_first_error(exc)})") from None
+        raise DnsLookupError(said("probe.dns.lookup_failed", rdtype=rdtype, qname=str(qname),
+                                     error=_first_error(exc))) from None
     except dns.message.ChainTooLong:
-        raise DnsLookupError(f"{rdtype} {qname}: CNAME chain too long or looping") from None
+        raise DnsLookupError(said("probe.dns.lookup_loop", rdtype=rdtype, qname=str(qname))) from None
     except dns.exception.DNSException as exc:
         raise DnsLookupError(f"{rdtype} {qname}: {type(exc).__name__}: {exc}") from None
     response = answer.response

@@ -19,6 +19,7 @@ from audit.errors import ProbeError
 from audit.models import Target
 from audit.phrases import said
 from probes.interface import Measurement, Probe, ProbeOptions
+from probes.netreason import reason_of
 
 
 def mail_domain(target: Target, settings: Any) -> str:
@@ -71,7 +72,7 @@ class MailProbe(Probe):
             try:
                 facts.update(await step(resolver, domain, facts, options))
             except DnsLookupError as exc:
-                errors[prefix] = str(exc)
+                errors[prefix] = reason_of(exc)
             except ProbeError as exc:
                 errors[prefix] = exc.phrase if isinstance(exc.phrase, str) else str(exc)
         if errors:
