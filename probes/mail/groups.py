@@ -10,6 +10,7 @@ import dns.asyncresolver
 from audit.errors import ProbeError
 from audit.phrases import said
 from probes.interface import ProbeOptions
+from probes.netreason import reason_of
 from probes.mail.probe import txt_strings
 
 Step = Callable[[dns.asyncresolver.Resolver, str, dict[str, Any], ProbeOptions], Awaitable[dict[str, Any]]]
@@ -119,7 +120,7 @@ async def mta_sts_facts(resolver: dns.asyncresolver.Resolver, domain: str, facts
     try:
         policy = await fetch_policy(host, addresses[0], port, options.timeout_seconds, options.ca_file)
     except PolicyFetchError as exc:
-        raise ProbeError(str(exc)) from None
+        raise ProbeError(reason_of(exc)) from None
     if not policy["fetched"]:
         return {**out, "mail.mta_sts.policy_valid": False, "mail.mta_sts.policy_error": policy["why"]}
     mx_hosts = facts.get("mail.mx.hosts", [])
@@ -157,7 +158,8 @@ async def starttls_facts(resolver: dns.asyncresolver.Resolver, domain: str, fact
         try:
             rows.append(await check_mx(mx, addresses[0], port, options.timeout_seconds, options.ca_file, tlsa))
         except (SmtpError, OSError, TimeoutError, ssl.SSLError) as exc:
-            unmeasured.append(f"{mx} ({addresses[0]}:{port}): {type(exc).__name__}: {exc}")
+            unmeasured.append(said("probe.mail.starttls_failed", mx=mx, where=f"{addresses[0]}:{port}",
+                                   error=f"{type(exc).__name__}: {exc}"))
     summary = summarize(rows)
     if unmeasured and not summary["mail.starttls.invalid"]:
         raise ProbeError(unmeasured[0] if len(unmeasured) == 1 else "; ".join(unmeasured))

@@ -11,6 +11,9 @@ from __future__ import annotations
 import ssl
 from typing import Any
 
+from audit.phrases import said
+from probes.netreason import exception_reason
+
 
 class PolicyFetchError(Exception):
     """The policy host did not give a usable answer (timeout, refused, 5xx, too large)."""
@@ -74,17 +77,18 @@ async def fetch_policy(host: str, address: str, port: int, timeout_seconds: floa
                 async for chunk in response.aiter_bytes():
                     body += chunk
                     if len(body) > MAX_POLICY_BYTES:
-                        return {"fetched": False, "why": f"policy larger than {MAX_POLICY_BYTES} bytes (section 3.2)"}
+                        return {"fetched": False, "why": said("probe.mail.policy_too_large", limit=MAX_POLICY_BYTES)}
     except httpx.ConnectError as exc:
         if isinstance(exc.__cause__, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(exc):
-            return {"fetched": False, "why": f"certificate not valid for {host} (section 3.3): {exc}"}
-        raise PolicyFetchError(f"policy at {host} ({address}:{port}): {exc}") from None
+            return {"fetched": False, "why": said("probe.mail.policy_certificate", host=host, error=str(exc))}
+        raise PolicyFetchError(said("probe.mail.policy_unreachable", host=host, where=f"{address}:{port}",
+                                      error=exception_reason(exc))) from None
     except httpx.HTTPError as exc:
         raise PolicyFetchError(f"policy at {host} ({address}:{port}): {type(exc).__name__}: {exc}") from None
     if status >= 500 or status == 429:
-        raise PolicyFetchError(f"policy at {host}: HTTP {status}")
+        raise PolicyFetchError(said("probe.mail.policy_http_error", host=host, status=status))
     if status != 200:
-        return {"fetched": False, "why": f"HTTP {status} (section 3.3 requires 200)"}
+        return {"fetched": False, "why": said("probe.mail.policy_not_200", status=status)}
     return {"fetched": True, "why": "", **parse_policy(body.decode("utf-8", "replace"))}
 
 
