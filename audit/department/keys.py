@@ -85,7 +85,7 @@ def generate_key(folder: Path, name: str, outlets: tuple[str, ...], role: str = 
     Returns both paths and the key id. Refuses to overwrite an existing private key.
     """
     if role not in ROLES:
-        raise KeyFileError(f"unknown role {role!r} (hint: one of {', '.join(ROLES)})")
+        raise KeyFileError(phrase("error.keys.role_unknown", role=repr(role), roles=", ".join(ROLES)))
     folder.mkdir(parents=True, exist_ok=True)
     private_path, public_path = folder / f"{name}.key", folder / f"{name}.pub.yaml"
     if os.path.lexists(private_path):
@@ -137,9 +137,10 @@ def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
             public = Ed25519PublicKey.from_public_bytes(raw)
             outlets = tuple(str(o) for o in entry.get("outlets") or ())
         except (KeyError, TypeError, ValueError) as exc:
-            raise KeyFileError(f"{path}: key {n}: bad or missing public_key ({exc})") from exc
+            raise KeyFileError(phrase("error.keys.bad_public_key", path=path, n=n, error=str(exc))) from exc
         if entry.get("id") and entry["id"] != key_id(public):
-            raise KeyFileError(f"{path}: key {n}: id {entry['id']!r} does not match its public key ({key_id(public)})")
+            raise KeyFileError(phrase("error.keys.id_mismatch", path=path, n=n, kid=repr(entry["id"]),
+                                      actual=key_id(public)))
         if not outlets:
             raise KeyFileError(phrase("error.keys.no_outlets", path=path, n=n))
         role = entry.get("role") or DEFAULT_ROLE
