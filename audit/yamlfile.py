@@ -233,7 +233,7 @@ def validate_schema(
     for best in found:
         where = list(best.absolute_path)
         field: Text = ".".join(str(p) for p in where) or phrase("error.schema.top_level")
-        problems.append(error_class(phrase("error.schema.at", field=field, problem=_schema_message(best)),
+        problems.append(error_class(phrase("error.schema.at", field=field, problem=schema_message(best)),
                                     path=str(path), line=line_of(data, where), item=item_of(where),
                                     hint=_schema_hint(best)))
     problems.sort(key=lambda p: p.line or 0)
@@ -244,7 +244,7 @@ def validate_schema(
     raise_all(problems)
 
 
-def _schema_message(error: jsonschema.ValidationError) -> Text:
+def schema_message(error: jsonschema.ValidationError) -> Text:
     """What is wrong, said from the catalogue for the usual cases; jsonschema's own words (quoted) else."""
     instance, expected = error.instance, error.validator_value
     if error.validator == "additionalProperties" and isinstance(instance, dict):

@@ -40,6 +40,7 @@ from audit.errors import AuditError
 from audit.i18n import phrase, said_by
 from audit.selfassess.answers import AnswerSet, Decision, Review
 from audit.selfassess.dates import DateError, iso_date
+from audit.yamlfile import schema_message
 
 FORMAT = "l3audit/reviews/v1"
 REVIEW_ROLES = ("reviewer",)
@@ -103,7 +104,8 @@ def read_reviews(path: Path, trusted: Mapping[str, TrustedKey], checklist: Check
     payload, signer = document.payload, document.signer
     errors = sorted(jsonschema.Draft202012Validator(reviews_schema()).iter_errors(payload), key=lambda e: list(e.path))
     if errors:
-        problems = "; ".join(f"{'/'.join(str(p) for p in e.path) or '(top)'}: {e.message}" for e in errors[:10])
+        problems = [phrase("error.reviews.schema_item", where="/".join(str(p) for p in e.path) or phrase("error.reviews.top"),
+                           problem=schema_message(e)) for e in errors[:10]]
         raise ReviewsError(phrase("error.reviews.invalid", path=path, problems=problems, made_by=MADE_BY))
     pin = payload["checklist"]
     if (pin["id"], pin["version"], pin["content_hash"]) != (checklist.id, checklist.version, checklist.content_hash):

@@ -184,3 +184,24 @@ def test_a_reviewer_key_cannot_sign_a_bundle_and_old_entries_stay_outlet_keys(tm
     assert verify_bundle(bundle, load_trusted_keys(public)).signer.role == "outlet"
     with pytest.raises(KeyFileError, match="unknown role"):
         generate_key(tmp_path / "keys", "x", ("*",), "boss")
+
+
+def test_a_signed_reviews_file_outside_its_schema_is_refused_in_the_commands_language(tmp_path: Path) -> None:
+    """Each schema problem of a well-signed reviews file said from the catalogue (not jsonschema's English)."""
+    from audit.department.keys import load_private_key
+    from audit.department.signing import sign_document
+    from audit.i18n import error_text
+
+    _, answers, reviews = reviewed(tmp_path)
+    doc = json.loads(reviews.read_text(encoding="utf-8"))
+    doc["payload"]["decisions"]["OPS-01"]["decision"] = "maybe"
+    doc["payload"]["surprise"] = 1
+    private, _ = reviewer_key(answers.parent / "reviewer-keys")
+    reviews.write_text(json.dumps(sign_document(doc["format"], doc["payload"], load_private_key(private))),
+                       encoding="utf-8")
+    with pytest.raises(ReviewsError) as caught:
+        verdict(tmp_path, answers, reviews, trusted_keys_of(answers))
+    english, vietnamese = str(caught.value), error_text(caught.value, "vi")
+    assert "(top): " in english and "decisions/OPS-01/decision: " in english, english  # the log stays English
+    assert "decisions/OPS-01/decision" in vietnamese and "(gốc)" in vietnamese, vietnamese
+    assert "is not one of" not in vietnamese and "Additional properties" not in vietnamese, vietnamese
