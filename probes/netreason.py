@@ -7,6 +7,8 @@ a server's words) stays as it came, cut to one bounded line.
 
 from __future__ import annotations
 
+import re
+
 from audit.phrases import PhraseText, said
 
 KNOWN = {
@@ -20,10 +22,17 @@ KNOWN = {
 """English text of httpx, the socket layer or our TLS scanner -> catalogue key with that same English."""
 
 
+WITHIN = re.compile(r"within (\d+(?:\.\d+)?) s")
+"""Our TLS scanner's "cannot connect within N s", its prefix taken off."""
+
+
 def said_if_known(text: str) -> str:
     """`text` as a phrase (an English `str` that keeps its key) when it is one of the usual texts, else unchanged."""
     key = KNOWN.get(text)
-    return said(key) if key else text
+    if key:
+        return said(key)
+    within = WITHIN.fullmatch(text)
+    return said("net.within", seconds=within.group(1)) if within else text
 
 
 def exception_reason(exc: BaseException) -> str:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from audit.phrases import said
 from probes.tls.wire.records import FlightParser, TlsProtocolError
 
 READ_CHUNK = 65536
@@ -73,15 +74,15 @@ class Connection:
         while not until(parser):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return Exchange(parser, f"no complete reply within {self.timeout:g} s")
+                return Exchange(parser, said("probe.tls.wire.no_reply_within", seconds=f"{self.timeout:g}"))
             try:
                 data = await asyncio.wait_for(self._reader.read(READ_CHUNK), remaining)
             except TimeoutError:
-                return Exchange(parser, f"no complete reply within {self.timeout:g} s (server stalled)")
+                return Exchange(parser, said("probe.tls.wire.stalled", seconds=f"{self.timeout:g}"))
             except ConnectionResetError:
-                return Exchange(parser, "connection reset by the server")
+                return Exchange(parser, said("probe.tls.wire.reset"))
             except OSError as exc:
-                return Exchange(parser, f"connection failed: {exc.strerror or exc}")
+                return Exchange(parser, said("probe.tls.wire.failed", error=str(exc.strerror or exc)))
             if not data:
                 return Exchange(parser, closed=True)
             try:
@@ -100,12 +101,12 @@ async def exchange(host: str, port: int, payload: bytes, timeout: float, *, sslv
             await conn.send(payload)
             return await conn.read_until(parser, until or (lambda p: p.done))
     except PreambleError as exc:
-        return Exchange(parser, f"before TLS: {exc}")
+        return Exchange(parser, said("probe.tls.wire.before_tls", error=str(exc)))
     except TimeoutError:
-        return Exchange(parser, f"cannot connect within {timeout:g} s")
+        return Exchange(parser, said("probe.tls.wire.connect_within", seconds=f"{timeout:g}"))
     except ConnectionRefusedError:
-        return Exchange(parser, "cannot connect: connection refused")
+        return Exchange(parser, said("probe.tls.wire.refused"))
     except ConnectionResetError:
-        return Exchange(parser, "connection reset by the server")
+        return Exchange(parser, said("probe.tls.wire.reset"))
     except OSError as exc:
-        return Exchange(parser, f"cannot connect: {exc.strerror or exc}")
+        return Exchange(parser, said("probe.tls.wire.cannot_connect", error=str(exc.strerror or exc)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from audit.phrases import said
 from probes.tls.wire.conn import Exchange, Preamble, exchange
 from probes.tls.wire.hello import (
     CLASSIC_GROUPS,
@@ -211,13 +212,13 @@ class Scanner:
             names = sslv2_kinds()
             offered = [k for k in flight.sslv2_hello.cipher_kinds if k in names]
             result.status = "accepted" if offered else "rejected"
-            result.detail = "" if offered else "SSLv2 SERVER-HELLO with no common cipher"
+            result.detail = "" if offered else said("probe.tls.wire.sslv2_no_common")
             result.suites = [AcceptedSuite(k, names[k]) for k in offered]
             result.first = flight
         elif flight.alert is not None or flight.server_hello is not None or ex.closed:
-            result.status, result.detail = "rejected", "no SSLv2 SERVER-HELLO"
+            result.status, result.detail = "rejected", said("probe.tls.wire.no_sslv2_hello")
         else:
-            result.status, result.detail = "error", ex.error or "no reply"
+            result.status, result.detail = "error", ex.error or said("probe.tls.wire.no_reply")
         return result
 
     async def _groups(self, scan: ScanResult) -> None:
