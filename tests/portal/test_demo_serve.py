@@ -91,4 +91,14 @@ def test_demo_serve_prints_accounts_serves_and_stops(tmp_path: Path) -> None:
         code = proc.wait(timeout=30)
         reader.join(timeout=5)
     assert code == 0, "".join(lines[-30:])
-    assert "The demo portal has stopped." in "".join(lines) and "Traceback" not in "".join(lines)
+    assert "The demo portal has stopped." in "".join(lines) and "Traceback" not in _without_quit_tracebacks(lines)
+
+
+def _without_quit_tracebacks(lines: list[str]) -> str:
+    """The output less gunicorn's own report of a worker told to quit (Ctrl-C) while still writing a
+    response to a closed connection ("Error handling request" ... handle_quit ... "SystemExit: 0"):
+    gunicorn's quick shutdown, not an error of ours. Any other traceback stays in."""
+    text = "".join(lines)
+    blocks = re.split(r"(?=Traceback \(most recent call last\):)", text)
+    kept = [b for b in blocks if not (b.startswith("Traceback") and "handle_quit" in b and "SystemExit: 0" in b)]
+    return "".join(kept)
