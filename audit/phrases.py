@@ -20,6 +20,17 @@ from typing import Any
 from audit.i18n import Phrase, phrase, t
 
 
+USUAL_TEXTS = {
+    "All connection attempts failed": "net.all_attempts_failed",
+    "connection refused": "net.refused",
+    "Connection refused": "net.refused_capital",
+    "timed out": "net.timed_out",
+    "Server disconnected without sending a response.": "net.disconnected",
+    "Connection reset by peer": "net.reset",
+}
+"""English text of httpx, the socket layer or our TLS scanner -> catalogue key with that same English."""
+
+
 class PhraseText(str):
     """An English text (the `str` itself) that can be said in another language: key and values."""
 
@@ -78,6 +89,8 @@ def encode(text: PhraseText | Phrase) -> dict[str, Any]:
 def _decode(value: object, lang: str) -> object:
     if isinstance(value, dict) and isinstance(value.get("phrase"), str):
         return render_stored(value, lang)
+    if isinstance(value, str) and value in USUAL_TEXTS:  # stored before these texts were kept as phrases
+        return t(USUAL_TEXTS[value], lang)
     if isinstance(value, list):
         return ", ".join(str(_decode(v, lang)) for v in value)
     return value

@@ -9,17 +9,9 @@ from __future__ import annotations
 
 import re
 
-from audit.phrases import PhraseText, said
+from audit.phrases import USUAL_TEXTS, PhraseText, said
 
-KNOWN = {
-    "All connection attempts failed": "net.all_attempts_failed",
-    "connection refused": "net.refused",
-    "Connection refused": "net.refused_capital",
-    "timed out": "net.timed_out",
-    "Server disconnected without sending a response.": "net.disconnected",
-    "Connection reset by peer": "net.reset",
-}
-"""English text of httpx, the socket layer or our TLS scanner -> catalogue key with that same English."""
+KNOWN = USUAL_TEXTS
 
 
 WITHIN = re.compile(r"within (\d+(?:\.\d+)?) s")

@@ -16,6 +16,7 @@ from typing import Any
 from audit.phrases import translate_within
 from audit.report.messages import msg
 from audit.report.text import format_datetime, format_number, short
+from probes.netreason import KNOWN
 
 STRUCTURED_KEYS = ("answer", "conflict", "waiver", "expired_waivers", "evidence_flags", "credit")
 """Parts of a requirement result that become sentences (not a table of raw keys)."""
@@ -47,10 +48,15 @@ EVALUATION_PHRASES: dict[str, dict[str, Any]] = {
 }
 """English reasons `audit.evaluation` itself writes into a site's error reason, as stored phrases."""
 
+LIBRARY_PHRASES: dict[str, dict[str, Any]] = {
+    text: {"phrase": key, "values": {}} for text, key in KNOWN.items() if len(text.split()) >= 3}
+"""httpx's and the socket layer's usual failures (probes.netreason), for results stored before probes kept
+their phrases; only texts of three words or more, so that no shorter one is replaced inside other words."""
+
 
 def result_phrases(result: Mapping[str, Any]) -> dict[str, Any]:
     """{English text: stored phrase} of every probe attempt of `result` (`audit.phrases`), for its reasons."""
-    known: dict[str, Any] = dict(EVALUATION_PHRASES)
+    known: dict[str, Any] = {**LIBRARY_PHRASES, **EVALUATION_PHRASES}
     for attempt in result.get("probe_attempts") or []:
         stored = attempt.get("phrases") if isinstance(attempt, dict) else None
         if isinstance(stored, dict):
