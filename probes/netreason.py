@@ -11,16 +11,13 @@ import re
 
 from audit.phrases import USUAL_TEXTS, PhraseText, said
 
-KNOWN = USUAL_TEXTS
-
-
 WITHIN = re.compile(r"within (\d+(?:\.\d+)?) s")
 """Our TLS scanner's "cannot connect within N s", its prefix taken off."""
 
 
 def said_if_known(text: str) -> str:
     """`text` as a phrase (an English `str` that keeps its key) when it is one of the usual texts, else unchanged."""
-    key = KNOWN.get(text)
+    key = USUAL_TEXTS.get(text)
     if key:
         return said(key)
     within = WITHIN.fullmatch(text)

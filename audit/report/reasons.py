@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from audit.phrases import translate_within
+from audit.phrases import USUAL_TEXTS, translate_within
 from audit.report.messages import msg
 from audit.report.text import format_datetime, format_number, short
-from probes.netreason import KNOWN
 
 STRUCTURED_KEYS = ("answer", "conflict", "waiver", "expired_waivers", "evidence_flags", "credit")
 """Parts of a requirement result that become sentences (not a table of raw keys)."""
@@ -49,8 +48,8 @@ EVALUATION_PHRASES: dict[str, dict[str, Any]] = {
 """English reasons `audit.evaluation` itself writes into a site's error reason, as stored phrases."""
 
 LIBRARY_PHRASES: dict[str, dict[str, Any]] = {
-    text: {"phrase": key, "values": {}} for text, key in KNOWN.items() if len(text.split()) >= 3}
-"""httpx's and the socket layer's usual failures (probes.netreason), for results stored before probes kept
+    text: {"phrase": key, "values": {}} for text, key in USUAL_TEXTS.items() if len(text.split()) >= 3}
+"""httpx's and the socket layer's usual failures (`audit.phrases.USUAL_TEXTS`), for results stored before probes kept
 their phrases; only texts of three words or more, so that no shorter one is replaced inside other words."""
 
 
