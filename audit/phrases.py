@@ -71,6 +71,18 @@ def said(key: str, /, **values: object) -> PhraseText:
     return PhraseText(key, **values)
 
 
+def joined(parts: Iterable[str], separator: str = "; ") -> str:
+    """`parts` joined with `separator`, kept a phrase when any part is one (so each part is said in the
+    reader's language); a plain `str` when none is, the very text `separator.join(parts)` gives."""
+    items = list(parts)
+    if not any(isinstance(p, PhraseText) for p in items):
+        return separator.join(items)
+    text = items[0] if items else ""
+    for item in items[1:]:  # nested pairs: stored phrases stay plain {"phrase", "values"} objects
+        text = said("text.pair", first=text, separator=separator, second=item)
+    return text
+
+
 def _encode(value: object) -> object:
     if isinstance(value, (PhraseText, Phrase)):
         return encode(value)

@@ -13,6 +13,9 @@ import dns.name
 import dns.rcode
 import dns.rdatatype
 
+from audit.phrases import joined, said
+from probes.netreason import exception_said
+
 
 async def axfr_open(zone: dns.name.Name, address: str, port: int, timeout_seconds: float) -> bool | str:
     """True if `address` began a transfer of `zone`, False if it refused; a reason string if it did not answer."""
@@ -20,11 +23,11 @@ async def axfr_open(zone: dns.name.Name, address: str, port: int, timeout_second
     try:
         response = await dns.asyncquery.tcp(query, address, timeout=timeout_seconds, port=port)
     except (dns.exception.Timeout, TimeoutError):
-        return f"AXFR {zone} at {address}: no answer within {timeout_seconds:g} s"
+        return said("probe.dns.axfr_silent", zone=str(zone), address=address, seconds=f"{timeout_seconds:g}")
     except (OSError, EOFError, dns.exception.DNSException) as exc:
         if isinstance(exc, (ConnectionRefusedError, EOFError, ConnectionResetError)):
             return False  # closing the connection is a refusal, too
-        return f"AXFR {zone} at {address}: {type(exc).__name__}: {exc}"
+        return said("probe.dns.axfr_failed", zone=str(zone), address=address, error=exception_said(exc))
     if response.rcode() != dns.rcode.NOERROR:
         return False
     return any(rrset.rdtype == dns.rdatatype.SOA for rrset in response.answer)
@@ -43,4 +46,4 @@ async def transfer_facts(zone: dns.name.Name, addresses: list[str], port: int,
     facts: dict[str, object] = {"dns.axfr.open_servers": open_at, "dns.axfr.tested_count": len(addresses)}
     if open_at or not unanswered:
         facts["dns.axfr.refused"] = not open_at
-    return facts, ("; ".join(unanswered) if unanswered and not open_at else None)
+    return facts, (joined(unanswered) if unanswered and not open_at else None)

@@ -8,9 +8,9 @@ from typing import Any, Awaitable, Callable
 import dns.asyncresolver
 
 from audit.errors import ProbeError
-from audit.phrases import said
+from audit.phrases import joined, said
 from probes.interface import ProbeOptions
-from probes.netreason import reason_of
+from probes.netreason import exception_said, reason_of
 from probes.mail.probe import txt_strings
 
 Step = Callable[[dns.asyncresolver.Resolver, str, dict[str, Any], ProbeOptions], Awaitable[dict[str, Any]]]
@@ -126,7 +126,7 @@ async def mta_sts_facts(resolver: dns.asyncresolver.Resolver, domain: str, facts
     mx_hosts = facts.get("mail.mx.hosts", [])
     uncovered = [mx for mx in mx_hosts if not any(mx_matches(mx, p) for p in policy["mx"])]
     return {
-        **out, "mail.mta_sts.policy_valid": not policy["errors"], "mail.mta_sts.policy_error": "; ".join(policy["errors"]),
+        **out, "mail.mta_sts.policy_valid": not policy["errors"], "mail.mta_sts.policy_error": joined(policy["errors"]),
         "mail.mta_sts.mode": policy["mode"], "mail.mta_sts.mx_patterns": policy["mx"],
         "mail.mta_sts.max_age_seconds": policy["max_age_seconds"], "mail.mta_sts.uncovered_mx": uncovered,
         "mail.mta_sts.mx_covered": not uncovered and "mail.mx.hosts" in facts,
@@ -159,10 +159,10 @@ async def starttls_facts(resolver: dns.asyncresolver.Resolver, domain: str, fact
             rows.append(await check_mx(mx, addresses[0], port, options.timeout_seconds, options.ca_file, tlsa))
         except (SmtpError, OSError, TimeoutError, ssl.SSLError) as exc:
             unmeasured.append(said("probe.mail.starttls_failed", mx=mx, where=f"{addresses[0]}:{port}",
-                                   error=f"{type(exc).__name__}: {exc}"))
+                                   error=exception_said(exc)))
     summary = summarize(rows)
     if unmeasured and not summary["mail.starttls.invalid"]:
-        raise ProbeError(unmeasured[0] if len(unmeasured) == 1 else "; ".join(unmeasured))
+        raise ProbeError(joined(unmeasured))
     return {**summary, "mail.starttls.unmeasured": unmeasured}
 
 

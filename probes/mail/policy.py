@@ -12,7 +12,7 @@ import ssl
 from typing import Any
 
 from audit.phrases import said
-from probes.netreason import exception_reason
+from probes.netreason import exception_reason, exception_said
 
 
 class PolicyFetchError(Exception):
@@ -31,7 +31,7 @@ def parse_policy(text: str) -> dict[str, Any]:
         key, sep, value = line.partition(":")
         if not sep:
             if line.strip():
-                errors.append(f"line '{line[:40]}' is not 'key: value'")
+                errors.append(said("probe.mail.policy.line", line=line[:40]))
             continue
         key, value = key.strip().lower(), value.strip()
         if key == "mx":
@@ -39,15 +39,15 @@ def parse_policy(text: str) -> dict[str, Any]:
         else:
             fields.setdefault(key, value)
     if fields.get("version") != "STSv1":
-        errors.append("version must be STSv1")
+        errors.append(said("probe.mail.policy.version"))
     mode = str(fields.get("mode", "")).lower()
     if mode not in ("enforce", "testing", "none"):
-        errors.append("mode must be enforce, testing or none")
+        errors.append(said("probe.mail.policy.mode"))
     max_age = str(fields.get("max_age", ""))
     if not max_age.isdigit():
-        errors.append("max_age must be a number of seconds")
+        errors.append(said("probe.mail.policy.max_age"))
     if mode in ("enforce", "testing") and not fields["mx"]:
-        errors.append("no mx line")
+        errors.append(said("probe.mail.policy.no_mx"))
     return {"mode": mode, "mx": fields["mx"], "max_age_seconds": int(max_age) if max_age.isdigit() else 0,
             "errors": errors}
 
@@ -80,11 +80,12 @@ async def fetch_policy(host: str, address: str, port: int, timeout_seconds: floa
                         return {"fetched": False, "why": said("probe.mail.policy_too_large", limit=MAX_POLICY_BYTES)}
     except httpx.ConnectError as exc:
         if isinstance(exc.__cause__, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(exc):
-            return {"fetched": False, "why": said("probe.mail.policy_certificate", host=host, error=str(exc))}
+            return {"fetched": False, "why": said("probe.mail.policy_certificate", host=host, error=exception_reason(exc))}
         raise PolicyFetchError(said("probe.mail.policy_unreachable", host=host, where=f"{address}:{port}",
                                       error=exception_reason(exc))) from None
     except httpx.HTTPError as exc:
-        raise PolicyFetchError(f"policy at {host} ({address}:{port}): {type(exc).__name__}: {exc}") from None
+        raise PolicyFetchError(said("probe.mail.policy_unreachable", host=host, where=f"{address}:{port}",
+                                      error=exception_said(exc))) from None
     if status >= 500 or status == 429:
         raise PolicyFetchError(said("probe.mail.policy_http_error", host=host, status=status))
     if status != 200:

@@ -17,6 +17,8 @@ import hashlib
 import ssl
 from typing import Any
 
+from audit.phrases import joined, said
+from probes.netreason import library_text
 from probes.tls.wire.conn import PreambleError
 
 MAX_REPLY_BYTES = 64 * 1024
@@ -126,7 +128,7 @@ async def _wire_scan(mx: str, address: str, port: int, timeout: float) -> tuple[
     errors, chain = [], []
     for protocol, (status, detail, ex) in zip(STARTTLS_PROTOCOLS, answers):
         if status == "error":
-            errors.append(f"{protocol}: {detail}")  # not measured: left out of `protocols`
+            errors.append(said("text.labelled", label=protocol, text=detail))  # not measured: left out of `protocols`
             continue
         protocols[protocol] = status == "accepted"
         if status == "accepted" and protocol != "TLSv1.3" and ex.parser.flight.certificates:
@@ -135,8 +137,8 @@ async def _wire_scan(mx: str, address: str, port: int, timeout: float) -> tuple[
         try:
             chain = (await fetch_certificates(address, port, mx, timeout, preamble=_starttls)).certificates
         except TlsProtocolError as exc:
-            errors.append(f"TLS 1.3 certificates: {exc}")
-    return protocols, chain, "; ".join(errors)
+            errors.append(said("probe.mail.tls13_certificates", error=library_text(str(exc))))
+    return protocols, chain, joined(errors)
 
 
 def _tlsa_data(der: bytes, selector: int, mtype: int) -> bytes | None:

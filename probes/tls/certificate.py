@@ -21,6 +21,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509 import verification
 
+from audit.phrases import said
+from probes.tls.verifytext import verification_reason
+
 
 def key_facts(cert: x509.Certificate) -> tuple[str, int]:
     """The public key's type ('RSA', 'EC', 'Ed25519', ...) and size in bits."""
@@ -181,7 +184,7 @@ def _verify(leaf: x509.Certificate, intermediates: list[x509.Certificate],
             store: tuple[x509.Certificate, ...], now: dt.datetime) -> tuple[bool, str]:
     dns, ips = subject_alt_names(leaf)
     if not dns and not ips:
-        return False, "the certificate has no subjectAltName"
+        return False, said("tls.verify.no_san")
     # Verify against one of the certificate's own names: trust and host name are separate facts.
     subject: x509.verification.Subject = (
         x509.DNSName(dns[0].lstrip("*.")) if dns else x509.IPAddress(ipaddress.ip_address(ips[0])))
@@ -191,7 +194,7 @@ def _verify(leaf: x509.Certificate, intermediates: list[x509.Certificate],
         verifier = verification.PolicyBuilder().store(verification.Store(list(store))).time(now).build_server_verifier(subject)
         verifier.verify(leaf, intermediates)
     except verification.VerificationError as exc:
-        return False, str(exc)
+        return False, verification_reason(str(exc))
     except ValueError as exc:
-        return False, f"cannot verify: {exc}"
+        return False, said("tls.verify.cannot", error=said("net.verbatim", text=str(exc)))
     return True, ""

@@ -16,7 +16,7 @@ from typing import Any
 from audit.domains import is_ip
 from audit.errors import ProbeError
 from audit.models import Target
-from audit.phrases import said
+from audit.phrases import joined, said
 from probes.netreason import said_if_known
 from probes.tls.certificate import certificate_facts, certificate_key_type, chain_facts, load_trust_store
 from probes.interface import Measurement, Probe, ProbeOptions
@@ -94,13 +94,13 @@ class TlsProbe(Probe):
             where = f"{target.connect_host}:{target.port}"
             if all(r.startswith("cannot connect") for r in reasons):
                 parts = [said_if_known(r.removeprefix("cannot connect").lstrip(": ")) for r in reasons]
-                detail = parts[0] if len(parts) == 1 else "; ".join(parts)
+                detail = joined(parts)
                 raise ProbeError(said("probe.tls.cannot_connect", where=where, detail=detail))
-            raise ProbeError(said("probe.tls.no_handshake", where=where, reasons="; ".join(reasons)))
+            raise ProbeError(said("probe.tls.no_handshake", where=where, reasons=joined(reasons)))
         facts["tls.offered"] = bool(accepted)
         facts["tls.protocols_accepted"] = accepted
         if not accepted:
-            facts["tls.not_offered_reason"] = "; ".join(sorted({r.detail for r in scan.protocols.values() if r.detail}))
+            facts["tls.not_offered_reason"] = joined(sorted({r.detail for r in scan.protocols.values() if r.detail}))
             return facts, errors
         best = scan.protocols[accepted[-1]]
         facts["tls.negotiated_protocol"] = accepted[-1]
