@@ -20,7 +20,7 @@ setup: system-deps $(STAMP)
 
 # nmap, chromium and the report fonts are optional (a built-in scanner takes over without nmap; PDF reports are
 # skipped, with a note, without chromium), but audits and reports are better with them.
-SYSTEM_PACKAGES = nmap chromium fonts-noto-core
+SYSTEM_PACKAGES = nmap chromium fonts-noto-core fonts-noto-mono
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	$(PYTHON) -c "import ensurepip" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
