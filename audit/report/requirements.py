@@ -40,8 +40,22 @@ def snippets_for(failed_facts: list[str], lang: str) -> list[dict[str, str]]:
     for snippet in load_snippets():
         if any(fnmatch.fnmatchcase(f, pattern) for f in failed_facts for pattern in snippet["facts"]):
             chosen.append({"id": snippet["id"], "title": snippet["title"].get(lang) or snippet["title"]["vi"],
-                           "nginx": snippet["nginx"].rstrip("\n"), "apache": snippet["apache"].rstrip("\n")})
+                           "nginx": _in_language(snippet["nginx"], lang), "apache": _in_language(snippet["apache"], lang)})
     return chosen
+
+
+def _in_language(config: str, lang: str) -> str:
+    """A snippet's configuration with the comment lines of `lang` (`#vi: ...`) as `# ...`, other languages' left out."""
+    lines = []
+    for line in config.rstrip("\n").splitlines():
+        body = line.lstrip()
+        tag = body[1:3] if body.startswith("#") and body[3:4] == ":" else ""
+        if tag in ("vi", "en"):
+            if tag == lang:
+                lines.append(line[:len(line) - len(body)] + "# " + body[4:].lstrip())
+            continue
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def flatten(value: Any, prefix: str = "", limit: int = 200) -> list[dict[str, str]]:

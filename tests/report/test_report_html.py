@@ -108,3 +108,14 @@ def test_snippets_are_complete() -> None:
     for snippet in load_snippets():
         assert snippet["nginx"].strip() and snippet["apache"].strip() and snippet["facts"], snippet["id"]
         assert set(snippet["title"]) == set(LANGS), snippet["id"]
+
+
+def test_a_configuration_snippet_comments_in_the_reports_language_only() -> None:
+    from audit.report.requirements import load_snippets, snippets_for
+
+    failed = sorted({pattern.replace("*", "x") for s in load_snippets() for pattern in s["facts"]})
+    for lang, other in (("vi", "en"), ("en", "vi")):
+        shown = "\n".join(s["nginx"] + "\n" + s["apache"] for s in snippets_for(failed, lang))
+        assert "#vi:" not in shown and "#en:" not in shown
+        assert ("# trong khối server" in shown) == (lang == "vi") and ("# in the server" in shown) == (lang == "en")
+        assert "ssl_protocols TLSv1.2 TLSv1.3;" in shown  # the configuration itself is the same in both
