@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from audit.catalogue.loader import Checklist
-from audit.errors import ResultError
+from audit.errors import ResultError, Text
 from audit.exitcodes import exit_code_for
+from audit.i18n import phrase, said_by
 from audit.models import OutletResult
 from audit.report.formats import render_html, render_pdf
 from audit.report.pdf import PdfError
@@ -30,7 +31,8 @@ class RunOutput:
     checklist: Checklist
     langs: tuple[str, ...] = ("vi",)
     written: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
+    """Why a PDF is missing, one note per cause (phrases: said in the command's language by the caller)."""
     """Things the caller should tell the user (for example why no PDF was written)."""
 
     def result_path(self, outlet_id: str) -> Path:
@@ -78,13 +80,10 @@ class RunOutput:
                 data = load_result(self.result_path(outlet_id))  # one result in memory per worker
                 body = render_pdf(data, self.checklist, lang)
             except ResultError as exc:
-                note = f"no PDF for {outlet_id}: {exc}"
-                if note not in self.notes:
-                    self.notes.append(note)
+                self._note(phrase("output.no_pdf_for", outlet=outlet_id, error=said_by(exc)))
                 return None
             except PdfError as exc:
-                if str(exc) not in self.notes:
-                    self.notes.append(str(exc))
+                self._note(exc.phrase)
                 return None
             path = self.folder / f"{data['outlet']['id']}.{lang}.pdf"
             tmp = path.with_name(f".{path.name}.tmp")
@@ -94,6 +93,10 @@ class RunOutput:
 
         with ThreadPoolExecutor(max_workers=2) as pool:
             return [p for p in pool.map(one, jobs) if p is not None]
+
+    def _note(self, note: Text) -> None:
+        if str(note) not in (str(n) for n in self.notes):
+            self.notes.append(note)
 
     def add(self, data: dict[str, Any]) -> None:
         """Count a result (written now, or kept from an earlier run) in the run summary.

@@ -14,6 +14,7 @@ from audit.cli.common import audit_outlets, get_checklist, print_summary
 from audit.cli.options import auditor_option, checklist_option, handle_errors, lang_option, nmap_option
 from audit.demo.outlets import demo_fleet, inventory_yaml
 from audit.engine import AuditOptions
+from audit.errors import say
 from audit.i18n import t
 from audit.models import Outlet
 from audit.output import RunOutput
@@ -55,7 +56,7 @@ def demo(out_dir: Path, checklist_ref: str, lang: str, use_nmap: bool, auditor: 
     if pdf:
         output.write_pdfs()  # after the demo servers stopped: printing needs no network
         for note in output.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(t("cli.note", lang, text=say(note, lang)), err=True)
     print_summary(results, out_dir, lang)
     click.echo(f"{t('cli.demo_done', lang)} {out_dir.resolve()} ({time.monotonic() - start:.1f} s)")
     if serve:

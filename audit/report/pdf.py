@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from audit.errors import AuditError
+from audit.i18n import phrase
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT_SECONDS = 120.0
@@ -50,8 +51,7 @@ def html_to_pdf(html: str, timeout_seconds: float = TIMEOUT_SECONDS) -> bytes:
     """Print `html` to PDF (A4, as the CSS `@page` says); PdfError when Chromium is missing or fails."""
     browser = find_chromium()
     if browser is None:
-        raise PdfError("cannot make a PDF: Chromium not found (hint: apt-get install chromium, "
-                       "or set L3AUDIT_CHROMIUM to the browser's path)")
+        raise PdfError(phrase("error.pdf.no_chromium"))
     with tempfile.TemporaryDirectory(prefix="l3audit-pdf-") as work:
         page, out = Path(work) / "report.html", Path(work) / "report.pdf"
         page.write_text(html, encoding="utf-8")
@@ -60,8 +60,9 @@ def html_to_pdf(html: str, timeout_seconds: float = TIMEOUT_SECONDS) -> bytes:
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout_seconds, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise PdfError(f"cannot make a PDF: Chromium did not finish in {timeout_seconds:.0f} s") from exc
+            raise PdfError(phrase("error.pdf.timeout", seconds=f"{timeout_seconds:.0f}")) from exc
         if not out.exists() or out.stat().st_size == 0:
-            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-            raise PdfError(f"cannot make a PDF: Chromium exited {proc.returncode}: {tail[0]}")
+            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            said = phrase("error.pdf.said", text=tail[0][:300]) if tail else phrase("error.pdf.silent")
+            raise PdfError(phrase("error.pdf.exited", code=proc.returncode, said=said))
         return out.read_bytes()

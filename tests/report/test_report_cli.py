@@ -127,3 +127,12 @@ def test_pdf_has_the_expected_pages_and_text(tmp_path: Path) -> None:
     # Vietnamese in monospace cells (fact values) extracts with its marks stacked, not split apart.
     for text in ("Người thẩm định đã chấp nhận bằng chứng", "Đã triển khai", "Quy chế ATTT ban hành 2025"):
         assert text in everything, text
+
+
+def test_pdf_without_chromium_says_so_in_vietnamese(tmp_path: Path, monkeypatch) -> None:
+    from tests.test_vietnamese_errors import english_sentences
+
+    monkeypatch.setenv("L3AUDIT_CHROMIUM", str(tmp_path / "no-such-browser"))
+    result = _run(str(GOLDEN / "result-good.json"), "--format", "pdf", "-o", str(tmp_path / "r.pdf"), "--lang", "vi")
+    assert result.exit_code == 2 and "không tìm thấy Chromium (gợi ý: apt-get install chromium" in result.output
+    assert english_sentences(result.output) == [] and not (tmp_path / "r.pdf").exists()

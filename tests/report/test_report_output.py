@@ -30,7 +30,8 @@ def test_without_chromium_no_pdf_is_written_and_a_note_says_why(tmp_path: Path, 
     monkeypatch.setenv("L3AUDIT_CHROMIUM", str(tmp_path / "absent"))
     output = _output(tmp_path)
     assert output.write_pdfs() == []
-    assert len(output.notes) == 1 and "apt-get install chromium" in output.notes[0]
+    assert len(output.notes) == 1 and "apt-get install chromium" in str(output.notes[0])
+    assert "apt-get install chromium" in output.notes[0].render("vi") and "Chromium" in output.notes[0].render("vi")
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
