@@ -41,7 +41,10 @@ def parse_target(text: str, address: str | None = None, http_port: int | None = 
     if "://" not in text and re.search(r"/\d{1,3}$", text):
         raise TargetError(phrase("error.target.range", target=text))
     raw = text if "://" in text else f"https://{text}"
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError:  # "Invalid IPv6 URL": an unclosed [ or a stray ]
+        raise TargetError(phrase("error.target.host", target=text, host=text)) from None
     if parts.scheme not in ("http", "https"):
         raise TargetError(phrase("error.target.scheme", target=text, scheme=parts.scheme))
     try:

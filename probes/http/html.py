@@ -157,7 +157,7 @@ def _jsdom_url(raw: str | None, base: str | None) -> str | None:
             return f"{scheme}://{host.lower()}{sep}{tail}" if sep else f"{scheme}://{host.lower()}/"
         return text
     if base and raw:
-        return urljoin(base, text)
+        return _join(base, text) or raw
     return raw
 
 
@@ -183,8 +183,24 @@ def _mixed(page: Page, tag: str, attrs: dict[str, str | None], base: str | None)
 def form_target(action: str | None, page_url: str, base: str | None) -> str | None:
     """Where a form posts: its action resolved against `<base href>` or the page (None: not a web URL)."""
     text = (action or "").strip(" \t\n\r\f")
-    resolved = urljoin(base or page_url, text) if text else page_url
-    return resolved if resolved.lower().startswith(("http://", "https://")) else None
+    resolved = _join(base or page_url, text) if text else page_url
+    return resolved if resolved and resolved.lower().startswith(("http://", "https://")) else None
+
+
+def _join(base: str, text: str) -> str | None:
+    """`text` resolved against `base`; None when either is not a URL Python can read ("https://[bad/")."""
+    try:
+        return urljoin(base, text)
+    except ValueError:
+        return None
+
+
+def _hostname(url: str) -> str | None:
+    """The host of `url`; None when it has none or its authority cannot be read (a page's text is hostile)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -235,7 +251,7 @@ def analyse_sri(page: Page | None, site_domain: str | None, session_https: bool)
         full_url = bool(re.match(r"^https?://", src))
         relative_origin = not relative_protocol and not full_url
         same_site = relative_protocol or relative_origin or (
-            registrable_domain(urlsplit(src).hostname) == site_domain)
+            _hostname(src) is not None and registrable_domain(_hostname(src)) == site_domain)
         secure_origin = relative_origin or (same_site and not relative_protocol)
         foreign = foreign or not secure_origin
         scheme = src.split(":", 1)[0] if full_url else None

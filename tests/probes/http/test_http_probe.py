@@ -287,3 +287,17 @@ def test_hsts_preload_list_from_settings(certs: Certificates, tmp_path: Path) ->
     assert facts["http.hsts.outcome"] == "hsts-preloaded"
     assert facts["http.redirect.outcome"] == "redirection-all-redirects-preloaded"
     assert facts["http.observatory.score"] == 135
+
+
+@pytest.mark.parametrize("markup", [
+    '<base href="https://[bad/"><script src="x.js"></script><form action="y"></form>',
+    '<script src="https://[bad/x.js"></script><form action="https://[f/"><input type="password"></form>'
+    '<img src="http://[i/">',
+])
+def test_urls_python_cannot_read_in_a_page_do_not_cost_the_sites_facts(certs: Certificates, markup: str) -> None:
+    # urljoin / urlsplit raise "Invalid IPv6 URL" on these; a page's text must never stop the probe.
+    site = Site("hostile-urls", https=page(body=f"<!doctype html><title>t</title>{markup}".encode()), http=REDIRECT)
+    with start(site, certs) as running:
+        facts = measure(Target(host=running.host, port=running.https_port, http_port=running.http_port), certs)
+    assert facts["http.redirect.to_https"] is True and facts["http.forms.count"] == 1
+    assert facts["http.sri.script_count"] == 1
