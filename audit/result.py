@@ -18,6 +18,7 @@ import jsonschema
 from audit.errors import ResultError, Text
 from audit.i18n import phrase
 from audit.models import OutletResult
+from audit.yamlfile import schema_message
 from audit.userfiles.output import write_bytes_atomic
 
 SCHEMA_VERSION = 1
@@ -91,6 +92,6 @@ def load_result(path: Path) -> dict[str, Any]:
     try:
         jsonschema.validate(data, result_schema())
     except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
-        raise ResultError(phrase("error.result.invalid", path=path, where=where, problem=exc.message)) from exc
+        where = "/".join(str(p) for p in exc.absolute_path) or phrase("error.schema.top_level")
+        raise ResultError(phrase("error.result.invalid", path=path, where=where, problem=schema_message(exc))) from exc
     return data

@@ -83,7 +83,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "inventory": folder / "inventory.yaml",
         "truncated": folder / "r.json",
         "db": folder / "so.db",
+        "incomplete": folder / "incomplete.json",
     }
+    paths["incomplete"].write_text('{"schema_version": 1}', encoding="utf-8")
     paths["not_mapping"].write_text("- a\n- b\n", encoding="utf-8")
     paths["bad_yaml"].write_text("outlets: [\n", encoding="utf-8")
     paths["inventory"].write_text("outlets:\n  - id: a\n    name: A\n    sitez: []\n", encoding="utf-8")
@@ -137,6 +139,10 @@ CASES = {
     "aggregate: swapped days": ("aggregate", "--db", "{db}", "-o", "{out}.html", "--since", "2026-12-02",
                                 "--until", "2026-11-01"),
     "aggregate: output is a folder": ("aggregate", "--db", "{db}", "-o", "{folder}"),
+    "scan: unclosed IPv6 bracket": ("scan", "http://[::1"),
+    "diff: a result outside its schema": ("diff", "{incomplete}", "{incomplete}"),
+    "import: no bundles": ("import", "--db", "{db}"),
+    "import: withdraw with bundles": ("import", "{truncated}", "--withdraw", "abc", "--db", "{db}"),
 }
 
 

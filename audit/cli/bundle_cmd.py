@@ -94,13 +94,13 @@ def import_(bundles: tuple[Path, ...], trusted: Path | None, inventory: Path | N
     """
     if withdraw_digest is not None:
         if not reason.strip() or bundles:
-            raise click.UsageError("--withdraw takes no bundles and needs --reason (hint: --reason \"gửi nhầm\")")
+            raise click.UsageError(t("import.usage.withdraw", current_lang()))
         with open_store(db, must_exist=True) as store:
             result_id = store.withdraw(withdraw_digest, reason.strip())
         err_console.print(t("import.withdrawn", current_lang(), id=result_id, reason=plain(reason.strip())), highlight=False)
         return
     if not bundles or trusted is None:
-        raise click.UsageError("give BUNDLES and --trusted-keys (or --withdraw DIGEST --reason TEXT)")
+        raise click.UsageError(t("import.usage.bundles", current_lang()))
     trusted_keys = load_trusted_keys(trusted)
     known = {o.id for o in load_inventory(inventory)} if inventory else None
     checklist = None
