@@ -107,9 +107,11 @@ class Phrase:
 
 
 def _said(value: object, lang: str) -> object:
-    """A value of a phrase in `lang`: a phrase rendered, a list of them joined with commas."""
-    if isinstance(value, Phrase):
-        return value.render(lang)
+    """A value of a phrase in `lang`: a phrase (or anything that says itself, such as
+    `audit.phrases.PhraseText`) rendered, a list of them joined with commas."""
+    render = getattr(value, "render", None)
+    if callable(render):
+        return render(lang)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(_said(item, lang)) for item in value)
     return value

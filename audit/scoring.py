@@ -24,6 +24,7 @@ from typing import Any
 
 from audit.catalogue.loader import Checklist
 from audit.errors import ResultError
+from audit.i18n import phrase
 from audit.models import Status
 
 SCORING_MODEL = "l3audit-score/1"
@@ -136,5 +137,5 @@ def rescore(result: Mapping[str, Any], checklist: Checklist) -> dict[str, Any]:
         )
     model = result.get("summary", {}).get("scoring_model")
     if model not in (None, SCORING_MODEL):
-        raise ResultError(f"result was scored with model '{model}'; this l3audit scores with '{SCORING_MODEL}'")
+        raise ResultError(phrase("error.scoring.model", model=model, current=SCORING_MODEL))
     return summarise_data(checklist, result["requirements"])

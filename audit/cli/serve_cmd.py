@@ -7,6 +7,7 @@ import click
 from audit.cli.clicklang import command
 from audit.cli.options import handle_errors
 from audit.department.store import DEFAULT_DB
+from audit.i18n import phrase
 
 
 @command(help="help.serve")
@@ -36,7 +37,7 @@ def serve(store_url: str, bind: str, tls_cert: str | None, tls_key: str | None, 
     from audit.portal.server import serve as run
 
     if bool(tls_cert) != bool(tls_key):
-        raise AuditError("--tls-cert and --tls-key go together (hint: give both, or neither for plain HTTP on loopback)")
+        raise AuditError(phrase("error.serve.tls_pair"))
     app = create_app(store_url, checklist=checklist_ref, tls=bool(tls_cert), data_dir=data_dir, signing_key=signing_key,
                      config={"L3AUDIT_EVIDENCE_MAX_BYTES": int(evidence_max_mb * 1024 * 1024),
                              **({"L3AUDIT_REDIS_URL": redis_url} if redis_url else {})})

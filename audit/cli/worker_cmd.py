@@ -32,7 +32,7 @@ def worker(db: str, redis_url: str, processes: int, threads: int, tick_seconds: 
     Chạy các lượt đánh giá trong hàng đợi và kích hoạt các lịch đến hạn.
     """
     from audit.department.store.store import Store
-    from audit.schedule.queue import QueueSettings
+    from audit.schedule.queue import QueueSettings, check_redis
     from audit.schedule.worker import run_worker
 
     Store(db).close()  # migrate now, and fail with one line when the database cannot be used
@@ -42,5 +42,6 @@ def worker(db: str, redis_url: str, processes: int, threads: int, tick_seconds: 
         load_alert_config(Path(alerts_file))  # a mistake is one line now, not a failed job later
     settings = QueueSettings(redis_url=redis_url, db=db, heartbeat_seconds=heartbeat_seconds,
                              host_slot_seconds=host_slot_seconds, alerts_file=alerts_file)
+    check_redis(settings)  # one line now, instead of the broker's retry log forever
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     run_worker(settings, processes, threads, tick_seconds or None, logging.getLogger("l3audit.worker"))

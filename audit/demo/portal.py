@@ -18,6 +18,7 @@ from typing import Any
 from audit.department.store import open_store
 from audit.department.store.store import now_iso
 from audit.errors import AuditError
+from audit.i18n import phrase
 from audit.models import Outlet
 from audit.portal.users import add_user, find_user, set_disabled, set_password
 
@@ -42,8 +43,7 @@ def check_loopback_bind(bind: str) -> None:
     except ValueError:
         loopback = False
     if not loopback or not port.isdigit() or not 0 < int(port) < 65536:
-        raise AuditError(f"--bind {bind!r}: the demo portal listens on loopback only "
-                         "(hint: --bind 127.0.0.1:8000)")
+        raise AuditError(phrase("error.demo.bind", bind=repr(bind)))
 
 
 def prepare_demo_portal(folder: Path, results: Mapping[str, dict[str, Any]],

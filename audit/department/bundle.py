@@ -35,7 +35,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from audit.catalogue.loader import Checklist
 from audit.department.rejudge import summary_differences
 from audit.errors import AuditError, ResultError
-from audit.i18n import phrase
+from audit.i18n import phrase, said_by
+from audit.phrases import joined
 from audit.department.keys import TrustedKey, key_id, load_private_key
 from audit.department.signing import canonical as canonical  # re-exported: the portal names bundle files by it
 from audit.department.signing import open_document, sign_document
@@ -58,9 +59,9 @@ def _file_hash(path: Path) -> dict[str, Any]:
     try:
         return {"name": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size}
     except EvidenceTooLargeError as exc:
-        raise BundleError(f"{path}: {exc} (hint: send a smaller file, or its summary)") from exc
+        raise BundleError(phrase("error.bundle.too_large", path=path, error=said_by(exc))) from exc
     except OSError as exc:
-        raise BundleError(f"{path}: cannot read evidence: {exc.strerror or exc}") from exc
+        raise BundleError(phrase("error.bundle.evidence", path=path, error=exc.strerror or exc)) from exc
 
 
 def sign_bundle(result_path: Path, key_path: Path, out: Path, signer_name: str = "",
@@ -74,7 +75,7 @@ def sign_bundle(result_path: Path, key_path: Path, out: Path, signer_name: str =
         try:
             content = answers.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise BundleError(f"{answers}: cannot read the answers file: {exc}") from exc
+            raise BundleError(phrase("error.bundle.answers", path=answers, error=exc)) from exc
         answers_part = {"name": answers.name, "sha256": hashlib.sha256(content.encode()).hexdigest(), "content": content}
     write_json_atomic(out, signed_bundle(result, private, signer_name or key_path.stem, answers_part,
                                          [_file_hash(p) for p in evidence]))
@@ -125,19 +126,17 @@ def verify_bundle(path: Path, trusted: dict[str, TrustedKey], known_outlets: Col
     result = payload.get("result")
     try:
         if not isinstance(result, dict) or result.get("schema_version") != SCHEMA_VERSION:
-            raise BundleError(f"{path}: the signed result has schema version "
-                              f"{result.get('schema_version') if isinstance(result, dict) else None!r}, "
-                              f"this l3audit reads {SCHEMA_VERSION}")
+            raise BundleError(phrase("error.bundle.version", path=path, supported=SCHEMA_VERSION,
+                                        version=repr(result.get("schema_version") if isinstance(result, dict) else None)))
         jsonschema.validate(result, result_schema())
     except jsonschema.ValidationError as exc:
         raise BundleError(phrase("error.bundle.invalid", path=path, problem=exc.message)) from exc
     try:
         differences = summary_differences(result, checklist)
     except ResultError as exc:
-        raise BundleError(f"{path}: the signed result cannot be re-judged: {exc}") from exc
+        raise BundleError(phrase("error.bundle.rejudge", path=path, error=said_by(exc))) from exc
     if differences:
-        raise BundleError(f"{path}: the signed result contradicts itself: " + "; ".join(differences)
-                          + " (hint: the summary must follow from the requirement statuses; ask for a new bundle)")
+        raise BundleError(phrase("error.bundle.contradicts", path=path, differences=joined(differences)))
     outlet_id = result["outlet"]["id"]
     if known_outlets is not None and outlet_id not in known_outlets:
         raise BundleError(phrase("error.bundle.unknown_outlet", path=path, outlet=repr(outlet_id)))

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 from audit.catalogue.loader import Checklist
 from audit.models import Status
+from audit.phrases import said
 from audit.scoring import DETERMINED, rescore
 
 CHECKED = ("counts", "total", "verdict", "mandatory_failed", "mandatory_open", "pass_percent", "coverage_percent")
@@ -47,15 +48,14 @@ def _without_catalogue(result: Mapping[str, Any]) -> tuple[dict[str, Any], list[
         "coverage_percent": round(100.0 * decided / applicable, 1) if applicable else None,
     }
     summary = result["summary"]
-    problems = [f"mandatory_failed names {rid}, whose status is {statuses.get(rid, 'absent')}"
+    problems = [said("rejudge.mandatory_status", id=rid, status=statuses.get(rid, "absent"))
                 for rid in summary.get("mandatory_failed") or [] if statuses.get(rid) != Status.FAIL.value]
     verdict = summary.get("verdict")
     if summary.get("mandatory_failed") and verdict != "not_compliant":
-        problems.append(f"verdict {verdict!r} with mandatory failures {summary['mandatory_failed']}")
+        problems.append(said("rejudge.verdict_with_failures", verdict=repr(verdict), ids=str(summary["mandatory_failed"])))
     if verdict == "compliant" and (counts[Status.FAIL.value] or summary.get("mandatory_open")):
-        problems.append(f"verdict 'compliant' with {counts[Status.FAIL.value]} failure(s) and "
-                        f"{len(summary.get('mandatory_open') or [])} open mandatory requirement(s), which only the "
-                        "catalogue could allow (hint: pass the catalogue with --checklist)")
+        problems.append(said("rejudge.compliant_with_failures", failed=counts[Status.FAIL.value],
+                             open=len(summary.get("mandatory_open") or [])))
     return expected, problems
 
 
@@ -78,5 +78,5 @@ def summary_differences(result: Mapping[str, Any], checklist: Checklist | None =
         if key == "counts":
             have = {s.value: (have or {}).get(s.value, 0) for s in Status}
         if have != want:
-            problems.append(f"{key}: stored {have!r}, the statuses give {want!r}")
+            problems.append(said("rejudge.differs", key=key, have=repr(have), want=repr(want)))
     return problems

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from audit.department.store.connection import database_url
 from audit.errors import AuditError
+from audit.i18n import phrase
 
 
 def resolve_data_dir(store_url: str, data_dir: str | Path | None) -> Path:
@@ -18,14 +19,13 @@ def resolve_data_dir(store_url: str, data_dir: str | Path | None) -> Path:
     if data_dir is None:
         url = database_url(store_url)
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-            raise AuditError("serve --data DIR is required with a PostgreSQL or in-memory store (hint: a folder "
-                             "for evidence files and signed submissions, e.g. --data /var/lib/l3audit)")
+            raise AuditError(phrase("error.serve.data_required"))
         data_dir = Path(str(url.database) + ".portal-data")
     folder = Path(data_dir).expanduser()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise AuditError(f"--data {folder}: cannot create the data folder: {exc.strerror or exc}") from exc
+        raise AuditError(phrase("error.serve.data_create", folder=folder, error=exc.strerror or exc)) from exc
     if not folder.is_dir():
-        raise AuditError(f"--data {folder}: not a folder")
+        raise AuditError(phrase("error.serve.data_not_folder", folder=folder))
     return folder

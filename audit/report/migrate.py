@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import ResultError
+from audit.i18n import phrase
 from audit.result import SCHEMA_VERSION, read_result_json
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -27,15 +28,13 @@ def migrate(data: dict[str, Any], origin: str) -> dict[str, Any]:
     """Bring a result to SCHEMA_VERSION step by step; ResultError when no path exists."""
     version = data.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise ResultError(f"{origin}: not an l3audit result (schema_version is {version!r})")
+        raise ResultError(phrase("error.migrate.not_result", origin=origin, version=repr(version)))
     if version > SCHEMA_VERSION:
-        raise ResultError(f"{origin}: result schema version {version} is newer than this l3audit reads "
-                          f"({SCHEMA_VERSION}); upgrade l3audit to render it")
+        raise ResultError(phrase("error.migrate.newer", origin=origin, version=version, supported=SCHEMA_VERSION))
     while version < SCHEMA_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:
-            raise ResultError(f"{origin}: result schema version {version} is older than this l3audit reads "
-                              f"({SCHEMA_VERSION}) and cannot be migrated; re-run the audit to get a current result")
+            raise ResultError(phrase("error.migrate.older", origin=origin, version=version, supported=SCHEMA_VERSION))
         data = step(data)
         version = data["schema_version"]
     return data
@@ -45,5 +44,5 @@ def read_result_for_report(path: Path) -> dict[str, Any]:
     """The result in `path`, migrated to the current schema; parts may be missing (the view says so)."""
     data = read_result_json(path)
     if not isinstance(data, dict) or "schema_version" not in data:
-        raise ResultError(f"{path}: not an l3audit result (no schema_version)")
+        raise ResultError(phrase("error.migrate.no_version", path=path))
     return migrate(data, str(path))

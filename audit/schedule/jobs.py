@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from audit.department.store import schema
 from audit.department.store.store import Store, insert_result, now_iso
 from audit.errors import ScheduleError
+from audit.i18n import phrase
 
 if TYPE_CHECKING:
     from audit.runner import AuditOptions
@@ -75,7 +76,7 @@ def get_job(store: Store, job_id: int) -> Job:
     with store.read("read a job") as conn:
         row = conn.execute(sa.select(schema.jobs).where(schema.jobs.c.id == job_id)).first()
     if row is None:
-        raise ScheduleError(f"no job {job_id} (hint: 'l3audit jobs list')")
+        raise ScheduleError(phrase("error.jobs.none", id=job_id))
     return _job(row)
 
 
@@ -152,7 +153,7 @@ def retry_job(store: Store, job_id: int) -> None:
     """Queue a failed or cancelled job again (the next tick sends it)."""
     job = get_job(store, job_id)
     if job.status not in ("failed", "cancelled"):
-        raise ScheduleError(f"job {job_id} is {job.status}; only failed or cancelled jobs are retried")
+        raise ScheduleError(phrase("error.jobs.retry", id=job_id, status=job.status))
     with store.write(f"retry job {job_id}") as conn:
         _set(conn, job_id, status="pending", cancel_requested_at=None)
 
@@ -167,13 +168,12 @@ def cancel_job(store: Store, job_id: int) -> str:
     with store.write(f"cancel job {job_id}") as conn:
         row = conn.execute(sa.select(j.status, j.round_id).where(j.id == job_id).with_for_update()).first()
         if row is None:
-            raise ScheduleError(f"no job {job_id} (hint: 'l3audit jobs list')")
+            raise ScheduleError(phrase("error.jobs.none", id=job_id))
         if row.status == "running":
             _set(conn, job_id, cancel_requested_at=now_iso())
             return "cancelling"
         if row.status not in ("pending", "queued", "failed"):
-            raise ScheduleError(f"job {job_id} is {row.status}; only pending, queued, failed or running jobs "
-                                "can be cancelled")
+            raise ScheduleError(phrase("error.jobs.cancel", id=job_id, status=row.status))
         _cancel(conn, job_id, int(row.round_id))
     return "cancelled"
 

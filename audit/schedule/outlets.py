@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from audit.errors import ScheduleError
+from audit.i18n import phrase
 from audit.models import Contact, Outlet
 from audit.targets import parse_target
 
@@ -20,12 +21,12 @@ def check_selectors(selectors: Sequence[str]) -> list[str]:
     """The `--outlets` values, checked: `all`, `tag:NAME` or outlet ids (not `all` with others)."""
     chosen = [s.strip() for item in selectors for s in item.split(",") if s.strip()]
     if not chosen:
-        raise ScheduleError("--outlets is empty (hint: --outlets all, --outlets tag:NAME or outlet ids)")
+        raise ScheduleError(phrase("error.outlets.empty"))
     if "all" in chosen and len(chosen) > 1:
-        raise ScheduleError("--outlets all cannot be combined with other selectors")
+        raise ScheduleError(phrase("error.outlets.all_alone"))
     for item in chosen:
         if item.startswith("tag:") and not item[4:]:
-            raise ScheduleError("--outlets tag: needs a tag name (hint: --outlets tag:ha-noi)")
+            raise ScheduleError(phrase("error.outlets.tag"))
     return chosen
 
 
@@ -36,7 +37,7 @@ def select_outlets(outlets: Sequence[Outlet], selectors: Sequence[str]) -> list[
     ids = {o.id for o in outlets}
     missing = [s for s in selectors if not s.startswith("tag:") and s not in ids]
     if missing:
-        raise ScheduleError(f"outlet(s) not in the inventory: {', '.join(missing)}")
+        raise ScheduleError(phrase("error.outlets.unknown", ids=", ".join(missing)))
     tags = {s[4:] for s in selectors if s.startswith("tag:")}
     return [o for o in outlets if o.id in selectors or tags & set(o.tags)]
 

@@ -27,7 +27,9 @@ import redis
 
 from audit.department.store.store import Store
 from audit.errors import ScheduleError
+from audit.i18n import phrase
 from audit.schedule import jobs
+from probes.netreason import exception_reason
 
 if TYPE_CHECKING:
     from audit.models import Outlet
@@ -190,5 +192,4 @@ def check_redis(settings: QueueSettings) -> None:
     try:
         redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3).ping()
     except redis.RedisError as exc:
-        raise ScheduleError(f"Redis at {settings.redis_url} does not answer: {exc} "
-                            "(hint: start redis-server, or give --redis)") from exc
+        raise ScheduleError(phrase("error.queue.redis", url=settings.redis_url, error=exception_reason(exc))) from exc

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from audit.department.store import schema
 from audit.department.store.store import Store
 from audit.errors import ScheduleError
+from audit.i18n import phrase
 from audit.inventory import load_inventory
 from audit.schedule.outlets import check_selectors, outlet_to_json, select_outlets
 
@@ -32,7 +33,7 @@ def parse_time(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        raise ScheduleError(f"{text!r} is not an ISO 8601 time (hint: 2026-12-01T02:00:00+07:00)") from exc
+        raise ScheduleError(phrase("error.schedule.time", text=repr(text))) from exc
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
@@ -77,14 +78,14 @@ def add_schedule(store: Store, name: str, every: str, outlets: Sequence[str], in
                  first_at: dt.datetime, options: dict[str, Any]) -> Schedule:
     """Record a schedule; the inventory and the selection are checked now, and again at each firing."""
     if every not in EVERY:
-        raise ScheduleError(f"--every {every!r}: use one of {', '.join(EVERY)}")
+        raise ScheduleError(phrase("error.schedule.every", every=repr(every), allowed=", ".join(EVERY)))
     selectors = check_selectors(outlets)
     if not select_outlets(load_inventory(inventory), selectors):
-        raise ScheduleError(f"--outlets {' '.join(selectors)} selects no outlet of {inventory}")
+        raise ScheduleError(phrase("error.schedule.no_outlet", selectors=" ".join(selectors), inventory=inventory))
     s = schema.schedules.c
     with store.write("add a schedule") as conn:
         if conn.execute(sa.select(s.id).where(s.name == name)).scalar() is not None:
-            raise ScheduleError(f"a schedule named {name!r} exists (hint: 'l3audit schedule remove {name}' first)")
+            raise ScheduleError(phrase("error.schedule.exists", name=repr(name), plain=name))
         conn.execute(schema.schedules.insert().values(
             name=name, every=every, outlets=json.dumps(selectors), inventory=str(inventory.resolve()),
             checklist=checklist, options=json.dumps(options), next_at=iso(first_at), first_at=iso(first_at)))
@@ -101,7 +102,7 @@ def remove_schedule(store: Store, name: str) -> None:
     """Delete a schedule (its rounds, jobs and results stay)."""
     with store.write("remove a schedule") as conn:
         if conn.execute(schema.schedules.delete().where(schema.schedules.c.name == name)).rowcount == 0:
-            raise ScheduleError(f"no schedule named {name!r} (hint: 'l3audit schedule list')")
+            raise ScheduleError(phrase("error.schedule.none", name=repr(name)))
 
 
 def fire_due(store: Store, now: dt.datetime) -> list[int]:

@@ -41,7 +41,8 @@ def test_a_compliant_summary_with_eight_failures_is_refused_and_the_difference_n
     assert "verdict 'compliant' with 8 failure(s)" in text
     db = str(tmp_path / "l3audit.db")
     done = CliRunner().invoke(cli, ["import", str(bundle), "--trusted-keys", str(public), "--db", db])
-    assert done.exit_code == 2 and "contradicts itself" in done.output
+    assert done.exit_code == 2 and "kết quả đã ký tự mâu thuẫn" in done.output
+    assert "pass_percent: giá trị đã lưu 100.0, theo trạng thái các yêu cầu phải là 11.1" in done.output
 
 
 def test_a_consistent_result_is_accepted(tmp_path: Path) -> None:
@@ -84,4 +85,4 @@ def test_a_wrong_import_is_withdrawn_kept_and_no_longer_counted(tmp_path: Path) 
     assert runner.invoke(cli, ["aggregate", "--db", db, "-o", str(out)]).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["outlets"] == []
     unknown = runner.invoke(cli, ["import", "--withdraw", "0" * 16, "--reason", "x", "--db", db])
-    assert unknown.exit_code == 2 and "no stored import(s) match" in unknown.output
+    assert unknown.exit_code == 2 and "không có lần nhập nào khớp" in unknown.output

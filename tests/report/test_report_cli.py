@@ -50,7 +50,7 @@ def test_an_older_schema_version_is_refused_in_one_line(tmp_path: Path) -> None:
     old.write_text(json.dumps({"schema_version": 0, "outlet": {}}))
     result = _run(str(old))
     assert result.exit_code == 2
-    assert "schema version 0 is older" in result.output and "re-run the audit" in result.output
+    assert "lược đồ phiên bản 0, cũ hơn" in result.output and "hãy đánh giá lại" in result.output
     assert len(result.output.strip().splitlines()) == 1
 
 
@@ -58,7 +58,7 @@ def test_a_newer_schema_version_asks_for_an_upgrade(tmp_path: Path) -> None:
     new = tmp_path / "new.json"
     new.write_text(json.dumps({"schema_version": 99}))
     result = _run(str(new))
-    assert result.exit_code == 2 and "upgrade l3audit" in result.output
+    assert result.exit_code == 2 and "hãy nâng cấp l3audit" in result.output
 
 
 def test_a_cut_short_file_is_refused(tmp_path: Path) -> None:

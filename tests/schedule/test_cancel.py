@@ -69,7 +69,7 @@ def test_a_running_job_cancelled_stops_before_its_next_probe_and_keeps_stored_re
                 assert again.exit_code == 0 and get_job(store, jobs["cham"].id).cancel_requested_at is None
                 # And a finished job cannot be cancelled: one line, exit 2
                 done = CliRunner().invoke(cli, ["jobs", "cancel", str(jobs["nhanh"].id), "--db", db])
-                assert done.exit_code == 2 and "is done" in done.output
+                assert done.exit_code == 2 and "đang ở trạng thái done" in done.output
         finally:
             worker.send_signal(signal.SIGTERM)
             worker.wait(timeout=60)

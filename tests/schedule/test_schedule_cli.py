@@ -39,12 +39,12 @@ def test_schedule_and_jobs_commands(tmp_path: Path) -> None:
     assert "pending" in runner.invoke(cli, ["jobs", "list", "--status", "pending", "--db", db, "--lang", "en"]).output
     # Then mistakes are one line and exit 2, nothing changed
     for args, message in [
-        (["schedule", "add", "thang", "--inventory", str(inventory), "--every", "week", "--db", db], "exists"),
+        (["schedule", "add", "thang", "--inventory", str(inventory), "--every", "week", "--db", db], "đã có lịch tên 'thang'"),
         (["schedule", "add", "x", "--inventory", str(inventory), "--every", "week", "--outlets", "zz", "--db", db],
-         "not in the inventory: zz"),
-        (["schedule", "remove", "khong-co", "--db", db], "no schedule named 'khong-co'"),
-        (["jobs", "retry", "999", "--db", db], "no job 999"),
-        (["jobs", "retry", str(job.id), "--db", db], "only failed or cancelled jobs are retried"),
+         "cơ quan không có trong danh sách: zz"),
+        (["schedule", "remove", "khong-co", "--db", db], "không có lịch tên 'khong-co'"),
+        (["jobs", "retry", "999", "--db", db], "không có lượt việc 999"),
+        (["jobs", "retry", str(job.id), "--db", db], "chỉ chạy lại được lượt việc failed hoặc cancelled"),
     ]:
         result = runner.invoke(cli, args)
         assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output, result.output

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from audit.errors import StoreError
 from audit.department.store import schema
+from audit.i18n import phrase
 
 Migration = tuple[int, str, Callable[[sa.Connection], None]]
 
@@ -333,8 +334,7 @@ def migrate(conn: sa.Connection, target: int | None = None) -> list[int]:
     version = current_version(conn)
     target = LATEST if target is None else target
     if version > LATEST:
-        raise StoreError(f"the database has schema version {version}, newer than this l3audit supports "
-                         f"({LATEST}) (hint: upgrade l3audit)")
+        raise StoreError(phrase("error.store.newer", version=version, latest=LATEST))
     applied = []
     for number, name, apply in MIGRATIONS:
         if version < number <= target:

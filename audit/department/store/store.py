@@ -83,8 +83,7 @@ def _columns(data: dict[str, Any]) -> dict[str, Any]:
             **{f"n_{s}": int(counts.get(s, 0)) for s in STATUS_COLUMNS},
         }
     except (KeyError, TypeError, ValueError) as exc:
-        raise StoreError(f"not an l3audit result: missing or bad field {exc} (hint: store files written by "
-                         "'l3audit run' or imported from a bundle)") from exc
+        raise StoreError(phrase("error.store.not_result", field=exc)) from exc
 
 
 class Store:
@@ -222,15 +221,15 @@ class Store:
         """
         key = digest.strip().lower().removeprefix("sha256:")
         if len(key) < 12 or any(ch not in "0123456789abcdef" for ch in key):
-            raise StoreError(f"{digest!r} is not a digest (hint: at least 12 hex digits, as 'import' printed)")
+            raise StoreError(phrase("error.store.digest", digest=repr(digest)))
         s, r = schema.submissions.c, schema.results.c
         with self.write("withdraw an import") as conn:
             found = {int(i) for (i,) in conn.execute(sa.select(s.result_id).where(s.bundle_sha256.like(key + "%")))}
             found |= {int(i) for (i,) in conn.execute(sa.select(r.id).where(
                 r.digest.like(key + "%") | r.digest.like("sha256:" + key + "%")))}
             if len(found) != 1:
-                raise StoreError(f"{'no' if not found else len(found)} stored import(s) match {digest!r} "
-                                 "(hint: give more digits of the bundle's sha256, as 'import' printed it)")
+                raise StoreError(phrase("error.store.digest_none" if not found else "error.store.digest_many",
+                                        count=len(found), digest=repr(digest)))
             result_id = found.pop()
             conn.execute(schema.withdrawals.insert().values(result_id=result_id, digest=key, reason=reason,
                                                             withdrawn_at=now_iso()))
