@@ -22,15 +22,24 @@ from tests.department.support import make_result
 GOLDEN = Path(__file__).parent / "golden"
 
 
+CODE_WORDS = ("reportview.suite_weakness.",)
+"""Messages whose English is also a code: the weakness classes are the values checklists compare
+(`tls.weak_cipher_classes`), quoted as such by `probe facts`; reports translate them (tests/report)."""
+
+TERMS = ("cipher suites",)
+"""Parts of messages that are technical terms of the English fact descriptions `probe facts` prints
+for checklist writers ("Accepted cipher suites per protocol"), not a message left untranslated."""
+
+
 def english_texts() -> list[str]:
     """The English literal parts (two words or more) of every message whose Vietnamese differs."""
     vi = {m.id: str(m.string) for m in read_catalogue("vi") if m.id}
     texts: set[str] = set()
     for message in read_catalogue("en"):
-        if message.id and str(message.string) != vi.get(message.id):
+        if message.id and not str(message.id).startswith(CODE_WORDS) and str(message.string) != vi.get(message.id):
             for part in re.split(r"\{[^}]*\}", str(message.string)):
                 part = part.strip(" .,:;()")
-                if len(re.findall(r"[A-Za-z]{2,}", part)) >= 2:  # two words, not punctuation around an id
+                if len(re.findall(r"[A-Za-z]{2,}", part)) >= 2 and part not in TERMS:  # two words, not an id
                     texts.add(part)
     return sorted(texts)
 

@@ -58,6 +58,20 @@ def findings_of(data: dict[str, Any], expiry_days: int) -> Findings:
                     "kind": "new_exposure", "site": target, "path": item.get("path"),
                     "title": item.get("title") if isinstance(item.get("title"), dict) else {}}
     if attempts and all(a.get("status") != "completed" for a in attempts):
-        found.present["down||"] = {"kind": "outlet_down",
-                                  "reason": next((a.get("error_reason") for a in attempts if a.get("error_reason")), "")}
+        found.present["down||"] = _down(attempts)
     return found
+
+
+def _down(attempts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The outlet_down detail: the first stored error reason (English, as always) and its phrase, if kept.
+
+    The phrase (`audit.phrases`, the attempt's `phrases` entry for that reason) lets the e-mail and
+    the webhook say the reason in each language when they are sent.
+    """
+    failed = next((a for a in attempts if a.get("error_reason")), None)
+    if failed is None:
+        return {"kind": "outlet_down", "reason": ""}
+    reason = str(failed["error_reason"])
+    phrases = failed.get("phrases")
+    stored = phrases.get(reason) if isinstance(phrases, dict) else None
+    return {"kind": "outlet_down", "reason": reason, **({"reason_phrase": stored} if isinstance(stored, dict) else {})}

@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from audit.i18n import t
+from audit.phrases import USUAL_TEXTS, say_stored
 
 LANGS = ("vi", "en")
 # Python's header folder drops the space between two RFC 2047 encoded words it splits across lines
@@ -24,10 +25,40 @@ LANGS = ("vi", "en")
 _POLICY = email.policy.default.clone(max_line_length=998)
 
 
+def reason_text(detail: dict[str, Any], lang: str) -> str:
+    """An outlet_down reason in `lang`: from the phrase the result kept for it (`audit.phrases`), else as stored.
+
+    Alerts opened before phrases were carried (no `reason_phrase`) still say the usual network
+    texts ("timed out") in `lang`; any other stored reason is shown in its English, as the report does.
+    """
+    reason = str(detail.get("reason") or "")
+    stored = detail.get("reason_phrase")
+    if isinstance(stored, dict):
+        return say_stored(reason, {reason: stored}, lang)
+    if lang != "en" and reason in USUAL_TEXTS:
+        return t(USUAL_TEXTS[reason], lang)
+    return reason
+
+
 def describe(detail: dict[str, Any], outlet: str, lang: str) -> str:
-    """One line for one finding."""
+    """One line for one finding (an outlet that stopped answering: with its reason, when one was stored)."""
     values = {"outlet": outlet, "requirement": "", "site": "", "days": "", "path": "", **detail}
-    return t(f"alert.{detail['kind']}", lang).format(**values)
+    key = f"alert.{detail['kind']}"
+    if detail["kind"] == "outlet_down" and detail.get("reason"):
+        key, values["reason"] = "alert.outlet_down_reason", reason_text(detail, lang)
+    return t(key, lang).format(**values)
+
+
+def webhook_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """The detail a webhook receives: as stored, with an outlet_down reason in each language (`reason_text`).
+
+    `reason` stays the stored English (receivers written for it keep working); the phrase it was
+    said from is ours, not part of the webhook's document.
+    """
+    out = {k: v for k, v in detail.items() if k != "reason_phrase"}
+    if detail.get("kind") == "outlet_down" and detail.get("reason"):
+        out["reason_text"] = {lang: reason_text(detail, lang) for lang in LANGS}
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -73,7 +104,7 @@ def webhook_body(alert: dict[str, Any]) -> bytes:
     outlet = alert["outlet_name"]
     payload = {
         "schema": "l3audit/alert/v1", "id": alert["id"], "outlet": {"id": alert["outlet_id"], "name": outlet},
-        "kind": alert["detail"]["kind"], "finding": alert["finding"], "detail": alert["detail"],
+        "kind": alert["detail"]["kind"], "finding": alert["finding"], "detail": webhook_detail(alert["detail"]),
         "round": alert["round_id"], "opened_at": alert["opened_at"],
         "text": {lang: describe(alert["detail"], outlet, lang) for lang in LANGS},
     }

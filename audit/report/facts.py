@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from audit.phrases import say_stored, translate_within
+from audit.report.fact_texts import fact_in_language, weakness_text
 from audit.report.messages import msg
 from audit.report.text import format_datetime, format_number, short
 
@@ -36,20 +37,20 @@ def tls_protocol_rows(facts: dict[str, Any], lang: str) -> list[Row]:
             for key, value in sorted(facts.items()) if key.startswith(prefix) and isinstance(value, bool)]
 
 
-def _suite_line(item: Any) -> str:
-    """One suite: its name, then bits, AEAD / forward secrecy, and weaknesses when the probe gave them."""
+def _suite_line(item: Any, lang: str) -> str:
+    """One suite: its name, then bits, AEAD / forward secrecy, and weaknesses (said in `lang`) when the probe gave them."""
     if not isinstance(item, dict):
         return short(item, 120)
     notes = [f"{item['bits']} bit"] if isinstance(item.get("bits"), int) else []
     notes += [flag.upper() if flag == "aead" else "FS" for flag in ("aead", "forward_secrecy") if item.get(flag)]
-    weak = [short(w, 60) for w in item.get("weaknesses") or []]
+    weak = [short(weakness_text(w, lang), 60) for w in item.get("weaknesses") or []]
     line = short(item.get("name", "?"), 120) + (f" ({', '.join(notes)})" if notes else "")
     return line + (f" ⚠ {'; '.join(weak)}" if weak else "")
 
 
-def tls_suite_rows(facts: dict[str, Any]) -> list[Row]:
+def tls_suite_rows(facts: dict[str, Any], lang: str = "en") -> list[Row]:
     """One row per TLS version with its suites, one per line (`tls.cipher_suite_details.<version>` when
-    the probe recorded details, else the names in `tls.cipher_suites.<version>`)."""
+    the probe recorded details, else the names in `tls.cipher_suites.<version>`); weaknesses said in `lang`."""
     rows = []
     for key, value in sorted(facts.items()):
         if not key.startswith("tls.cipher_suites."):
@@ -57,7 +58,7 @@ def tls_suite_rows(facts: dict[str, Any]) -> list[Row]:
         version = key[len("tls.cipher_suites."):]
         detailed = facts.get(f"tls.cipher_suite_details.{version}")
         items = detailed if isinstance(detailed, list) else value if isinstance(value, list) else [value]
-        rows.append({"name": version, "value": "\n".join(_suite_line(i) for i in items[:200])})
+        rows.append({"name": version, "value": "\n".join(_suite_line(i, lang) for i in items[:200])})
     return rows
 
 
@@ -155,18 +156,20 @@ def redirect_rows(facts: dict[str, Any]) -> list[Row]:
 def all_fact_rows(facts: dict[str, Any], lang: str, phrases: Mapping[str, Any] | None = None) -> list[Row]:
     """Every fact, sorted by name, its value on one line.
 
-    The probe's own reasons inside a value (`http.unmeasured`, `dns.errors`) are said in `lang` when
-    the attempt stored their phrases (`audit.phrases`); what servers sent stays as it was.
+    The probe's own reasons inside a value (`http.unmeasured`, `dns.errors`, `tls.mozilla_issues.*`)
+    are said in `lang` when the attempt stored their phrases (`audit.phrases`); bilingual objects and
+    weakness labels show the text of `lang` (`audit.report.fact_texts`); what servers sent stays as it was.
     """
-    def shown(value: Any) -> str:
+    def shown(key: str, value: Any) -> str:
         if isinstance(value, bool):
             return _yes_no(value, lang)
+        value = fact_in_language(key, value, lang)
         if not phrases or isinstance(value, (int, float)) or value is None:
             return short(value)
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
         return short(translate_within(text, phrases, lang))
 
-    return [{"name": short(key, 120), "value": shown(value)} for key, value in sorted(facts.items())]
+    return [{"name": short(key, 120), "value": shown(key, value)} for key, value in sorted(facts.items())]
 
 
 def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -190,7 +193,7 @@ def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
         "fact_count": len(facts),
         "ratings": rating_rows(facts, lang),
         "protocols": tls_protocol_rows(facts, lang),
-        "suites": tls_suite_rows(facts),
+        "suites": tls_suite_rows(facts, lang),
         "certificate": certificate_rows(facts, lang),
         "ports": port_rows(facts),
         "redirects": redirect_rows(facts),

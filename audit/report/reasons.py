@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from audit.phrases import USUAL_TEXTS, translate_within
+from audit.report.fact_texts import fact_in_language
 from audit.report.messages import msg
 from audit.report.text import format_datetime, format_number, short
 
@@ -35,9 +36,11 @@ def _failed_checks(site: dict[str, Any], lang: str, supporting: bool = False) ->
         if not isinstance(ev, dict) or ev.get("satisfied"):
             continue
         if (ev.get("signal") in signals) if supporting else not ev.get("signal"):
-            observed = _value(ev.get("observed"), lang) if ev.get("present", True) else msg("report.absent", lang)
+            fact = str(ev.get("fact", "?"))
+            observed = _value(fact_in_language(fact, ev.get("observed"), lang), lang) if ev.get("present", True) \
+                else msg("report.absent", lang)
             parts.append(msg("reason.fact", lang, fact=short(ev.get("fact", "?"), 120), observed=observed,
-                             expected=_value(ev.get("expected"), lang)))
+                             expected=_value(fact_in_language(fact, ev.get("expected"), lang), lang)))
     return "; ".join(parts)
 
 

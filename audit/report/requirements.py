@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from audit.catalogue.loader import Requirement
+from audit.report.fact_texts import fact_in_language
 from audit.report.messages import msg
 from audit.report.reasons import STRUCTURED_KEYS, reason_sentences, site_sentence
 from audit.report.text import short
@@ -83,11 +84,13 @@ def _evidence(site: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     for ev in site.get("evidence") or []:
         if not isinstance(ev, dict):
             continue
+        fact = str(ev.get("fact", "?"))  # weakness labels and bilingual values said in `lang`, on both sides alike
         rows.append({
             "fact": short(ev.get("fact", "?"), 120),
             "op": short(ev.get("op", ""), 20),
-            "expected": short(ev.get("expected")),
-            "observed": short(ev.get("observed")) if ev.get("present", True) else msg("report.absent", lang),
+            "expected": short(fact_in_language(fact, ev.get("expected"), lang)),
+            "observed": short(fact_in_language(fact, ev.get("observed"), lang)) if ev.get("present", True)
+            else msg("report.absent", lang),
             "ok": bool(ev.get("satisfied")),
         })
     return rows

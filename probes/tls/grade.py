@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from audit.phrases import PhraseText, said
 from probes.tls.wire.suites import CipherSuite, all_suites
 
 PROTOCOL_SCORES = {"SSLv2": 0, "SSLv3": 80, "TLSv1.0": 90, "TLSv1.1": 95, "TLSv1.2": 100, "TLSv1.3": 100}
@@ -270,63 +271,71 @@ _MOZ_CURVES = {"secp256r1": "prime256v1"}
 _CERT_TYPES = {"RSA": "rsa", "EC": "ecdsa", "DSA": "dsa", "Ed25519": "ed25519", "Ed448": "ed448"}
 
 
-def mozilla_issues(facts: Mapping[str, Any], profile: Mapping[str, Any]) -> list[str]:
-    """Why the server does not comply with one Mozilla profile (empty when it complies)."""
+_MOZ_FLAGS = (("tls.compression", True, "probe.tls.mozilla.compression"),
+              ("tls.vulnerabilities.heartbleed", True, "probe.tls.mozilla.heartbleed"),
+              ("tls.vulnerabilities.ccs_injection", True, "probe.tls.mozilla.ccs_injection"),
+              ("tls.fallback_scsv", False, "probe.tls.mozilla.no_fallback_scsv"),
+              ("tls.secure_renegotiation", False, "probe.tls.mozilla.no_secure_renegotiation"),
+              ("tls.extended_master_secret", False, "probe.tls.mozilla.no_extended_master_secret"))
+"""(fact, the value that breaks the profile, message key of the issue)."""
+
+
+def mozilla_issues(facts: Mapping[str, Any], profile: Mapping[str, Any]) -> list[PhraseText]:
+    """Why the server does not comply with one Mozilla profile (empty when it complies).
+
+    Each issue is an English string ("protocols TLSv1.0 are accepted but should be refused") that
+    keeps its catalogue phrase (`audit.phrases.said`), so a report says it in its reader's language.
+    """
     issues = []
     protos = [p for p in PROTOCOLS if facts.get(f"tls.protocols.{p}") is True]
     extra = [p for p in protos if _MOZ_VERSION_NAMES.get(p, p) not in profile["tls_versions"]]
     if extra:
-        issues.append(f"protocols {', '.join(extra)} are accepted but should be refused")
+        issues.append(said("probe.tls.mozilla.protocols", protocols=", ".join(extra)))
     names = {s.name for _, s in accepted_suites(facts)}
     allowed = set(profile["ciphersuites"]) | set(profile["ciphers"])
     if names - allowed:
-        issues.append(f"cipher suites {', '.join(sorted(names - allowed))} are accepted but should be refused")
+        issues.append(said("probe.tls.mozilla.suites", suites=", ".join(sorted(names - allowed))))
     curves = {_MOZ_CURVES.get(g, g) for g in facts.get("tls.groups") or [] if not g.startswith("ffdhe")}
     if curves - set(profile["tls_curves"]):
-        issues.append(f"groups {', '.join(sorted(curves - set(profile['tls_curves'])))} are accepted but should be refused")
+        issues.append(said("probe.tls.mozilla.groups", groups=", ".join(sorted(curves - set(profile["tls_curves"])))))
     issues += _mozilla_keys(facts, profile)
     issues += _mozilla_certificate(facts, profile)
-    for fact, bad, text in (("tls.compression", True, "TLS compression is enabled"),
-                            ("tls.vulnerabilities.heartbleed", True, "vulnerable to Heartbleed"),
-                            ("tls.vulnerabilities.ccs_injection", True, "vulnerable to CCS injection"),
-                            ("tls.fallback_scsv", False, "TLS_FALLBACK_SCSV is not supported"),
-                            ("tls.secure_renegotiation", False, "secure renegotiation is not supported"),
-                            ("tls.extended_master_secret", False, "extended master secret is not supported")):
-        if facts.get(fact) is bad:
-            issues.append(text)
+    issues += [said(key) for fact, bad, key in _MOZ_FLAGS if facts.get(fact) is bad]
     return issues
 
 
-def _mozilla_keys(facts: Mapping[str, Any], profile: Mapping[str, Any]) -> list[str]:
+def _mozilla_keys(facts: Mapping[str, Any], profile: Mapping[str, Any]) -> list[PhraseText]:
     issues = []
     ecdh = facts.get("tls.key_exchange.ecdh_min_bits")
     # X25519 is reported as 253 bits; like sslyze, count it as a 256-bit group.
     if isinstance(ecdh, int) and profile["ecdh_param_size"] and (256 if ecdh == 253 else ecdh) < profile["ecdh_param_size"]:
-        issues.append(f"ECDH group of {ecdh} bits, at least {profile['ecdh_param_size']} required")
+        issues.append(said("probe.tls.mozilla.ecdh_bits", bits=ecdh, required=profile["ecdh_param_size"]))
     dh_bits = facts.get("tls.key_exchange.dh_min_bits")
     if isinstance(dh_bits, int) and profile["dh_param_size"] and dh_bits < profile["dh_param_size"]:
-        issues.append(f"DH parameters of {dh_bits} bits, at least {profile['dh_param_size']} required")
+        issues.append(said("probe.tls.mozilla.dh_bits", bits=dh_bits, required=profile["dh_param_size"]))
     return issues
 
 
-def _mozilla_certificate(facts: Mapping[str, Any], profile: Mapping[str, Any]) -> list[str]:
+def _mozilla_certificate(facts: Mapping[str, Any], profile: Mapping[str, Any]) -> list[PhraseText]:
     issues = []
     if facts.get("tls.certificate.trusted") is False:
-        issues.append("certificate chain is not trusted")
+        issues.append(said("probe.tls.mozilla.untrusted"))
     key_type = facts.get("tls.certificate.key_type")
     if key_type is None:
         return issues
     if _CERT_TYPES.get(key_type, key_type) not in profile["certificate_types"]:
-        issues.append(f"certificate key type {key_type} is not allowed")
+        issues.append(said("probe.tls.mozilla.key_type", key_type=str(key_type)))
     if key_type == "RSA" and profile["rsa_key_size"] and (facts.get("tls.certificate.key_bits") or 0) < profile["rsa_key_size"]:
-        issues.append(f"RSA key of {facts.get('tls.certificate.key_bits')} bits, at least {profile['rsa_key_size']} required")
+        issues.append(said("probe.tls.mozilla.rsa_bits", bits=str(facts.get("tls.certificate.key_bits")),
+                           required=profile["rsa_key_size"]))
     if key_type == "EC" and facts.get("tls.certificate.key_curve") not in profile["certificate_curves"]:
-        issues.append(f"certificate curve {facts.get('tls.certificate.key_curve')} is not allowed")
+        issues.append(said("probe.tls.mozilla.curve", curve=str(facts.get("tls.certificate.key_curve"))))
     if facts.get("tls.certificate.signature_algorithm") not in profile["certificate_signatures"]:
-        issues.append(f"certificate signature {facts.get('tls.certificate.signature_algorithm')} is not allowed")
+        issues.append(said("probe.tls.mozilla.signature",
+                           signature=str(facts.get("tls.certificate.signature_algorithm"))))
     lifespan = facts.get("tls.certificate.lifespan_days")
     if isinstance(lifespan, int) and lifespan > profile["maximum_certificate_lifespan"]:
-        issues.append(f"certificate lifespan of {lifespan} days exceeds {profile['maximum_certificate_lifespan']}")
+        issues.append(said("probe.tls.mozilla.lifespan", days=lifespan, maximum=profile["maximum_certificate_lifespan"]))
     return issues
 
 
