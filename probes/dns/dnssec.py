@@ -24,8 +24,9 @@ import dns.rdatatype
 import dns.rrset
 import dns.zone
 
+from audit.phrases import PhraseText, said
 from probes.dns.denial import prove_denial
-from probes.dns.resolver import DnsLookupError, Lookup, lookup
+from probes.dns.resolver import DnsLookupError, Lookup, library_text, lookup
 
 SIGNED_TYPES = ("SOA", "NS", "A", "AAAA", "CAA")
 """Record sets of the zone apex and of the host whose signatures (or proofs of absence) are checked."""
@@ -49,9 +50,9 @@ def load_trust_anchors(texts: list[str] | None) -> dict[dns.name.Name, list[Any]
         try:
             rrset = dns.rrset.from_text_list(*_split_anchor(line))
         except Exception as exc:  # noqa: BLE001 - any malformed anchor is one clear message
-            raise ValueError(f"trust anchor '{line[:80]}': {exc}") from None
+            raise ValueError(said("probe.dns.anchor_malformed", line=line[:80], error=_reason(exc))) from None
         if rrset.rdtype not in (dns.rdatatype.DS, dns.rdatatype.DNSKEY):
-            raise ValueError(f"trust anchor '{line[:80]}': expected a DS or DNSKEY record")
+            raise ValueError(said("probe.dns.anchor_type", line=line[:80]))
         anchors.setdefault(rrset.name, []).extend(rrset)
     return anchors
 
@@ -63,7 +64,7 @@ def _split_anchor(line: str) -> tuple[str, int, str, str, list[str]]:
     if rest and rest[0].upper() == "IN":
         rest.pop(0)
     if len(rest) < 2:
-        raise ValueError("expected NAME [TTL] [IN] DS|DNSKEY DATA")
+        raise ValueError(said("probe.dns.anchor_syntax"))
     return name, ttl, "IN", rest[0], [" ".join(rest[1:])]
 
 
@@ -110,12 +111,35 @@ def _validate(found: Lookup, keys: dict[dns.name.Name, dns.rrset.RRset]) -> str 
     if found.rrset is None:
         return None
     if found.signatures is None:
-        return "no signature"
+        return said("probe.dns.dnssec.no_signature")
     try:
         dns.dnssec.validate(found.rrset, found.signatures, keys, now=time.time())  # type: ignore[arg-type]
     except dns.dnssec.ValidationFailure as exc:
-        return str(exc) or "signature does not validate"
+        return _failure_text(exc)
     return None
+
+
+VALIDATION_FAILURES = {
+    "no RRSIGs validated": "probe.dns.dnssec.no_rrsig_validated",
+    "owner names do not match": "probe.dns.dnssec.owner_mismatch",
+    "expected an RRSIG": "probe.dns.dnssec.expected_rrsig",
+}
+"""The messages `dns.dnssec.validate` raises itself (dnspython 2.x) -> the phrase with that English."""
+
+
+def _failure_text(exc: dns.dnssec.ValidationFailure) -> str:
+    """Why a signature did not validate: dnspython's usual message as a phrase, another one as it came."""
+    text = str(exc)
+    if not text:
+        return said("probe.dns.dnssec.does_not_validate")
+    key = VALIDATION_FAILURES.get(text)
+    return said(key) if key else library_text(exc)
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception's message: the phrase it was raised with, else dnspython's text (`library_text`)."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, PhraseText) else library_text(exc)
 
 
 def _ds_matches(ds_set: list[Any], dnskeys: dns.rrset.RRset, zone: dns.name.Name) -> dns.rrset.RRset | None:
@@ -140,13 +164,13 @@ async def _secure_keys(resolver: dns.asyncresolver.Resolver, zone: dns.name.Name
     """`zone`'s DNSKEY set if a voucher (DS or DNSKEY) matches a key that signs the set, else why not."""
     found = await lookup(resolver, zone, "DNSKEY")
     if found.rrset is None:
-        return None, f"{zone}: no DNSKEY"
+        return None, said("probe.dns.dnssec.no_dnskey", zone=str(zone))
     trusted = _ds_matches(vouchers, found.rrset, zone)
     if trusted is None:
-        return None, f"{zone}: no DNSKEY matches the DS at the parent"
+        return None, said("probe.dns.dnssec.no_matching_dnskey", zone=str(zone))
     why = _validate(found, {zone: trusted})
     if why:
-        return None, f"{zone}: DNSKEY set: {why}"
+        return None, said("probe.dns.dnssec.dnskey_set", zone=str(zone), why=why)
     return found.rrset, ""
 
 
@@ -173,7 +197,7 @@ async def check_dnssec(resolver: dns.asyncresolver.Resolver, zone: dns.name.Name
                 if found.rrset is not None:
                     why = _validate(found, zone_keys)  # type: ignore[arg-type]
                     if why:
-                        report.invalid.append(f"{rdtype} {name}: {why}")
+                        report.invalid.append(said("probe.dns.dnssec.invalid", rdtype=rdtype, name=str(name), why=why))
                     continue
                 report.denials_checked += 1
                 why = prove_denial(found.response, name, rdtype, zone, zone_keys, found.nxdomain)  # type: ignore[arg-type]
@@ -181,17 +205,17 @@ async def check_dnssec(resolver: dns.asyncresolver.Resolver, zone: dns.name.Name
                     report.unproven.append(why)
         why = _validate(apex_keys, zone_keys)  # type: ignore[arg-type]
         if why:
-            report.invalid.append(f"DNSKEY {zone}: {why}")
+            report.invalid.append(said("probe.dns.dnssec.invalid", rdtype="DNSKEY", name=str(zone), why=why))
     ds = await lookup(resolver, zone, "DS") if zone != dns.name.root else None
     report.ds_present = ds is not None and ds.rrset is not None
     anchor = next((a for a in sorted(anchors, key=len, reverse=True) if zone.is_subdomain(a)), None)
     if anchor is None:
-        report.broken_at = "no configured trust anchor covers this zone"
+        report.broken_at = said("probe.dns.dnssec.no_anchor")
         return report
     report.anchor = anchor.to_text()
     keys, why = await _secure_keys(resolver, anchor, anchors[anchor])
     if keys is None:
-        report.broken_at = f"trust anchor {why}"
+        report.broken_at = said("probe.dns.dnssec.anchor_broken", why=why)
         return report
     current = anchor
     labels = zone.relativize(anchor).labels if zone != anchor else ()
@@ -203,15 +227,15 @@ async def check_dnssec(resolver: dns.asyncresolver.Resolver, zone: dns.name.Name
             why = prove_denial(child_ds.response, child, "DS", current, {current: keys}, child_ds.nxdomain)
             if why:
                 report.unproven.append(why)
-                report.broken_at = f"{child}: the absence of a DS is not proven ({why})"
+                report.broken_at = said("probe.dns.dnssec.ds_denial_unproven", child=str(child), why=why)
                 return report
             if child == zone:
-                report.broken_at = f"{child}: no DS at the parent {current}"
+                report.broken_at = said("probe.dns.dnssec.no_ds", child=str(child), parent=str(current))
                 return report
             continue  # not a zone cut (or an unsigned one above the zone: then the zone's DS is absent too)
         why = _validate(child_ds, {current: keys})
         if why:
-            report.broken_at = f"DS {child} (signed by {current}): {why}"
+            report.broken_at = said("probe.dns.dnssec.ds_invalid", child=str(child), parent=str(current), why=why)
             return report
         child_keys, why = await _secure_keys(resolver, child, list(child_ds.rrset))
         if child_keys is None:
@@ -220,8 +244,8 @@ async def check_dnssec(resolver: dns.asyncresolver.Resolver, zone: dns.name.Name
         keys, current = child_keys, child
     report.chain_valid = current == zone and not report.invalid and not report.unproven
     if not report.chain_valid and not report.broken_at:
-        report.broken_at = ("signatures in the zone do not validate" if report.invalid
-                            else "a negative answer in the zone is not proven by NSEC/NSEC3")
+        report.broken_at = (said("probe.dns.dnssec.zone_invalid") if report.invalid
+                            else said("probe.dns.dnssec.zone_denial_unproven"))
     return report
 
 

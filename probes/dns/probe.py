@@ -21,7 +21,7 @@ import dns.resolver
 from audit.errors import ProbeError
 from audit.models import Target
 from audit.phrases import said
-from probes.dns.resolver import DnsLookupError, make_resolver
+from probes.dns.resolver import DnsLookupError, exception_text, library_text, make_resolver
 from probes.netreason import reason_of
 from probes.interface import Measurement, Probe, ProbeOptions
 
@@ -30,7 +30,7 @@ def _name(text: str) -> dns.name.Name:
     try:
         return dns.name.from_text(text.rstrip(".") + ".")
     except dns.exception.DNSException as exc:
-        raise ProbeError(f"'{text}' is not a DNS name: {exc}") from None
+        raise ProbeError(said("probe.dns.not_a_name", text=text, error=library_text(exc))) from None
 
 
 class DnsProbe(Probe):
@@ -71,7 +71,7 @@ class DnsProbe(Probe):
             if isinstance(exc, dns.resolver.LifetimeTimeout):
                 error: str = said("probe.dns.no_answer_within", seconds=f"{resolver.lifetime:g}")
             else:
-                error = f"{type(exc).__name__}: {exc}"
+                error = exception_text(exc)
             raise ProbeError(said("probe.dns.no_zone", host=str(host), error=error)) from None
         facts: dict[str, Any] = {"dns.zone": zone.to_text(), "dns.resolver": str(server or "system")}
         errors: dict[str, str] = {}
@@ -110,7 +110,7 @@ class DnsProbe(Probe):
             anchors = dnssec.load_trust_anchors(configured if configured is not None else
                                                 (list(options.trust_anchors) if options.trust_anchors else None))
         except ValueError as exc:
-            raise ProbeError(str(exc)) from None
+            raise ProbeError(reason_of(exc)) from None
         await group("dns.dnssec", lambda: _dnssec_facts(resolver, zone, host, anchors))
         unproven = [why for why in facts.get("dns.dnssec.unproven_denials", []) if why.startswith("CAA ")]
         if unproven and facts.get("dns.caa.present") is False:

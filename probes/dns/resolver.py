@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
 
 import dns.asyncresolver
@@ -23,7 +24,7 @@ import dns.resolver
 import dns.rrset
 
 from audit.errors import ProbeError
-from audit.phrases import said
+from audit.phrases import PhraseText, said
 
 
 class DnsLookupError(Exception):
@@ -38,19 +39,19 @@ def parse_server(text: str) -> tuple[str, int]:
         host, _, rest = text[1:].partition("]")
         if rest:
             if not rest.startswith(":") or not rest[1:].isdigit():
-                raise ProbeError(f"resolver '{text}': expected [ADDRESS]:PORT")
+                raise ProbeError(said("probe.dns.resolver_bracketed", text=text))
             port = int(rest[1:])
     elif text.count(":") == 1:
         host, _, port_text = text.partition(":")
         if not port_text.isdigit():
-            raise ProbeError(f"resolver '{text}': the port must be a number")
+            raise ProbeError(said("probe.dns.resolver_port_number", text=text))
         port = int(port_text)
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        raise ProbeError(f"resolver '{text}': expected an IP address, optionally with :PORT") from None
+        raise ProbeError(said("probe.dns.resolver_address", text=text)) from None
     if not 0 < port < 65536:
-        raise ProbeError(f"resolver '{text}': port {port} is out of range")
+        raise ProbeError(said("probe.dns.resolver_port_range", text=text, port=port))
     return host, port
 
 
@@ -70,7 +71,7 @@ def make_resolver(server: str | None, timeout_seconds: float) -> dns.asyncresolv
         try:
             resolver = dns.asyncresolver.Resolver()
         except dns.exception.DNSException as exc:
-            raise ProbeError(f"no system resolver configured ({exc}); give --resolver ADDR[:PORT]") from exc
+            raise ProbeError(said("probe.dns.no_system_resolver", error=library_text(exc))) from exc
     resolver.timeout = timeout_seconds
     resolver.lifetime = timeout_seconds * 2
     resolver.use_edns(0, dns.flags.DO, 1232)
@@ -118,7 +119,8 @@ async def lookup(resolver: dns.asyncresolver.Resolver, name: dns.name.Name | str
     except dns.message.ChainTooLong:
         raise DnsLookupError(said("probe.dns.lookup_loop", rdtype=rdtype, qname=str(qname))) from None
     except dns.exception.DNSException as exc:
-        raise DnsLookupError(f"{rdtype} {qname}: {type(exc).__name__}: {exc}") from None
+        raise DnsLookupError(said("probe.dns.lookup_error", rdtype=rdtype, qname=str(qname),
+                                     error=exception_text(exc))) from None
     response = answer.response
     signatures = None
     if answer.rrset is not None:
@@ -135,4 +137,49 @@ def _first_error(exc: dns.resolver.NoNameservers) -> str:
     errors = exc.kwargs.get("errors") or []
     for _server, _tcp, _port, error, *_ in errors:
         return str(error)[:200]
-    return "no server answered"
+    return said("probe.dns.no_server_answered")
+
+
+LIBRARY_TEXTS = (
+    (re.compile(r"The DNS query name does not exist: (?P<names>.+)", re.S), "probe.dns.lib.nxdomain"),
+    (re.compile(r"None of DNS query names exist: (?P<names>.+)", re.S), "probe.dns.lib.nxdomain_all"),
+    (re.compile(r"The DNS response does not contain an answer to the question: (?P<query>.+)", re.S),
+     "probe.dns.lib.no_answer_to"),
+    (re.compile(r"The DNS response does not contain an answer to the question\."), "probe.dns.lib.no_answer"),
+    (re.compile(r"All nameservers failed to answer the query (?P<query>.+?): (?P<errors>.*)", re.S),
+     "probe.dns.lib.no_nameservers_for"),
+    (re.compile(r"All nameservers failed to answer the query\."), "probe.dns.lib.no_nameservers"),
+    (re.compile(r"The DNS operation timed out\."), "probe.dns.lib.timeout"),
+    (re.compile(r"The DNS operation timed out after (?P<seconds>\d+\.\d{3}) seconds"), "probe.dns.lib.timeout_after"),
+    (re.compile(r"The resolution lifetime expired\."), "probe.dns.lib.lifetime"),
+    (re.compile(r"The resolution lifetime expired after (?P<seconds>\d+\.\d{3}) seconds: (?P<errors>.*)", re.S),
+     "probe.dns.lib.lifetime_after"),
+    (re.compile(r"A DNS label is empty\."), "probe.dns.lib.empty_label"),
+    (re.compile(r"A DNS label is > 63 octets long\."), "probe.dns.lib.label_too_long"),
+    (re.compile(r"A DNS name is > 255 octets long\."), "probe.dns.lib.name_too_long"),
+)
+"""dnspython's usual messages (dns.resolver, dns.exception, dns.name of dnspython 2.x), each matched whole.
+
+Each phrase's English is the message itself, so `str()` is unchanged; the names, queries and the
+servers' own answers inside stay values, as they came.
+"""
+
+
+def library_text(exc: BaseException) -> PhraseText:
+    """dnspython's message of `exc` as a phrase: a usual one said in the reader's language, another quoted as it is."""
+    text = str(exc)
+    for pattern, key in LIBRARY_TEXTS:
+        match = pattern.fullmatch(text)
+        if match:
+            values: dict[str, object] = match.groupdict()
+            if "seconds" in values:  # "2.000" in English, "2" in Vietnamese (where "2.000" reads two thousand)
+                values["seconds"] = float(str(values["seconds"]))
+            if values.get("errors"):  # the servers' own answers, quoted as they came
+                values["errors"] = said("probe.dns.lib.verbatim", text=values["errors"])
+            return said(key, **values)
+    return said("probe.dns.lib.verbatim", text=text)
+
+
+def exception_text(exc: BaseException) -> PhraseText:
+    """`"{class}: {message}"` of a dnspython exception, its message said as `library_text` does."""
+    return said("probe.dns.exception", kind=type(exc).__name__, error=library_text(exc))

@@ -13,7 +13,9 @@ from importlib import resources
 import yaml
 
 from audit.errors import ProbeError
+from audit.phrases import said
 from probes.exposure.checks import CHECK_NAMES
+from probes.netreason import reason_of
 
 CATEGORIES = ("admin", "secret", "info", "backup", "listing")
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -54,11 +56,11 @@ def load_paths() -> tuple[PathCheck, ...]:
             )
             if (entry.check not in CHECK_NAMES or entry.category not in CATEGORIES
                     or entry.severity not in SEVERITIES or not entry.path.startswith("/")):
-                raise ValueError(f"entry {entry.id}: bad check, category, severity or path")
+                raise ValueError(said("probe.exposure.catalogue_entry", id=entry.id))
             entries.append(entry)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ProbeError(f"exposure_paths.yaml is malformed ({exc}); reinstall l3audit") from exc
+        raise ProbeError(said("probe.exposure.catalogue_malformed", error=reason_of(exc))) from exc
     ids = [e.id for e in entries]
     if len(set(ids)) != len(ids):
-        raise ProbeError("exposure_paths.yaml has duplicate ids; reinstall l3audit")
+        raise ProbeError(said("probe.exposure.catalogue_duplicates"))
     return tuple(entries)

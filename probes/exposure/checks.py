@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from audit.phrases import said
+
 
 @dataclass(frozen=True)
 class Page:
@@ -115,7 +117,7 @@ def check_git_config(page: Page, baseline: Baseline | None) -> str | None:
     """`.git/config` is an INI file with a `[core]` section."""
     if not _ok(page) or page.is_html:
         return None
-    return "[core] section" if re.search(r"^\s*\[core\]", page.text, re.M) else None
+    return said("probe.exposure.evidence.git_core") if re.search(r"^\s*\[core\]", page.text, re.M) else None
 
 
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Z][A-Z0-9_]{2,})\s*=", re.M)
@@ -128,7 +130,7 @@ def check_env(page: Page, baseline: Baseline | None) -> str | None:
         return None
     keys = _ENV_LINE.findall(page.text) or _PHP_DEFINE.findall(page.text)
     # Only variable names go into the evidence, never their values (they are secrets).
-    return "variables: " + ", ".join(sorted(set(keys))[:5]) if len(set(keys)) >= 1 else None
+    return said("probe.exposure.evidence.variables", names=", ".join(sorted(set(keys))[:5])) if keys else None
 
 
 def check_htpasswd(page: Page, baseline: Baseline | None) -> str | None:
@@ -136,7 +138,7 @@ def check_htpasswd(page: Page, baseline: Baseline | None) -> str | None:
     if not _ok(page) or page.is_html:
         return None
     match = re.search(r"^[^:\s]+:(\$apr1\$|\{SHA\}|\$2[aby]\$|\$[156]\$)", page.text, re.M)
-    return f"password hashes ({match.group(1)})" if match else None
+    return said("probe.exposure.evidence.password_hashes", kind=match.group(1)) if match else None
 
 
 _LISTING = re.compile(
@@ -181,9 +183,9 @@ def check_archive(page: Page, baseline: Baseline | None) -> str | None:
         return None
     for magic, kind in _MAGIC.items():
         if page.body.startswith(magic):
-            return f"{kind} archive ({len(page.body)} bytes read)"
+            return said("probe.exposure.evidence.archive", kind=kind, n=len(page.body))
     if page.body[257:262] == b"ustar":
-        return "tar archive"
+        return said("probe.exposure.evidence.tar")
     return None
 
 
@@ -216,11 +218,11 @@ def login_evidence(page: Page, baseline: Baseline | None, markers: tuple[str, ..
     text = page.text
     for marker in markers:
         if marker.lower() in text.lower():
-            return f"marker '{marker}'"
+            return said("probe.exposure.evidence.marker", marker=marker)
     # A password field counts only if the not-found page has none (news sites often show a reader
     # login box on every page).
     if _PASSWORD_FIELD.search(text) and not (baseline is not None and baseline.soft_404 and baseline.password_field):
-        return "password field"
+        return said("probe.exposure.evidence.password_field")
     return None
 
 

@@ -23,7 +23,7 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 class BudgetExhausted(Exception):
-    """The per-site request budget is used up."""
+    """The per-site request budget is used up; `args[0]` says so as a phrase."""
 
 
 class PoliteClient:
@@ -63,7 +63,7 @@ class PoliteClient:
     async def _pace(self) -> None:
         async with self._lock:
             if self.requests >= self.max_requests:
-                raise BudgetExhausted(f"request budget of {self.max_requests} used up")
+                raise BudgetExhausted(said("probe.exposure.budget_used", n=self.max_requests))
             self.requests += 1
             now = time.monotonic()
             wait = self._next_start - now

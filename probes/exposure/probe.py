@@ -37,6 +37,7 @@ from probes.exposure.securitytxt import (
     security_txt_facts,
 )
 from probes.interface import Measurement, Probe, ProbeOptions
+from probes.netreason import reason_of
 
 _ENV_IDS = frozenset({"env", "env-production", "wp-config-backup"})
 _GIT_IDS = frozenset({"git-head", "git-config", "listing-git"})
@@ -45,7 +46,7 @@ _RETRY_STATUSES = frozenset({429, 503})
 
 
 class Unmeasured(Exception):
-    """A catalogue path got no usable answer (throttled, blocked, timed out, budget used up)."""
+    """A catalogue path got no usable answer (throttled, blocked, timed out, budget used up); `args[0]` a phrase."""
 
 
 class ExposureProbe(Probe):
@@ -105,7 +106,7 @@ class ExposureProbe(Probe):
                 try:
                     return entry, await self._fetch(client, entry, target.host, baselines)
                 except (Unmeasured, BudgetExhausted) as exc:
-                    unmeasured[entry.path_for(target.host)] = str(exc)
+                    unmeasured[entry.path_for(target.host)] = reason_of(exc)
                     return entry, None
 
         results = await asyncio.gather(*(one(e) for e in load_paths()))
@@ -128,22 +129,22 @@ class ExposureProbe(Probe):
         facts = self._facts(findings, pages, root_listing, target.path)
         try:
             if client.throttled is not None:
-                raise Unmeasured(f"not fetched: {client.throttled}")
+                raise Unmeasured(said("probe.exposure.not_fetched", reason=client.throttled))
             facts.update(await self._security_txt(client, target, baselines[False]))
         except (Unmeasured, BudgetExhausted) as exc:
-            unmeasured[WELL_KNOWN_PATH] = str(exc)
+            unmeasured[WELL_KNOWN_PATH] = reason_of(exc)
         if unmeasured:
             facts["exposure.unmeasured_paths"] = dict(list(unmeasured.items())[:100])
             errors = _unproven(facts, missed, WELL_KNOWN_PATH in unmeasured)
             reason = next(iter(unmeasured.values()))
-            facts["exposure.errors"] = {fact: f"{len(unmeasured)} path(s) not measured, e.g. {reason}"
+            facts["exposure.errors"] = {fact: said("probe.exposure.paths_unmeasured", n=len(unmeasured), reason=reason)
                                         for fact in errors}
             for fact in errors:  # never published as "not exposed" without evidence
                 facts.pop(fact, None)
         if "exposure.admin_paths" in facts:
             plain = await admin_over_plain_http(client, target, facts["exposure.admin_paths"])
         else:
-            plain = {"exposure.errors": {"exposure.admin_over_plain_http": "admin paths not measured"}}
+            plain = {"exposure.errors": {"exposure.admin_over_plain_http": said("probe.exposure.admin_unmeasured")}}
         more_errors = plain.pop("exposure.errors", {})
         facts.update(plain)
         if more_errors:
@@ -158,21 +159,23 @@ class ExposureProbe(Probe):
         follow one redirect. Raises Unmeasured when no usable answer came: nothing is concluded then."""
         path = entry.path_for(host)
         if client.throttled is not None:
-            raise Unmeasured(f"not tried: {client.throttled}")
+            raise Unmeasured(said("probe.exposure.not_tried", reason=client.throttled))
         page = await client.get(path)
         for attempt in range(2):
             blocked = block_reason(page.status, page.headers, page.body, strict=True) if page is not None else None
             if page is not None and page.status not in _RETRY_STATUSES and not blocked:
                 break
-            reason = client.failures[-1] if page is None else f"{path}: {blocked or f'HTTP {page.status}'}"
+            reason = client.failures[-1] if page is None else said(
+                "probe.exposure.path_failed", path=path, reason=blocked or f"HTTP {page.status}")
             if attempt == 1:
                 if page is not None:  # throttled or blocked twice: stop asking this site (politeness)
                     client.throttled = client.throttled or reason
-                raise Unmeasured(f"no usable answer after a retry ({reason})")
+                raise Unmeasured(said("probe.exposure.no_usable_answer", reason=reason))
             wait = retry_after_seconds(page.headers) if page is not None else None
             if wait is not None and wait > MAX_RETRY_AFTER_SECONDS:
                 client.throttled = client.throttled or reason
-                raise Unmeasured(f"{reason}: Retry-After longer than {MAX_RETRY_AFTER_SECONDS:g} s")
+                raise Unmeasured(said("probe.exposure.retry_after_too_long", reason=reason,
+                                      seconds=f"{MAX_RETRY_AFTER_SECONDS:g}"))
             if wait is None and page is not None:
                 wait = 1.0  # a throttle without Retry-After: back off a second before the one retry
             if wait:
@@ -283,8 +286,10 @@ async def admin_over_plain_http(client: PoliteClient, target: Target, admin_path
         for path in admin_paths[:MAX_PLAIN_ADMIN_CHECKS]:
             page = await plain.get(path)
             if page is None or page.status in _RETRY_STATUSES:
-                why = plain.failures[-1] if page is None else f"{path}: HTTP {page.status}"
-                return {"exposure.errors": {"exposure.admin_over_plain_http": f"plain HTTP not measured ({why})"}}
+                why = plain.failures[-1] if page is None else said("probe.exposure.path_failed", path=path,
+                                                                     reason=f"HTTP {page.status}")
+                return {"exposure.errors": {"exposure.admin_over_plain_http": said("probe.exposure.plain_unmeasured",
+                                                                                    why=why)}}
             if not 300 <= page.status < 400 and page.status != 404:
                 served.append(str(plain.url(path)))
     finally:

@@ -21,6 +21,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
+from audit.phrases import said
+from probes.netreason import reason_of
+
 LOOKUP_LIMIT = 10
 """RFC 7208 section 4.6.4."""
 VOID_LIMIT = 2
@@ -38,7 +41,7 @@ _TERM = re.compile(r"^([+\-~?]?)([a-z][a-z0-9_.\-]*)(?:([:=/])(.*))?$", re.IGNOR
 
 
 class SpfError(Exception):
-    """A record that is not valid SPF (a permerror); `str()` says why."""
+    """A record that is not valid SPF (a permerror); `str()` says why, `args[0]` is that reason as a phrase."""
 
 
 @dataclass
@@ -69,17 +72,17 @@ def check_macros(value: str, exp: bool = False) -> bool:
     while (start := value.find("%", pos)) != -1:
         match = _MACRO.match(value, start)
         if match is None:
-            raise SpfError(f"'{value[:60]}': invalid macro at position {start} (section 7.1)")
+            raise SpfError(said("probe.mail.spf.bad_macro", value=value[:60], position=start))
         letter, digits = match.group(1), match.group(2)
         if letter is not None:
             found = True
             allowed = MACRO_LETTERS | (EXP_ONLY_LETTERS if exp else set())
             if letter.lower() not in allowed:
-                where = "exp" if letter.lower() in EXP_ONLY_LETTERS else "SPF"
-                raise SpfError(f"'{value[:60]}': macro letter '{letter}' is not allowed here"
-                               f"{' (only in exp, section 7.2)' if where == 'exp' else ' (section 7.2)'}")
+                if letter.lower() in EXP_ONLY_LETTERS:
+                    raise SpfError(said("probe.mail.spf.letter_exp_only", value=value[:60], letter=letter))
+                raise SpfError(said("probe.mail.spf.letter_not_allowed", value=value[:60], letter=letter))
             if digits and int(digits) == 0:
-                raise SpfError(f"'{value[:60]}': a macro cannot keep 0 labels (section 7.1)")
+                raise SpfError(said("probe.mail.spf.zero_labels", value=value[:60]))
         pos = match.end()
     return found
 
@@ -90,30 +93,30 @@ def parse_terms(record: str) -> list[tuple[str, str, str]]:
     for word in record.split()[1:]:
         match = _TERM.match(word)
         if not match:
-            raise SpfError(f"'{word[:60]}' is not an SPF term")
+            raise SpfError(said("probe.mail.spf.not_a_term", word=word[:60]))
         qualifier, name, sep, value = match.group(1), match.group(2).lower(), match.group(3) or "", match.group(4) or ""
         if sep == "=":
             if qualifier:
-                raise SpfError(f"modifier '{name}' cannot have a qualifier")
+                raise SpfError(said("probe.mail.spf.modifier_qualifier", name=name))
             if name in ("redirect", "exp"):
                 check_macros(value, exp=name == "exp")
             terms.append(("", f"={name}", value))
             continue
         if name not in MECHANISMS:
-            raise SpfError(f"unknown mechanism '{name}'")
+            raise SpfError(said("probe.mail.spf.unknown_mechanism", name=name))
         if name in ("include", "exists") and not value:
-            raise SpfError(f"'{name}' needs a domain")
+            raise SpfError(said("probe.mail.spf.needs_domain", name=name))
         if name in ("ip4", "ip6") and not value:
-            raise SpfError(f"'{name}' needs an address")
+            raise SpfError(said("probe.mail.spf.needs_address", name=name))
         if name in ("ip4", "ip6") and "%" in value:
-            raise SpfError(f"'{name}:{value[:60]}': macros are not allowed in an address")
+            raise SpfError(said("probe.mail.spf.macro_in_address", name=name, value=value[:60]))
         if name in LOOKUP_TERMS:
             check_macros(value)
         terms.append((qualifier or "+", name, value))
     modifiers = [n for _, n, _ in terms if n.startswith("=")]
     for once in ("=redirect", "=exp"):
         if modifiers.count(once) > 1:
-            raise SpfError(f"'{once[1:]}' appears more than once (section 6)")
+            raise SpfError(said("probe.mail.spf.repeated_modifier", name=once[1:]))
     return terms
 
 
@@ -131,24 +134,23 @@ async def check_spf(domain: str, txt: Callable[[str], Awaitable[list[str]]],
     result = SpfResult()
     spf = spf_records(await txt(domain))
     if not spf:
-        result.error = "no SPF record"
+        result.error = said("probe.mail.spf.none")
         return result
     if len(spf) > 1:
         result.record = spf[0]
-        result.error = "more than one SPF record (section 4.5: permerror)"
+        result.error = said("probe.mail.spf.several")
         return result
     result.record = spf[0]
     try:
         result.all_qualifier = await _walk(domain, spf[0], txt, result, depth=0, records=records)
     except SpfError as exc:
-        result.error = str(exc)
+        result.error = reason_of(exc)  # the phrase it was raised with, not only its English
         return result
     result.valid = result.lookups <= LOOKUP_LIMIT and result.void_lookups <= VOID_LIMIT
     if result.lookups > LOOKUP_LIMIT:
-        result.error = f"{result.lookups} DNS lookups, more than {LOOKUP_LIMIT} (section 4.6.4: permerror)"
+        result.error = said("probe.mail.spf.too_many_lookups", n=result.lookups, limit=LOOKUP_LIMIT)
     elif result.void_lookups > VOID_LIMIT:
-        result.error = (f"{result.void_lookups} void DNS lookups (no record), more than {VOID_LIMIT} "
-                        "(section 4.6.4: permerror)")
+        result.error = said("probe.mail.spf.too_many_void", n=result.void_lookups, limit=VOID_LIMIT)
     return result
 
 
@@ -160,7 +162,7 @@ async def _count_void(name: str, value: str, domain: str, records: Records, resu
     if name == "mx":
         found = await records(target, "MX")
         if len(found) > MX_NAME_LIMIT:
-            raise SpfError(f"mx:{target} has {len(found)} exchangers, more than {MX_NAME_LIMIT} (section 4.6.4: permerror)")
+            raise SpfError(said("probe.mail.spf.too_many_mx", target=target, n=len(found), limit=MX_NAME_LIMIT))
     else:
         found = await records(target, "A") or await records(target, "AAAA")
     if not found:
@@ -189,7 +191,7 @@ async def _walk(domain: str, record: str, txt: Callable[[str], Awaitable[list[st
             result.includes.append(value)
             included = spf_records(await txt(value))
             if len(included) != 1:
-                raise SpfError(f"include:{value} has {len(included)} SPF records (section 5.2: permerror)")
+                raise SpfError(said("probe.mail.spf.include_records", target=value, n=len(included)))
             await _walk(value, included[0], txt, result, depth + 1, records)
     if redirect and not final:  # a redirect is ignored when the record has an `all` (section 6.1)
         result.lookups += 1
@@ -199,6 +201,6 @@ async def _walk(domain: str, record: str, txt: Callable[[str], Awaitable[list[st
             return ""
         target = spf_records(await txt(redirect))
         if len(target) != 1:
-            raise SpfError(f"redirect={redirect} has {len(target)} SPF records (section 6.1: permerror)")
+            raise SpfError(said("probe.mail.spf.redirect_records", target=redirect, n=len(target)))
         return await _walk(redirect, target[0], txt, result, depth + 1, records)
     return final
