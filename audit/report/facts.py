@@ -91,13 +91,18 @@ def rating_rows(facts: dict[str, Any], lang: str) -> list[Row]:
     return rows
 
 
-def certificate_rows(facts: dict[str, Any], lang: str) -> list[Row]:
-    """The certificate's subject, issuer, validity, key and trust; then its chain, if recorded."""
+def certificate_rows(facts: dict[str, Any], lang: str, phrases: Mapping[str, Any] | None = None) -> list[Row]:
+    """The certificate's subject, issuer, validity, key and trust; then its chain, if recorded.
+
+    Why it does not verify (`verify_error`, cryptography's words) is said in `lang` when the attempt
+    stored its phrase (`audit.phrases`)."""
     rows = []
     for key in _CERT_KEYS:
         full = f"tls.certificate.{key}"
         if full in facts:
             value = facts[full]
+            if key == "verify_error" and isinstance(value, str):
+                value = say_stored(value, phrases, lang)
             text = format_datetime(value, lang) if key.startswith("not_") else _yes_no(value, lang)
             rows.append({"name": key, "value": text})
     for key in ("chain_length", "chain_in_order", "missing_intermediate"):
@@ -194,7 +199,7 @@ def attempt_view(attempt: dict[str, Any], lang: str) -> dict[str, Any]:
         "ratings": rating_rows(facts, lang),
         "protocols": tls_protocol_rows(facts, lang),
         "suites": tls_suite_rows(facts, lang),
-        "certificate": certificate_rows(facts, lang),
+        "certificate": certificate_rows(facts, lang, phrases if isinstance(phrases, Mapping) else None),
         "ports": port_rows(facts),
         "redirects": redirect_rows(facts),
         "headers": header_rows(facts),
