@@ -158,6 +158,10 @@ def _check_value(op: Operator, value: Any, has_value: bool, path: tuple[Any, ...
     if op in (Operator.IN, Operator.NOT_IN, Operator.CONTAINS_ANY) and not isinstance(value, list):
         raise ConditionSyntaxError(phrase("error.condition.list", op=op.value, value=repr(value)),
                                    phrase("error.condition.list.hint"), path)
+    if op in (Operator.IN, Operator.NOT_IN, Operator.CONTAINS_ANY) and None in value:
+        # YAML reads NULL, null, Null and ~ as "nothing": a list meant to hold the word NULL never matches it
+        raise ConditionSyntaxError(phrase("error.condition.null_in_list", op=op.value),
+                                   phrase("error.condition.null_in_list.hint"), path)
     if op is Operator.MATCHES:
         if not isinstance(value, str):
             raise ConditionSyntaxError(phrase("error.condition.regex_string"), "", path)

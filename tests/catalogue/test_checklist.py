@@ -78,6 +78,9 @@ def test_minimal_checklist_loads_with_parameter_resolved(tmp_path: Path) -> None
         ("group: g", "group: h", r"requirement R-1: unknown group 'h'"),
         ("assessment: automated", "assessment: manual", r"a manual requirement has automated checks"),
         ("op: gte, value: {param: days}", "op: eq, value: {param: days}, extra: 1", r"unknown key"),
+        ("{fact: tls.certificate.days_until_expiry, op: gte, value: {param: days}}",
+         "{fact: tls.weak_cipher_classes, op: contains_any, value: [NULL, RC4]}",
+         r"requirement R-1: the list of 'contains_any' holds an empty item .*hint: quote the word, e.g. \"NULL\""),
     ],
 )
 def test_given_a_typo_then_the_error_names_file_line_requirement_and_hint(tmp_path, old, new, expected) -> None:
