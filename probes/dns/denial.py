@@ -23,6 +23,8 @@ import dns.name
 import dns.rdatatype
 import dns.rrset
 
+from audit.phrases import said
+
 NSEC3_MAX_ITERATIONS = 150
 """More iterations than this are treated as insecure by resolvers (RFC 9276 section 3.2): not a proof."""
 
@@ -61,21 +63,21 @@ def _nsec_proof(nsecs: list[dns.rrset.RRset], qname: dns.name.Name, qtype: int, 
             if rrset.name == qname:
                 types = _types(rrset[0])
                 if qtype in types or dns.rdatatype.CNAME in types:
-                    return f"the NSEC at {qname} lists the type"
+                    return said("probe.dns.denial.nsec_lists", qname=str(qname))
                 return None
         # an empty non-terminal: an NSEC covering it whose next name is below it (RFC 4035 section 3.1.3.2)
         if any(_nsec_covers(r.name, r[0].next, qname) and r[0].next.is_subdomain(qname) for r in nsecs):
             return None
-        return f"no NSEC at {qname}"
+        return said("probe.dns.denial.no_nsec_at", qname=str(qname))
     covering = [r for r in nsecs if _nsec_covers(r.name, r[0].next, qname)]
     if not covering:
-        return f"no NSEC covers {qname}"
+        return said("probe.dns.denial.no_nsec_covers", qname=str(qname))
     owner, nxt = covering[0].name, covering[0][0].next
     encloser = max(qname.fullcompare(owner)[2], qname.fullcompare(nxt)[2])
     wildcard = dns.name.Name((b"*",) + qname.labels[len(qname.labels) - encloser:])
     # an NSEC at the wildcard itself would mean it exists: the answer should have been synthesized from it
     if not any(_nsec_covers(r.name, r[0].next, wildcard) for r in nsecs):
-        return f"no NSEC denies the wildcard {wildcard}"
+        return said("probe.dns.denial.no_nsec_wildcard", wildcard=str(wildcard))
     return None
 
 
@@ -99,11 +101,11 @@ def _nsec3_proof(nsec3s: list[dns.rrset.RRset], qname: dns.name.Name, qtype: int
                  zone: dns.name.Name) -> str | None:
     params = nsec3s[0][0]
     if params.iterations > NSEC3_MAX_ITERATIONS:
-        return f"NSEC3 with {params.iterations} iterations (more than {NSEC3_MAX_ITERATIONS})"
+        return said("probe.dns.denial.iterations", iterations=params.iterations, limit=NSEC3_MAX_ITERATIONS)
     try:
         hashes = {r.name: _owner_hash(r) for r in nsec3s}
     except (ValueError, UnicodeDecodeError):
-        return "an NSEC3 owner name is not a base32hex hash"
+        return said("probe.dns.denial.owner")
 
     def matching(name: dns.name.Name) -> dns.rrset.RRset | None:
         digest = _hash(name, params)
@@ -118,10 +120,10 @@ def _nsec3_proof(nsec3s: list[dns.rrset.RRset], qname: dns.name.Name, qtype: int
         if found is not None:
             types = _types(found[0])
             if qtype in types or dns.rdatatype.CNAME in types:
-                return f"the NSEC3 of {qname} lists the type"
+                return said("probe.dns.denial.nsec3_lists", qname=str(qname))
             return None
         if qtype != dns.rdatatype.DS:
-            return f"no NSEC3 matches {qname}"
+            return said("probe.dns.denial.no_nsec3_matches", qname=str(qname))
         # A DS with no matching NSEC3: opt-out covering the next closer name (RFC 5155 section 8.6).
     encloser = qname
     while encloser != zone and encloser != dns.name.root:
@@ -131,14 +133,14 @@ def _nsec3_proof(nsec3s: list[dns.rrset.RRset], qname: dns.name.Name, qtype: int
             break
         encloser = parent
     else:
-        return f"no NSEC3 proves a closest encloser of {qname}"
+        return said("probe.dns.denial.no_encloser", qname=str(qname))
     cover = covering(next_closer)
     if cover is None:
-        return f"no NSEC3 covers {next_closer}"
+        return said("probe.dns.denial.no_nsec3_covers", name=str(next_closer))
     if not nxdomain:
-        return None if cover[0].flags & 1 else f"the NSEC3 covering {next_closer} is not opt-out"
+        return None if cover[0].flags & 1 else said("probe.dns.denial.not_opt_out", name=str(next_closer))
     if covering(dns.name.Name((b"*",) + encloser.labels)) is None:
-        return f"no NSEC3 denies the wildcard *.{encloser}"
+        return said("probe.dns.denial.no_nsec3_wildcard", encloser=str(encloser))
     return None
 
 
@@ -146,7 +148,7 @@ def prove_denial(response: dns.message.Message | None, qname: dns.name.Name, rdt
                  zone: dns.name.Name, keys: dict[dns.name.Name, dns.rrset.RRset], nxdomain: bool) -> str | None:
     """None when the negative answer `response` to `qname`/`rdtype` is proven by signed NSEC or NSEC3; else why not."""
     if response is None:
-        return f"{rdtype} {qname}: no answer to read a proof from"
+        return said("probe.dns.denial.no_answer", rdtype=rdtype, qname=str(qname))
     qtype = dns.rdatatype.from_text(rdtype)
     nsecs = _signed(response, dns.rdatatype.NSEC, keys)
     nsec3s = [r for r in _signed(response, dns.rdatatype.NSEC3, keys) if r.name.parent() == zone]
@@ -155,5 +157,5 @@ def prove_denial(response: dns.message.Message | None, qname: dns.name.Name, rdt
     elif nsec3s:
         why = _nsec3_proof(nsec3s, qname, qtype, nxdomain, zone)
     else:
-        why = "no signed NSEC or NSEC3 in the answer"
-    return f"{rdtype} {qname}: {why}" if why else None
+        why = said("probe.dns.denial.unsigned")
+    return said("probe.dns.denial.why", rdtype=rdtype, qname=str(qname), why=why) if why else None
