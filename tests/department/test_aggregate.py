@@ -130,6 +130,10 @@ def test_aggregate_command_writes_every_format(tmp_path: Path) -> None:
     assert vi.exit_code == 0, vi.output
     header = (tmp_path / "vi.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("Mã,Tên cơ quan,Nhãn,Danh mục,Mã kết luận") and header.endswith("Kết luận")
+    assert any(name.startswith("Heatmap ") for name in book.sheetnames)
+    vi = runner.invoke(cli, ["aggregate", "--db", db, "-o", str(tmp_path / "vi.xlsx"), "--lang", "vi"])
+    names = openpyxl.load_workbook(tmp_path / "vi.xlsx").sheetnames
+    assert any(name.startswith("Bản đồ nhiệt ") for name in names) and not any("Heatmap" in n for n in names), names
     data = json.loads((tmp_path / "dashboard.json").read_text(encoding="utf-8"))
     assert data["totals"]["outlets"] == 5
     missing = runner.invoke(cli, ["aggregate", "--db", str(tmp_path / "nope.db"), "-o", str(tmp_path / "x.html")])
