@@ -27,8 +27,9 @@ CODE_WORDS = ("reportview.suite_weakness.",)
 (`tls.weak_cipher_classes`), quoted as such by `probe facts`; reports translate them (tests/report)."""
 
 TERMS = ("cipher suites",)
-"""Parts of messages that are technical terms of the English fact descriptions `probe facts` prints
-for checklist writers ("Accepted cipher suites per protocol"), not a message left untranslated."""
+"""Parts of messages that also occur in fact values a stored result keeps as the probe wrote them
+(`tls.mozilla_issues.*`: "cipher suites ... are accepted", shown raw in the report's facts appendix),
+not a message left untranslated. `probe facts` no longer needs it: its descriptions are Vietnamese."""
 
 
 def english_texts() -> list[str]:

@@ -83,12 +83,13 @@ def _print_attempt(name: str, attempt: dict, lang: str) -> None:
 @click.argument("name", required=False)
 @lang_flag
 def facts(name: str | None) -> None:
-    """List the facts a probe (or every probe) declares, for writing checklists."""
+    """List the facts a probe (or every probe) declares, for writing checklists, described in the run's language."""
+    lang = current_lang()
     for probe_name in probe_names():
         if name and probe_name != name:
             continue
         for spec in declared_facts(probe_name):
-            click.echo(f"{spec.name:45} {spec.type:7} {spec.description}")
+            click.echo(f"{spec.name:45} {spec.type:7} {spec.describe(lang)}")
 
 
 for _name in probe_names():

@@ -29,9 +29,14 @@ def test_fact_lookup_uses_the_first_segment_and_families() -> None:
 
 @pytest.mark.parametrize("text,message", [
     ("- name: tls.a\n  type: bool\n", "must have exactly name, type and description"),
-    ("- name: http.a\n  type: bool\n  description: x\n", "not a fact name under 'tls.'"),
-    ("- name: tls.a\n  type: boolean\n  description: x\n", "has type 'boolean'"),
-    ("- {name: tls.a, type: int, description: x}\n- {name: tls.a, type: int, description: y}\n", "declared twice"),
+    ("- name: http.a\n  type: bool\n  description: {vi: x, en: x}\n", "not a fact name under 'tls.'"),
+    ("- name: tls.a\n  type: boolean\n  description: {vi: x, en: x}\n", "has type 'boolean'"),
+    ("- {name: tls.a, type: int, description: {vi: x, en: x}}\n- {name: tls.a, type: int, description: {vi: y, en: y}}\n",
+     "declared twice"),
+    ("- name: tls.a\n  type: bool\n  description: x\n", "'tls.a' (entry 1): description must be a mapping with vi and en"),
+    ("- name: tls.a\n  type: bool\n  description: {en: x}\n", "'tls.a' (entry 1): description has no vi text"),
+    ("- name: tls.a\n  type: bool\n  description: {vi: '  ', en: x}\n", "'tls.a' (entry 1): description has no vi text"),
+    ("- name: tls.a\n  type: bool\n  description: {vi: x, en: x, fr: x}\n", "'tls.a' (entry 1): description has unknown key fr"),
     ("name: tls.a\n", "expected a list of facts"),
     ("- [unclosed\n", "not valid YAML"),
 ])
