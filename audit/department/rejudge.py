@@ -48,7 +48,7 @@ def _without_catalogue(result: Mapping[str, Any]) -> tuple[dict[str, Any], list[
         "coverage_percent": round(100.0 * decided / applicable, 1) if applicable else None,
     }
     summary = result["summary"]
-    problems = [said("rejudge.mandatory_status", id=rid, status=statuses.get(rid, "absent"))
+    problems: list[str] = [said("rejudge.mandatory_status", id=rid, status=statuses.get(rid, "absent"))
                 for rid in summary.get("mandatory_failed") or [] if statuses.get(rid) != Status.FAIL.value]
     verdict = summary.get("verdict")
     if summary.get("mandatory_failed") and verdict != "not_compliant":
