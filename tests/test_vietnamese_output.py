@@ -26,12 +26,6 @@ CODE_WORDS = ("reportview.suite_weakness.",)
 """Messages whose English is also a code: the weakness classes are the values checklists compare
 (`tls.weak_cipher_classes`), quoted as such by `probe facts`; reports translate them (tests/report)."""
 
-TERMS = ("cipher suites",)
-"""Parts of messages that also occur in fact values a stored result keeps as the probe wrote them
-(`tls.mozilla_issues.*`: "cipher suites ... are accepted", shown raw in the report's facts appendix),
-not a message left untranslated. `probe facts` no longer needs it: its descriptions are Vietnamese."""
-
-
 def english_texts() -> list[str]:
     """The English literal parts (two words or more) of every message whose Vietnamese differs."""
     vi = {m.id: str(m.string) for m in read_catalogue("vi") if m.id}
@@ -40,7 +34,7 @@ def english_texts() -> list[str]:
         if message.id and not str(message.id).startswith(CODE_WORDS) and str(message.string) != vi.get(message.id):
             for part in re.split(r"\{[^}]*\}", str(message.string)):
                 part = part.strip(" .,:;()")
-                if len(re.findall(r"[A-Za-z]{2,}", part)) >= 2 and part not in TERMS:  # two words, not an id
+                if len(re.findall(r"[A-Za-z]{2,}", part)) >= 2:  # two words, not an id
                     texts.add(part)
     return sorted(texts)
 
