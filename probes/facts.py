@@ -1,8 +1,8 @@
 """Fact declarations: the names a probe may publish and a checklist may use, kept as data.
 
 Each probe family declares its facts in `probes/<name>/facts.yaml` (a list of `name`, `type` and a
-bilingual `description: {vi: ..., en: ...}`, both languages required). Reading them imports no probe code, so loading and validating a checklist costs a
-YAML file per probe, not the probes' libraries. A final `.*` segment declares a family (for example
+bilingual `description: {vi: ..., en: ...}`, both languages required). Reading them imports no probe
+code, so loading and validating a checklist costs a YAML file per probe, not the probes' libraries. A final `.*` segment declares a family (for example
 `http.headers.*`) whose last segment is chosen at run time.
 """
 

@@ -50,7 +50,8 @@ def render_dashboard_xlsx(view: dict[str, Any]) -> bytes:
              o["pass_percent"], o["coverage_percent"], o["fail"], w(f"trend.{o['trend']}"), o["finished_at"]]
             for o in view["outlets"]])
     for heat in view["heatmaps"]:
-        sheet = _sheet(book, w("heatmap_sheet").format(catalogue=heat["catalogue"]), [w("outlet")] + [g["title"] for g in heat["groups"]],
+        title = label("heatmap_sheet", lang, catalogue=heat["catalogue"])
+        sheet = _sheet(book, title, [w("outlet")] + [g["title"] for g in heat["groups"]],
                        [[r["name"]] + [c["percent"] for c in r["cells"]] for r in heat["rows"]])
         for row_index, row in enumerate(heat["rows"], start=2):
             for col_index, cell in enumerate(row["cells"], start=2):
