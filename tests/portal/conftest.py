@@ -74,22 +74,33 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
 
 @pytest.fixture()
 def served(store_path: str, certs: Certificates) -> Iterator[int]:
-    """The portal under gunicorn (the command an operator runs), stopped with SIGTERM."""
+    """The portal under gunicorn (the command an operator runs), stopped with SIGTERM.
+
+    Its log goes to a file beside the store: a pipe nobody reads fills up (64 KiB of access lines)
+    and blocks gunicorn mid-write, so that it never exits on SIGTERM.
+    """
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from audit.cli import main; main()", "serve", "--store", store_path,
-         "--bind", f"127.0.0.1:{port}", "--tls-cert", str(certs.cert), "--tls-key", str(certs.key),
-         "--checklist", CHECKLIST, "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    log_path = Path(store_path).with_suffix(".serve.log")
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from audit.cli import main; main()", "serve", "--store", store_path,
+             "--bind", f"127.0.0.1:{port}", "--tls-cert", str(certs.cert), "--tls-key", str(certs.key),
+             "--checklist", CHECKLIST, "--workers", "1"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+            assert proc.poll() is None, log_path.read_text(encoding="utf-8", errors="replace")
             time.sleep(0.2)
         yield port
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise AssertionError("the portal did not stop on SIGTERM within 20 s; its log ends:\n"
+                                 + log_path.read_text(encoding="utf-8", errors="replace")[-3000:]) from None
