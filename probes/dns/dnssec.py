@@ -26,7 +26,7 @@ import dns.zone
 
 from audit.phrases import PhraseText, said
 from probes.dns.denial import prove_denial
-from probes.dns.resolver import DnsLookupError, Lookup, library_text, lookup
+from probes.dns.resolver import DnsLookupError, Lookup, dnspython_text, lookup
 
 SIGNED_TYPES = ("SOA", "NS", "A", "AAAA", "CAA")
 """Record sets of the zone apex and of the host whose signatures (or proofs of absence) are checked."""
@@ -133,13 +133,13 @@ def _failure_text(exc: dns.dnssec.ValidationFailure) -> str:
     if not text:
         return said("probe.dns.dnssec.does_not_validate")
     key = VALIDATION_FAILURES.get(text)
-    return said(key) if key else library_text(exc)
+    return said(key) if key else dnspython_text(exc)
 
 
 def _reason(exc: BaseException) -> str:
-    """An exception's message: the phrase it was raised with, else dnspython's text (`library_text`)."""
+    """An exception's message: the phrase it was raised with, else dnspython's text (`dnspython_text`)."""
     first = exc.args[0] if exc.args else None
-    return first if isinstance(first, PhraseText) else library_text(exc)
+    return first if isinstance(first, PhraseText) else dnspython_text(exc)
 
 
 def _ds_matches(ds_set: list[Any], dnskeys: dns.rrset.RRset, zone: dns.name.Name) -> dns.rrset.RRset | None:

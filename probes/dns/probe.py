@@ -21,7 +21,7 @@ import dns.resolver
 from audit.errors import ProbeError
 from audit.models import Target
 from audit.phrases import said
-from probes.dns.resolver import DnsLookupError, exception_text, library_text, make_resolver
+from probes.dns.resolver import DnsLookupError, dnspython_text, exception_text, make_resolver
 from probes.netreason import reason_of
 from probes.interface import Measurement, Probe, ProbeOptions
 
@@ -30,7 +30,7 @@ def _name(text: str) -> dns.name.Name:
     try:
         return dns.name.from_text(text.rstrip(".") + ".")
     except dns.exception.DNSException as exc:
-        raise ProbeError(said("probe.dns.not_a_name", text=text, error=library_text(exc))) from None
+        raise ProbeError(said("probe.dns.not_a_name", text=text, error=dnspython_text(exc))) from None
 
 
 class DnsProbe(Probe):

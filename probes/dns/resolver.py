@@ -71,7 +71,7 @@ def make_resolver(server: str | None, timeout_seconds: float) -> dns.asyncresolv
         try:
             resolver = dns.asyncresolver.Resolver()
         except dns.exception.DNSException as exc:
-            raise ProbeError(said("probe.dns.no_system_resolver", error=library_text(exc))) from exc
+            raise ProbeError(said("probe.dns.no_system_resolver", error=dnspython_text(exc))) from exc
     resolver.timeout = timeout_seconds
     resolver.lifetime = timeout_seconds * 2
     resolver.use_edns(0, dns.flags.DO, 1232)
@@ -165,7 +165,7 @@ servers' own answers inside stay values, as they came.
 """
 
 
-def library_text(exc: BaseException) -> PhraseText:
+def dnspython_text(exc: BaseException) -> PhraseText:
     """dnspython's message of `exc` as a phrase: a usual one said in the reader's language, another quoted as it is."""
     text = str(exc)
     for pattern, key in LIBRARY_TEXTS:
@@ -175,11 +175,11 @@ def library_text(exc: BaseException) -> PhraseText:
             if "seconds" in values:  # "2.000" in English, "2" in Vietnamese (where "2.000" reads two thousand)
                 values["seconds"] = float(str(values["seconds"]))
             if values.get("errors"):  # the servers' own answers, quoted as they came
-                values["errors"] = said("probe.dns.lib.verbatim", text=values["errors"])
+                values["errors"] = said("net.verbatim", text=values["errors"])
             return said(key, **values)
-    return said("probe.dns.lib.verbatim", text=text)
+    return said("net.verbatim", text=text)
 
 
 def exception_text(exc: BaseException) -> PhraseText:
-    """`"{class}: {message}"` of a dnspython exception, its message said as `library_text` does."""
-    return said("probe.dns.exception", kind=type(exc).__name__, error=library_text(exc))
+    """`"{class}: {message}"` of a dnspython exception, its message said as `dnspython_text` does."""
+    return said("net.exception", name=type(exc).__name__, text=dnspython_text(exc))

@@ -172,17 +172,17 @@ LIBRARY = [
 
 @pytest.mark.parametrize(("exc", "english"), LIBRARY, ids=[type(e).__name__ for e, _ in LIBRARY])
 def test_dnspythons_usual_messages_are_said_in_vietnamese(exc: Exception, english: str) -> None:
-    from probes.dns.resolver import exception_text, library_text
+    from probes.dns.resolver import dnspython_text, exception_text
 
     assert str(exc) == english  # the dnspython installed still says what the table matches
-    vietnamese = assert_said(library_text(exc), english)
+    vietnamese = assert_said(dnspython_text(exc), english)
     assert assert_said(exception_text(exc), f"{type(exc).__name__}: {english}") == f"{type(exc).__name__}: {vietnamese}"
 
 
 def test_the_seconds_of_a_dnspython_timeout_read_as_seconds_in_vietnamese() -> None:
-    from probes.dns.resolver import library_text
+    from probes.dns.resolver import dnspython_text
 
-    vietnamese = library_text(dns.exception.Timeout(timeout=2.0)).render("vi")
+    vietnamese = dnspython_text(dns.exception.Timeout(timeout=2.0)).render("vi")
     assert vietnamese == "Thao tác DNS đã hết thời gian chờ sau 2 giây"
 
 
